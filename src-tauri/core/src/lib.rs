@@ -1,0 +1,23 @@
+//! The Clausebook core: a register of partners, agreements, clauses,
+//! deadlines and progress notes kept in one SQLite file.
+//!
+//! Everything a front end needs goes through [`store::Store`]; the other
+//! modules hold the rules and value types it applies:
+//!
+//! - [`model`]: the records and their validation.
+//! - [`calendar`]: Gregorian and Solar Hijri dates, parsing and month arithmetic.
+//! - [`deadline`]: fixed and relative deadlines, resolved in an agreement's calendar.
+//! - [`normalize`]: the search normaliser for Persian and Arabic text.
+//! - [`demo`]: the bundled demo dataset.
+//!
+//! The crate knows nothing of Tauri, IPC or any transport: front ends map its
+//! typed errors (each has a stable [`code`](store::StoreError::code)) to their own.
+
+pub mod calendar;
+pub mod deadline;
+pub mod demo;
+pub mod model;
+pub mod normalize;
+pub mod store;
+
+pub use store::{Store, StoreError};

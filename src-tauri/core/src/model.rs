@@ -1,0 +1,640 @@
+//! The records of the register and the rules every input must pass.
+//!
+//! Inputs (`New*`) and changes (`*Patch`) are checked here before the store
+//! writes anything; a [`ValidationError`] says what to fix. Derived facts,
+//! such as whether a clause is overdue, are computed from the records and
+//! never stored.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::deadline::{Deadline, MAX_OFFSET_DAYS, MAX_OFFSET_MONTHS, OffsetUnit};
+
+/// Longest name, number, lead body or reference, in characters.
+pub const SHORT_TEXT_MAX_CHARS: usize = 500;
+/// Longest clause text, summary or note, in bytes (100 KiB).
+pub const LONG_TEXT_MAX_BYTES: usize = 100 * 1024;
+/// How far ahead "due soon" looks, in days.
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// What is wrong with an input, in words that say what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValidationError {
+    #[error("{field} is empty: please fill it in")]
+    Empty { field: &'static str },
+    #[error(
+        "{field} is too long ({len} {unit}; at most {max}): shorten it, or keep the full text in the source document"
+    )]
+    TooLong { field: &'static str, len: usize, max: usize, unit: &'static str },
+    #[error("percent done must be between 0 and 100, not {0}")]
+    Percent(i64),
+    #[error("the deadline {deadline} is before the agreement was signed ({signed}): check both dates")]
+    DeadlineBeforeSigning { deadline: NaiveDate, signed: NaiveDate },
+    #[error("\"in force until\" ({until}) is before \"in force from\" ({from})")]
+    EndBeforeStart { from: NaiveDate, until: NaiveDate },
+    #[error("\"in force from\" ({from}) is before the signing date ({signed})")]
+    InForceBeforeSigning { from: NaiveDate, signed: NaiveDate },
+    #[error("an agreement needs at least one partner party")]
+    NoParties,
+    #[error("partner {0} is listed twice among the parties")]
+    DuplicateParty(String),
+    #[error("a deadline of {amount} {unit} after signing is too far off (at most {max} {unit})")]
+    OffsetTooLarge { amount: u32, unit: &'static str, max: u32 },
+    #[error("tags must be non-empty single lines of at most 60 characters; \"{0}\" is not")]
+    BadTag(String),
+    #[error("unknown {field} \"{value}\": use one of {allowed}")]
+    UnknownValue { field: &'static str, value: String, allowed: &'static str },
+    #[error("note date {0} is in the future: progress notes record what has happened")]
+    NoteInFuture(NaiveDate),
+}
+
+impl ValidationError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValidationError::Empty { .. } => "empty_field",
+            ValidationError::TooLong { .. } => "too_long",
+            ValidationError::Percent(_) => "percent_out_of_range",
+            ValidationError::DeadlineBeforeSigning { .. } => "deadline_before_signing",
+            ValidationError::EndBeforeStart { .. } => "end_before_start",
+            ValidationError::InForceBeforeSigning { .. } => "in_force_before_signing",
+            ValidationError::NoParties => "no_parties",
+            ValidationError::DuplicateParty(_) => "duplicate_party",
+            ValidationError::OffsetTooLarge { .. } => "offset_too_large",
+            ValidationError::BadTag(_) => "bad_tag",
+            ValidationError::UnknownValue { .. } => "unknown_value",
+            ValidationError::NoteInFuture(_) => "note_in_future",
+        }
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self, ValidationError> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(ValidationError::UnknownValue {
+                        field: $field,
+                        value: other.to_owned(),
+                        allowed: concat!($($text, " "),+),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// A country or an organisation.
+    PartnerKind, "partner kind", { Country => "country", Organisation => "organisation" }
+);
+string_enum!(
+    /// The kind of instrument signed.
+    AgreementKind, "agreement kind", {
+        Mou => "mou",
+        CooperationMemorandum => "cooperation_memorandum",
+        ActionPlan => "action_plan",
+        JointProject => "joint_project",
+        Other => "other",
+    }
+);
+string_enum!(
+    /// Where an agreement stands as a whole.
+    AgreementStatus, "agreement status", {
+        Draft => "draft",
+        Signed => "signed",
+        InForce => "in_force",
+        Expired => "expired",
+        Terminated => "terminated",
+    }
+);
+string_enum!(
+    /// How far a clause got.
+    ClauseStatus, "clause status", {
+        NotStarted => "not_started",
+        InProgress => "in_progress",
+        Completed => "completed",
+        OnHold => "on_hold",
+        Cancelled => "cancelled",
+    }
+);
+
+impl ClauseStatus {
+    /// Open clauses still owe work: they can be overdue.
+    pub fn is_open(self) -> bool {
+        matches!(self, ClauseStatus::NotStarted | ClauseStatus::InProgress | ClauseStatus::OnHold)
+    }
+}
+
+/// A country or organisation we sign with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partner {
+    pub id: String,
+    pub kind: PartnerKind,
+    /// The English name.
+    pub name: String,
+    pub name_fa: Option<String>,
+    /// The name in the partner's own language, e.g. Тоҷикистон.
+    pub name_local: Option<String>,
+    /// The BCP 47 code of `name_local`, e.g. `tg`.
+    pub local_lang: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPartner {
+    pub kind: Option<PartnerKind>,
+    pub name: String,
+    pub name_fa: Option<String>,
+    pub name_local: Option<String>,
+    pub local_lang: Option<String>,
+}
+
+/// Changes to a partner: `None` leaves a field as it is; for optional fields
+/// `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerPatch {
+    pub kind: Option<PartnerKind>,
+    pub name: Option<String>,
+    pub name_fa: Option<Option<String>>,
+    pub name_local: Option<Option<String>>,
+    pub local_lang: Option<Option<String>>,
+}
+
+/// A party to an agreement, with its names for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub partner_id: String,
+    pub name: String,
+    pub name_fa: Option<String>,
+}
+
+/// An MoU, memorandum, action plan or joint project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub id: String,
+    pub kind: AgreementKind,
+    pub title: String,
+    pub reference: Option<String>,
+    /// Our signatory body, e.g. State Welfare Organization.
+    pub our_signatory: Option<String>,
+    pub parties: Vec<Party>,
+    /// The calendar the agreement is drafted in; relative deadlines count in it.
+    pub calendar: Calendar,
+    pub signed_on: Option<NaiveDate>,
+    pub in_force_from: Option<NaiveDate>,
+    pub in_force_until: Option<NaiveDate>,
+    pub status: AgreementStatus,
+    /// Where it comes from: a document or news reference.
+    pub source: Option<String>,
+    pub summary: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgreement {
+    pub kind: AgreementKind,
+    pub title: String,
+    pub reference: Option<String>,
+    pub our_signatory: Option<String>,
+    /// Partner ids, in order.
+    pub parties: Vec<String>,
+    pub calendar: Calendar,
+    pub signed_on: Option<NaiveDate>,
+    pub in_force_from: Option<NaiveDate>,
+    pub in_force_until: Option<NaiveDate>,
+    pub status: AgreementStatus,
+    pub source: Option<String>,
+    pub summary: Option<String>,
+}
+
+impl NewAgreement {
+    /// A draft with a title and parties; the rest empty.
+    pub fn draft(title: impl Into<String>, parties: Vec<String>) -> Self {
+        NewAgreement {
+            kind: AgreementKind::Mou,
+            title: title.into(),
+            reference: None,
+            our_signatory: None,
+            parties,
+            calendar: Calendar::Gregorian,
+            signed_on: None,
+            in_force_from: None,
+            in_force_until: None,
+            status: AgreementStatus::Draft,
+            source: None,
+            summary: None,
+        }
+    }
+}
+
+/// Changes to an agreement; see [`PartnerPatch`] for the meaning of `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementPatch {
+    pub kind: Option<AgreementKind>,
+    pub title: Option<String>,
+    pub reference: Option<Option<String>>,
+    pub our_signatory: Option<Option<String>>,
+    pub parties: Option<Vec<String>>,
+    pub calendar: Option<Calendar>,
+    pub signed_on: Option<Option<NaiveDate>>,
+    pub in_force_from: Option<Option<NaiveDate>>,
+    pub in_force_until: Option<Option<NaiveDate>>,
+    pub status: Option<AgreementStatus>,
+    pub source: Option<Option<String>>,
+    pub summary: Option<Option<String>>,
+}
+
+/// One clause, sub-clause or action of an agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clause {
+    pub id: String,
+    pub agreement_id: String,
+    pub parent_id: Option<String>,
+    /// Order among its siblings.
+    pub position: i64,
+    /// The number as printed in the agreement: `3`, `3.1`, `a)`.
+    pub number: String,
+    pub text: String,
+    pub our_lead: Option<String>,
+    pub partner_lead: Option<String>,
+    pub deadline: Deadline,
+    /// The deadline resolved to a day (relative ones need a signing date).
+    pub due_on: Option<NaiveDate>,
+    pub status: ClauseStatus,
+    pub percent: Option<u8>,
+    /// What counts as done.
+    pub indicator: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Where a clause stands against its deadline on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum DueState {
+    /// Completed or cancelled: the deadline no longer matters.
+    Closed,
+    /// Open, with no resolved deadline.
+    NoDeadline,
+    /// Open and past its deadline by `days`.
+    Overdue { days: i64 },
+    /// Open and due within [`DUE_SOON_DAYS`] (0 means today).
+    DueSoon { days: i64 },
+    /// Open and due later.
+    Later { days: i64 },
+}
+
+/// The due state of a clause with `status` and `due_on`, seen on `today`.
+pub fn due_state(status: ClauseStatus, due_on: Option<NaiveDate>, today: NaiveDate) -> DueState {
+    if !status.is_open() {
+        return DueState::Closed;
+    }
+    let Some(due) = due_on else { return DueState::NoDeadline };
+    let days = (due - today).num_days();
+    if days < 0 {
+        DueState::Overdue { days: -days }
+    } else if days <= DUE_SOON_DAYS {
+        DueState::DueSoon { days }
+    } else {
+        DueState::Later { days }
+    }
+}
+
+impl Clause {
+    pub fn due_state(&self, today: NaiveDate) -> DueState {
+        due_state(self.status, self.due_on, today)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClause {
+    pub agreement_id: String,
+    pub parent_id: Option<String>,
+    pub number: String,
+    pub text: String,
+    pub our_lead: Option<String>,
+    pub partner_lead: Option<String>,
+    pub deadline: Deadline,
+    pub status: ClauseStatus,
+    pub percent: Option<u8>,
+    pub indicator: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl NewClause {
+    /// A not-started clause with a number and text; the rest empty.
+    pub fn new(agreement_id: impl Into<String>, number: impl Into<String>, text: impl Into<String>) -> Self {
+        NewClause {
+            agreement_id: agreement_id.into(),
+            parent_id: None,
+            number: number.into(),
+            text: text.into(),
+            our_lead: None,
+            partner_lead: None,
+            deadline: Deadline::None,
+            status: ClauseStatus::NotStarted,
+            percent: None,
+            indicator: None,
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// Changes to a clause; see [`PartnerPatch`] for the meaning of `None`.
+/// Moving a clause is a separate operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClausePatch {
+    pub number: Option<String>,
+    pub text: Option<String>,
+    pub our_lead: Option<Option<String>>,
+    pub partner_lead: Option<Option<String>>,
+    pub deadline: Option<Deadline>,
+    pub status: Option<ClauseStatus>,
+    pub percent: Option<Option<u8>>,
+    pub indicator: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// A dated progress note on a clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub clause_id: String,
+    pub on_date: NaiveDate,
+    pub author: String,
+    pub text: String,
+    /// The status change this note recorded, if any.
+    pub status_from: Option<ClauseStatus>,
+    pub status_to: Option<ClauseStatus>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewNote {
+    pub clause_id: String,
+    pub on_date: NaiveDate,
+    /// Defaults to the officer named in settings.
+    pub author: Option<String>,
+    pub text: String,
+    /// Set to change the clause's status with this note.
+    pub status_to: Option<ClauseStatus>,
+}
+
+/// One field's change in an audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One row of the audit log: who changed what, when, from what to what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The settings an officer keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Settings {
+    /// Recorded as the actor of every change.
+    pub officer_name: String,
+    pub organisation: String,
+    pub ui_language: crate::calendar::Lang,
+    pub date_display: crate::calendar::DateDisplay,
+}
+
+/// Changes to settings; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPatch {
+    pub officer_name: Option<String>,
+    pub organisation: Option<String>,
+    pub ui_language: Option<crate::calendar::Lang>,
+    pub date_display: Option<crate::calendar::DateDisplay>,
+}
+
+// Field checks. They trim surrounding white space: a name of spaces is empty.
+
+pub(crate) fn required_short(field: &'static str, value: &str) -> Result<String, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::Empty { field });
+    }
+    check_short(field, v)?;
+    Ok(v.to_owned())
+}
+
+pub(crate) fn optional_short(field: &'static str, value: Option<&str>) -> Result<Option<String>, ValidationError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            check_short(field, v)?;
+            Ok(Some(v.to_owned()))
+        }
+    }
+}
+
+fn check_short(field: &'static str, v: &str) -> Result<(), ValidationError> {
+    let len = v.chars().count();
+    if len > SHORT_TEXT_MAX_CHARS {
+        return Err(ValidationError::TooLong { field, len, max: SHORT_TEXT_MAX_CHARS, unit: "characters" });
+    }
+    Ok(())
+}
+
+pub(crate) fn required_long(field: &'static str, value: &str) -> Result<String, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::Empty { field });
+    }
+    check_long(field, v)?;
+    Ok(v.to_owned())
+}
+
+pub(crate) fn optional_long(field: &'static str, value: Option<&str>) -> Result<Option<String>, ValidationError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            check_long(field, v)?;
+            Ok(Some(v.to_owned()))
+        }
+    }
+}
+
+fn check_long(field: &'static str, v: &str) -> Result<(), ValidationError> {
+    if v.len() > LONG_TEXT_MAX_BYTES {
+        return Err(ValidationError::TooLong { field, len: v.len(), max: LONG_TEXT_MAX_BYTES, unit: "bytes" });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_percent(percent: Option<u8>) -> Result<(), ValidationError> {
+    match percent {
+        Some(p) if p > 100 => Err(ValidationError::Percent(i64::from(p))),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn check_tags(tags: &[String]) -> Result<Vec<String>, ValidationError> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let t = tag.trim();
+        if t.is_empty() || t.chars().count() > 60 || t.contains(['\n', '\r']) {
+            return Err(ValidationError::BadTag(tag.clone()));
+        }
+        let t = t.to_lowercase();
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn check_deadline(deadline: &Deadline) -> Result<(), ValidationError> {
+    if let Deadline::AfterSigning { amount, unit } = *deadline {
+        let max = match unit {
+            OffsetUnit::Days => MAX_OFFSET_DAYS,
+            OffsetUnit::Months => MAX_OFFSET_MONTHS,
+        };
+        if amount > max {
+            return Err(ValidationError::OffsetTooLarge { amount, unit: unit.as_str(), max });
+        }
+    }
+    Ok(())
+}
+
+/// A fixed deadline before the signing date makes no sense.
+pub(crate) fn check_deadline_after_signing(
+    deadline: &Deadline,
+    signed_on: Option<NaiveDate>,
+) -> Result<(), ValidationError> {
+    if let (Deadline::On { date }, Some(signed)) = (deadline, signed_on)
+        && *date < signed
+    {
+        return Err(ValidationError::DeadlineBeforeSigning { deadline: *date, signed });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_agreement_dates(
+    signed_on: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Result<(), ValidationError> {
+    if let (Some(from), Some(until)) = (from, until)
+        && until < from
+    {
+        return Err(ValidationError::EndBeforeStart { from, until });
+    }
+    if let (Some(signed), Some(from)) = (signed_on, from)
+        && from < signed
+    {
+        return Err(ValidationError::InForceBeforeSigning { from, signed });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_parties(parties: &[String]) -> Result<(), ValidationError> {
+    if parties.is_empty() {
+        return Err(ValidationError::NoParties);
+    }
+    for (i, p) in parties.iter().enumerate() {
+        if parties[..i].contains(p) {
+            return Err(ValidationError::DuplicateParty(p.clone()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_state_is_derived_from_status_and_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let d = |s: &str| Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+        assert_eq!(due_state(ClauseStatus::InProgress, d("2026-11-01"), today), DueState::Overdue { days: 21 });
+        assert_eq!(due_state(ClauseStatus::Completed, d("2026-11-01"), today), DueState::Closed);
+        assert_eq!(due_state(ClauseStatus::OnHold, d("2026-12-01"), today), DueState::DueSoon { days: 9 });
+        assert_eq!(due_state(ClauseStatus::NotStarted, d("2027-12-01"), today), DueState::Later { days: 374 });
+        assert_eq!(due_state(ClauseStatus::NotStarted, None, today), DueState::NoDeadline);
+    }
+
+    #[test]
+    fn text_checks_say_what_to_fix() {
+        assert_eq!(required_short("title", "   ").unwrap_err(), ValidationError::Empty { field: "title" });
+        assert_eq!(required_short("title", "  MoU ").unwrap(), "MoU");
+        let long = "x".repeat(LONG_TEXT_MAX_BYTES + 1);
+        assert_eq!(required_long("clause text", &long).unwrap_err().code(), "too_long");
+        assert_eq!(optional_short("reference", Some("  ")).unwrap(), None);
+        assert_eq!(check_tags(&["Training".into(), "training".into()]).unwrap(), vec!["training"]);
+        assert!(check_tags(&["".into()]).is_err());
+        assert_eq!(ClauseStatus::parse("done").unwrap_err().code(), "unknown_value");
+    }
+}
+
+/// Clause counts per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub not_started: u32,
+    pub in_progress: u32,
+    pub completed: u32,
+    pub on_hold: u32,
+    pub cancelled: u32,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, status: ClauseStatus, n: u32) {
+        match status {
+            ClauseStatus::NotStarted => self.not_started += n,
+            ClauseStatus::InProgress => self.in_progress += n,
+            ClauseStatus::Completed => self.completed += n,
+            ClauseStatus::OnHold => self.on_hold += n,
+            ClauseStatus::Cancelled => self.cancelled += n,
+        }
+    }
+
+    pub fn get(&self, status: ClauseStatus) -> u32 {
+        match status {
+            ClauseStatus::NotStarted => self.not_started,
+            ClauseStatus::InProgress => self.in_progress,
+            ClauseStatus::Completed => self.completed,
+            ClauseStatus::OnHold => self.on_hold,
+            ClauseStatus::Cancelled => self.cancelled,
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.not_started + self.in_progress + self.completed + self.on_hold + self.cancelled
+    }
+}

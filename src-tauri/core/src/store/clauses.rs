@@ -1,0 +1,488 @@
+//! Clauses: the tree of articles, sub-clauses and actions of an agreement,
+//! with both sides' lead bodies, deadlines and status.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Changes, Result, Store, StoreError, WriteTx, agreements, new_id, resolve_id};
+use crate::deadline::{Deadline, OffsetUnit};
+use crate::model::{
+    Agreement, Clause, ClausePatch, ClauseStatus, NewClause, StatusCounts, check_deadline,
+    check_deadline_after_signing, check_percent, check_tags, optional_long, optional_short, required_long,
+    required_short,
+};
+
+pub(crate) const COLUMNS: &str = "c.id, c.agreement_id, c.parent_id, c.position, c.number, c.text, c.our_lead, \
+    c.partner_lead, c.deadline_kind, c.deadline_on, c.deadline_amount, c.deadline_unit, c.due_on, c.status, c.percent, \
+    c.indicator, c.tags, c.created_at, c.updated_at";
+
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Clause> {
+    let kind: String = r.get(8)?;
+    let deadline = match kind.as_str() {
+        "on" => Deadline::On { date: r.get(9)? },
+        "after_signing" => Deadline::AfterSigning {
+            amount: r.get(10)?,
+            unit: OffsetUnit::parse(&r.get::<_, String>(11)?).unwrap_or(OffsetUnit::Days),
+        },
+        _ => Deadline::None,
+    };
+    let status: String = r.get(13)?;
+    let tags: String = r.get(16)?;
+    Ok(Clause {
+        id: r.get(0)?,
+        agreement_id: r.get(1)?,
+        parent_id: r.get(2)?,
+        position: r.get(3)?,
+        number: r.get(4)?,
+        text: r.get(5)?,
+        our_lead: r.get(6)?,
+        partner_lead: r.get(7)?,
+        deadline,
+        due_on: r.get(12)?,
+        status: ClauseStatus::parse(&status).unwrap_or(ClauseStatus::NotStarted),
+        percent: r.get(14)?,
+        indicator: r.get(15)?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+    })
+}
+
+pub(crate) fn get(conn: &Connection, id: &str) -> Result<Clause> {
+    let id = resolve_id(conn, "clauses", "clause", id)?;
+    // A clause of a deleted agreement is out of sight with it.
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM clauses c JOIN agreements a ON a.id = c.agreement_id
+             WHERE c.id = ?1 AND a.deleted_at IS NULL"
+        ),
+        [&id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { entity: "clause", id })
+}
+
+fn deadline_columns(d: &Deadline) -> (&'static str, Option<chrono::NaiveDate>, Option<u32>, Option<&'static str>) {
+    match *d {
+        Deadline::None => ("none", None, None, None),
+        Deadline::On { date } => ("on", Some(date), None, None),
+        Deadline::AfterSigning { amount, unit } => ("after_signing", None, Some(amount), Some(unit.as_str())),
+    }
+}
+
+/// Where a clause number must be unique, in words.
+fn scope_words(conn: &Connection, parent_id: Option<&str>) -> String {
+    match parent_id {
+        Some(p) => {
+            let number: Option<String> =
+                conn.query_row("SELECT number FROM clauses WHERE id = ?1", [p], |r| r.get(0)).optional().ok().flatten();
+            format!("under clause {}", number.unwrap_or_else(|| p.to_owned()))
+        }
+        None => "at the top level of this agreement".to_owned(),
+    }
+}
+
+/// Turns the unique-number index's complaint into a clear error.
+fn map_duplicate(conn: &Connection, e: rusqlite::Error, number: &str, parent_id: Option<&str>) -> StoreError {
+    if e.to_string().contains("clauses_unique_number") {
+        StoreError::DuplicateNumber { number: number.to_owned(), scope: scope_words(conn, parent_id) }
+    } else {
+        e.into()
+    }
+}
+
+/// Checks a new parent: live, in the same agreement, and not `clause` itself
+/// or below it.
+fn check_parent(conn: &Connection, agreement_id: &str, clause: Option<(&str, &str)>, parent: &str) -> Result<String> {
+    let parent = get(conn, parent)?;
+    if parent.agreement_id != agreement_id {
+        return Err(StoreError::ParentInOtherAgreement);
+    }
+    if let Some((id, number)) = clause {
+        let below_itself: bool = conn.query_row(
+            "WITH RECURSIVE up (id, parent_id) AS (
+                 SELECT id, parent_id FROM clauses WHERE id = ?1
+                 UNION ALL SELECT c.id, c.parent_id FROM clauses c JOIN up ON c.id = up.parent_id)
+             SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)",
+            params![parent.id, id],
+            |r| r.get(0),
+        )?;
+        if below_itself {
+            return Err(StoreError::Cycle { number: number.to_owned(), parent: parent.number });
+        }
+    }
+    Ok(parent.id)
+}
+
+fn next_position(conn: &Connection, agreement_id: &str, parent_id: Option<&str>) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(max(position), 0) + 1 FROM clauses WHERE agreement_id = ?1 AND parent_id IS ?2",
+        )?
+        .query_row(params![agreement_id, parent_id], |r| r.get(0))?)
+}
+
+/// Checks and writes one new clause of `agreement` (already loaded).
+pub(crate) fn insert(tx: &mut WriteTx<'_>, agreement: &Agreement, new: &NewClause) -> Result<Clause> {
+    let number = required_short("clause number", &new.number)?;
+    let text = required_long("clause text", &new.text)?;
+    let our_lead = optional_short("our lead body", new.our_lead.as_deref())?;
+    let partner_lead = optional_short("partner lead body", new.partner_lead.as_deref())?;
+    let indicator = optional_long("indicator", new.indicator.as_deref())?;
+    let tags = check_tags(&new.tags)?;
+    check_percent(new.percent)?;
+    check_deadline(&new.deadline)?;
+    check_deadline_after_signing(&new.deadline, agreement.signed_on)?;
+    let parent_id = new.parent_id.as_deref().map(|p| check_parent(tx, &agreement.id, None, p)).transpose()?;
+    let position = next_position(tx, &agreement.id, parent_id.as_deref())?;
+    let due_on = new.deadline.resolve(agreement.signed_on, agreement.calendar);
+    let (kind, on, amount, unit) = deadline_columns(&new.deadline);
+    let id = new_id();
+    let tags_json = serde_json::to_string(&tags).expect("strings serialise");
+    tx.prepare_cached(
+        "INSERT INTO clauses (id, agreement_id, parent_id, position, number, text, our_lead, partner_lead,
+             deadline_kind, deadline_on, deadline_amount, deadline_unit, due_on, status, percent, indicator, tags,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+    )?
+    .execute(params![
+        id,
+        agreement.id,
+        parent_id,
+        position,
+        number,
+        text,
+        our_lead,
+        partner_lead,
+        kind,
+        on,
+        amount,
+        unit,
+        due_on,
+        new.status.as_str(),
+        new.percent,
+        indicator,
+        tags_json,
+        tx.now
+    ])
+    .map_err(|e| map_duplicate(tx, e, &number, parent_id.as_deref()))?;
+    let mut c = Changes::default();
+    c.field("number", None, Some(&number));
+    c.field("text", None, Some(&text));
+    c.field("parent_id", None, parent_id.as_ref());
+    c.field("our_lead", None, our_lead.as_ref());
+    c.field("partner_lead", None, partner_lead.as_ref());
+    c.field("deadline", None, Some(&new.deadline).filter(|d| **d != Deadline::None));
+    c.field("status", None, Some(&new.status.as_str()));
+    c.field("percent", None, new.percent.as_ref());
+    c.field("indicator", None, indicator.as_ref());
+    c.field("tags", None, Some(&tags.join(", ")).filter(|t| !t.is_empty()));
+    tx.audit("clause", &id, Some(&agreement.id), "create", &c.0)?;
+    Ok(Clause {
+        id,
+        agreement_id: agreement.id.clone(),
+        parent_id,
+        position,
+        number,
+        text,
+        our_lead,
+        partner_lead,
+        deadline: new.deadline,
+        due_on,
+        status: new.status,
+        percent: new.percent,
+        indicator,
+        tags,
+        created_at: tx.now.clone(),
+        updated_at: tx.now.clone(),
+    })
+}
+
+/// The last progress note of a clause, for tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteBrief {
+    pub on_date: chrono::NaiveDate,
+    pub author: String,
+    /// The note's first 500 characters.
+    pub text: String,
+}
+
+/// What a parent clause shows of its children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rollup {
+    /// Direct children.
+    pub children: u32,
+    /// Direct children per status.
+    pub counts: StatusCounts,
+    /// Average progress of the children (a completed child counts 100, a
+    /// cancelled one not at all), each child weighted by its own roll-up.
+    pub percent: Option<u8>,
+}
+
+/// A clause as an agreement's table shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseRow {
+    pub clause: Clause,
+    /// 0 for top-level clauses.
+    pub depth: u32,
+    pub latest_note: Option<NoteBrief>,
+    /// Present for clauses that have children.
+    pub rollup: Option<Rollup>,
+}
+
+/// A clause's own progress: completed is 100, otherwise its percent.
+fn own_percent(c: &Clause) -> Option<f64> {
+    match c.status {
+        ClauseStatus::Cancelled => None,
+        ClauseStatus::Completed => Some(100.0),
+        ClauseStatus::NotStarted => Some(f64::from(c.percent.unwrap_or(0))),
+        _ => Some(f64::from(c.percent.unwrap_or(0))),
+    }
+}
+
+/// Orders clauses depth-first and computes parents' roll-ups.
+fn build_tree(mut rows: Vec<ClauseRow>) -> Vec<ClauseRow> {
+    use std::collections::HashMap;
+    // Children by parent, in position order (rows arrive sorted by position).
+    let index: HashMap<String, usize> = rows.iter().enumerate().map(|(i, r)| (r.clause.id.clone(), i)).collect();
+    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        // A clause whose parent is not live is shown at the top level.
+        let parent = r.clause.parent_id.as_ref().and_then(|p| index.get(p).copied());
+        children.entry(parent).or_default().push(i);
+    }
+    // Depth-first order, iteratively so deep trees cannot overflow the stack.
+    let mut order = Vec::with_capacity(rows.len());
+    let mut stack: Vec<(usize, u32)> =
+        children.get(&None).map(|v| v.iter().rev().map(|&i| (i, 0)).collect()).unwrap_or_default();
+    while let Some((i, depth)) = stack.pop() {
+        rows[i].depth = depth;
+        order.push(i);
+        if let Some(kids) = children.get(&Some(i)) {
+            stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+        }
+    }
+    // Roll-ups bottom-up: children come after parents in `order`.
+    let mut effective: Vec<Option<f64>> = rows.iter().map(|r| own_percent(&r.clause)).collect();
+    for &i in order.iter().rev() {
+        if let Some(kids) = children.get(&Some(i)) {
+            let mut counts = StatusCounts::default();
+            let (mut sum, mut n) = (0.0, 0u32);
+            for &k in kids {
+                counts.add(rows[k].clause.status, 1);
+                if let Some(p) = effective[k] {
+                    sum += p;
+                    n += 1;
+                }
+            }
+            let percent = (n > 0).then(|| (sum / f64::from(n)).round() as u8);
+            if rows[i].clause.status != ClauseStatus::Cancelled {
+                effective[i] = percent.map(f64::from).or(effective[i]);
+            }
+            rows[i].rollup = Some(Rollup { children: kids.len() as u32, counts, percent });
+        }
+    }
+    let mut slots: Vec<Option<ClauseRow>> = rows.into_iter().map(Some).collect();
+    order.into_iter().map(|i| slots[i].take().expect("each row once")).collect()
+}
+
+impl Store {
+    /// One clause by id (or a unique id prefix).
+    pub fn clause(&self, id: &str) -> Result<Clause> {
+        get(self.conn(), id)
+    }
+
+    /// An agreement's live clauses in tree order, each with its latest note
+    /// and, for parents, the roll-up of its children.
+    pub fn clause_rows(&self, agreement_id: &str) -> Result<Vec<ClauseRow>> {
+        self.read(|conn| {
+            let agreement = agreements::get(conn, agreement_id)?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS}, n.on_date, n.author, substr(n.text, 1, 500)
+                 FROM clauses c
+                 LEFT JOIN notes n ON n.id = (
+                     SELECT id FROM notes WHERE clause_id = c.id AND deleted_at IS NULL
+                     ORDER BY on_date DESC, created_at DESC LIMIT 1)
+                 WHERE c.agreement_id = ?1 AND c.deleted_at IS NULL
+                 ORDER BY c.position"
+            ))?;
+            let rows = stmt
+                .query_map([&agreement.id], |r| {
+                    let clause = from_row(r)?;
+                    let on_date: Option<chrono::NaiveDate> = r.get(19)?;
+                    let latest_note = match on_date {
+                        Some(on_date) => Some(NoteBrief { on_date, author: r.get(20)?, text: r.get(21)? }),
+                        None => None,
+                    };
+                    Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(build_tree(rows))
+        })
+    }
+
+    pub fn create_clause(&mut self, new: NewClause) -> Result<Clause> {
+        self.write(|tx| {
+            let agreement = agreements::get(tx, &new.agreement_id)?;
+            insert(tx, &agreement, &new)
+        })
+    }
+
+    /// Creates many clauses of one agreement in one transaction (an import):
+    /// all or none. A clause may name as parent an earlier clause of the batch.
+    pub fn create_clauses(&mut self, agreement_id: &str, new: Vec<NewClause>) -> Result<Vec<Clause>> {
+        self.write(|tx| {
+            let agreement = agreements::get(tx, agreement_id)?;
+            let mut out = Vec::with_capacity(new.len());
+            for mut n in new {
+                n.agreement_id = agreement.id.clone();
+                out.push(insert(tx, &agreement, &n)?);
+            }
+            if out.is_empty() {
+                tx.unchanged();
+            }
+            Ok(out)
+        })
+    }
+
+    /// Changes a clause's fields (moving is [`Store::move_clause`]).
+    pub fn update_clause(&mut self, id: &str, patch: ClausePatch) -> Result<Clause> {
+        self.write(|tx| {
+            let old = get(tx, id)?;
+            let agreement = agreements::get(tx, &old.agreement_id)?;
+            let opt =
+                |field, new: &Option<Option<String>>, old: &Option<String>, long: bool| -> Result<Option<String>> {
+                    match new {
+                        Some(v) if long => Ok(optional_long(field, v.as_deref())?),
+                        Some(v) => Ok(optional_short(field, v.as_deref())?),
+                        None => Ok(old.clone()),
+                    }
+                };
+            let number = match &patch.number {
+                Some(n) => required_short("clause number", n)?,
+                None => old.number.clone(),
+            };
+            let text = match &patch.text {
+                Some(t) => required_long("clause text", t)?,
+                None => old.text.clone(),
+            };
+            let our_lead = opt("our lead body", &patch.our_lead, &old.our_lead, false)?;
+            let partner_lead = opt("partner lead body", &patch.partner_lead, &old.partner_lead, false)?;
+            let indicator = opt("indicator", &patch.indicator, &old.indicator, true)?;
+            let tags = match &patch.tags {
+                Some(t) => check_tags(t)?,
+                None => old.tags.clone(),
+            };
+            let deadline = patch.deadline.unwrap_or(old.deadline);
+            check_deadline(&deadline)?;
+            if patch.deadline.is_some() {
+                check_deadline_after_signing(&deadline, agreement.signed_on)?;
+            }
+            let status = patch.status.unwrap_or(old.status);
+            let percent = patch.percent.unwrap_or(old.percent);
+            check_percent(percent)?;
+            let due_on = deadline.resolve(agreement.signed_on, agreement.calendar);
+
+            let mut c = Changes::default();
+            c.field("number", Some(&old.number), Some(&number));
+            c.field("text", Some(&old.text), Some(&text));
+            c.field("our_lead", old.our_lead.as_ref(), our_lead.as_ref());
+            c.field("partner_lead", old.partner_lead.as_ref(), partner_lead.as_ref());
+            c.field("deadline", Some(&old.deadline), Some(&deadline));
+            c.field("status", Some(&old.status.as_str()), Some(&status.as_str()));
+            c.field("percent", old.percent.as_ref(), percent.as_ref());
+            c.field("indicator", old.indicator.as_ref(), indicator.as_ref());
+            c.field("tags", Some(&old.tags.join(", ")), Some(&tags.join(", ")));
+            if c.0.is_empty() {
+                tx.unchanged();
+                return Ok(old);
+            }
+            let (kind, on, amount, unit) = deadline_columns(&deadline);
+            tx.execute(
+                "UPDATE clauses SET number = ?2, text = ?3, our_lead = ?4, partner_lead = ?5, deadline_kind = ?6,
+                    deadline_on = ?7, deadline_amount = ?8, deadline_unit = ?9, due_on = ?10, status = ?11,
+                    percent = ?12, indicator = ?13, tags = ?14, updated_at = ?15
+                 WHERE id = ?1",
+                params![
+                    old.id,
+                    number,
+                    text,
+                    our_lead,
+                    partner_lead,
+                    kind,
+                    on,
+                    amount,
+                    unit,
+                    due_on,
+                    status.as_str(),
+                    percent,
+                    indicator,
+                    serde_json::to_string(&tags).expect("strings serialise"),
+                    tx.now
+                ],
+            )
+            .map_err(|e| map_duplicate(tx, e, &number, old.parent_id.as_deref()))?;
+            tx.audit("clause", &old.id, Some(&old.agreement_id), "update", &c.0)?;
+            get(tx, &old.id)
+        })
+    }
+
+    /// Moves a clause (with its sub-clauses) under `parent` (`None`: top
+    /// level) at `index` among its new siblings (`None`: last).
+    pub fn move_clause(&mut self, id: &str, parent: Option<&str>, index: Option<usize>) -> Result<Clause> {
+        self.write(|tx| {
+            let clause = get(tx, id)?;
+            let parent_id = parent.map(|p| check_parent(tx, &clause.agreement_id, Some((&clause.id, &clause.number)), p)).transpose()?;
+            let mut siblings: Vec<String> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM clauses WHERE agreement_id = ?1 AND parent_id IS ?2 AND id <> ?3 AND deleted_at IS NULL
+                     ORDER BY position",
+                )?;
+                stmt.query_map(params![clause.agreement_id, parent_id, clause.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            let at = index.unwrap_or(siblings.len()).min(siblings.len());
+            siblings.insert(at, clause.id.clone());
+            tx.execute(
+                "UPDATE clauses SET parent_id = ?2, updated_at = ?3 WHERE id = ?1",
+                params![clause.id, parent_id, tx.now],
+            )
+            .map_err(|e| map_duplicate(tx, e, &clause.number, parent_id.as_deref()))?;
+            {
+                let mut set_position =
+                    tx.prepare_cached("UPDATE clauses SET position = ?2 WHERE id = ?1 AND position <> ?2")?;
+                for (i, sibling) in siblings.iter().enumerate() {
+                    set_position.execute(params![sibling, i as i64 + 1])?;
+                }
+            }
+            let moved = get(tx, &clause.id)?;
+            let mut c = Changes::default();
+            c.field("parent_id", clause.parent_id.as_ref(), moved.parent_id.as_ref());
+            c.field("position", Some(&clause.position), Some(&moved.position));
+            tx.audit("clause", &clause.id, Some(&clause.agreement_id), "move", &c.0)?;
+            Ok(moved)
+        })
+    }
+
+    /// Soft-deletes a clause with all its sub-clauses. Returns the deletion id
+    /// that [`Store::restore`] takes to bring them all back.
+    pub fn delete_clause(&mut self, id: &str) -> Result<String> {
+        self.write(|tx| {
+            let clause = get(tx, id)?;
+            let deletion = new_id();
+            let n = tx.execute(
+                "WITH RECURSIVE sub (id) AS (
+                     SELECT ?1
+                     UNION ALL SELECT c.id FROM clauses c JOIN sub ON c.parent_id = sub.id WHERE c.deleted_at IS NULL)
+                 UPDATE clauses SET deleted_at = ?2, deletion_id = ?3, updated_at = ?2 WHERE id IN (SELECT id FROM sub)",
+                params![clause.id, tx.now, deletion],
+            )?;
+            let mut c = Changes::default();
+            c.field("deletion_id", None, Some(&deletion));
+            c.field("clauses_deleted", None, Some(&n));
+            tx.audit("clause", &clause.id, Some(&clause.agreement_id), "delete", &c.0)?;
+            Ok(deletion)
+        })
+    }
+}

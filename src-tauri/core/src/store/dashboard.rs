@@ -1,0 +1,178 @@
+//! Dashboards: counts per status, overdue and due-soon figures, overall and
+//! per partner, and the list of what is overdue.
+//!
+//! The all-partner figures come from the trigger-kept tables
+//! `partner_status_counts` and `partner_open_due`, so they cost the same for
+//! ten clauses as for a million. "Today" is a parameter: overdue is derived
+//! at reading time, never stored.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::{Result, Store, clauses, partners};
+use crate::model::{Clause, ClauseStatus, DUE_SOON_DAYS, Partner, StatusCounts};
+
+/// Figures for one partner, or for everything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub counts: StatusCounts,
+    /// Open clauses past their deadline.
+    pub overdue: u32,
+    /// Open clauses due from today to today + 30 days.
+    pub due_soon: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerCard {
+    pub partner: Partner,
+    pub agreements: u32,
+    pub figures: Figures,
+}
+
+/// The front page: every partner's card and the overall figures (each
+/// clause counted once, however many parties its agreement has).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    pub overall: Figures,
+    pub partners: Vec<PartnerCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementCard {
+    pub agreement_id: String,
+    pub title: String,
+    pub figures: Figures,
+}
+
+/// One partner's page: its figures and each of its agreements'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerDashboard {
+    pub today: NaiveDate,
+    pub partner: Partner,
+    pub figures: Figures,
+    pub agreements: Vec<AgreementCard>,
+}
+
+/// An overdue clause with the agreement it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueItem {
+    pub clause: Clause,
+    pub agreement_title: String,
+    pub days_overdue: i64,
+}
+
+fn status(s: &str) -> ClauseStatus {
+    ClauseStatus::parse(s).unwrap_or(ClauseStatus::NotStarted)
+}
+
+impl Store {
+    /// The all-partner dashboard as seen on `today`.
+    pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
+        let soon = today + chrono::Days::new(DUE_SOON_DAYS as u64);
+        self.read(|conn| {
+            use std::collections::HashMap;
+            let mut figures: HashMap<String, Figures> = HashMap::new();
+            let mut stmt =
+                conn.prepare_cached("SELECT partner_id, status, n FROM partner_status_counts WHERE n > 0")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let s: String = r.get(1)?;
+                figures.entry(r.get(0)?).or_default().counts.add(status(&s), r.get(2)?);
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT partner_id,
+                        coalesce(sum(n) FILTER (WHERE due_on < ?1), 0),
+                        coalesce(sum(n) FILTER (WHERE due_on >= ?1 AND due_on <= ?2), 0)
+                 FROM partner_open_due WHERE due_on <= ?2 GROUP BY partner_id",
+            )?;
+            let mut rows = stmt.query(params![today, soon])?;
+            while let Some(r) = rows.next()? {
+                let f = figures.entry(r.get(0)?).or_default();
+                f.overdue = r.get(1)?;
+                f.due_soon = r.get(2)?;
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT ap.partner_id, count(*) FROM agreement_parties ap JOIN agreements a ON a.id = ap.agreement_id
+                 WHERE a.deleted_at IS NULL GROUP BY ap.partner_id",
+            )?;
+            let agreement_counts: HashMap<String, u32> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            let overall = figures.get("*").copied().unwrap_or_default();
+            let partners = self
+                .partners()?
+                .into_iter()
+                .map(|p| PartnerCard {
+                    agreements: agreement_counts.get(&p.id).copied().unwrap_or(0),
+                    figures: figures.get(&p.id).copied().unwrap_or_default(),
+                    partner: p,
+                })
+                .collect();
+            Ok(Dashboard { today, overall, partners })
+        })
+    }
+
+    /// One partner's dashboard as seen on `today`.
+    pub fn partner_dashboard(&self, partner_id: &str, today: NaiveDate) -> Result<PartnerDashboard> {
+        let soon = today + chrono::Days::new(DUE_SOON_DAYS as u64);
+        self.read(|conn| {
+            let partner = partners::get(conn, partner_id)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, a.title, c.status, count(c.id),
+                        count(c.id) FILTER (WHERE c.status IN ('not_started', 'in_progress', 'on_hold') AND c.due_on < ?2),
+                        count(c.id) FILTER (WHERE c.status IN ('not_started', 'in_progress', 'on_hold')
+                                              AND c.due_on >= ?2 AND c.due_on <= ?3)
+                 FROM agreement_parties ap
+                 JOIN agreements a ON a.id = ap.agreement_id AND a.deleted_at IS NULL
+                 LEFT JOIN clauses c ON c.agreement_id = a.id AND c.deleted_at IS NULL
+                 WHERE ap.partner_id = ?1
+                 GROUP BY a.id, c.status
+                 ORDER BY a.signed_on IS NULL, a.signed_on DESC, a.title, a.id",
+            )?;
+            let mut agreements: Vec<AgreementCard> = Vec::new();
+            let mut total = Figures::default();
+            let mut rows = stmt.query(params![partner.id, today, soon])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                if agreements.last().is_none_or(|a| a.agreement_id != id) {
+                    agreements.push(AgreementCard { agreement_id: id, title: r.get(1)?, figures: Figures::default() });
+                }
+                let card = agreements.last_mut().expect("pushed above");
+                if let Some(s) = r.get::<_, Option<String>>(2)? {
+                    let (n, overdue, due_soon): (u32, u32, u32) = (r.get(3)?, r.get(4)?, r.get(5)?);
+                    card.figures.counts.add(status(&s), n);
+                    card.figures.overdue += overdue;
+                    card.figures.due_soon += due_soon;
+                    total.counts.add(status(&s), n);
+                    total.overdue += overdue;
+                    total.due_soon += due_soon;
+                }
+            }
+            Ok(PartnerDashboard { today, partner, figures: total, agreements })
+        })
+    }
+
+    /// The open clauses past their deadline on `today`, most overdue first;
+    /// with `partner`, only that partner's.
+    pub fn overdue(&self, today: NaiveDate, partner: Option<&str>, limit: u32) -> Result<Vec<OverdueItem>> {
+        self.read(|conn| {
+            let partner_id = partner.map(|p| partners::get(conn, p)).transpose()?.map(|p| p.id);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {}, a.title FROM clauses c JOIN agreements a ON a.id = c.agreement_id
+                 WHERE c.deleted_at IS NULL AND c.due_on IS NOT NULL
+                   AND c.status IN ('not_started', 'in_progress', 'on_hold')
+                   AND c.due_on < ?1 AND a.deleted_at IS NULL
+                   AND (?2 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?2))
+                 ORDER BY c.due_on, c.id LIMIT ?3",
+                clauses::COLUMNS
+            ))?;
+            let rows = stmt.query_map(params![today, partner_id, limit], |r| {
+                let clause = clauses::from_row(r)?;
+                let days_overdue = clause.due_on.map(|d| (today - d).num_days()).unwrap_or(0);
+                Ok(OverdueItem { clause, agreement_title: r.get(19)?, days_overdue })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}

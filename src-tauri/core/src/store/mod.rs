@@ -1,0 +1,358 @@
+//! The store: the only place that speaks SQL.
+//!
+//! [`Store`] owns one SQLite connection, configured for safety (WAL,
+//! `synchronous=FULL`, foreign keys, a busy timeout, `BEGIN IMMEDIATE` for
+//! writes), migrated on open, with the search normaliser registered.
+//!
+//! Every write goes through [`Store::write`]: one immediate transaction that
+//! must also write its audit row, or it is rolled back. Any error rolls the
+//! whole write back, so a failed call leaves nothing behind.
+//!
+//! One submodule per table area: [`partners`], [`agreements`], [`clauses`],
+//! [`notes`], [`audit`], [`settings`], [`deletion`], [`search`], [`dashboard`].
+
+pub mod agreements;
+pub mod audit;
+pub mod clauses;
+pub mod dashboard;
+pub mod deletion;
+pub mod notes;
+pub mod partners;
+pub mod search;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use crate::calendar::CalendarError;
+use crate::model::{FieldChange, ValidationError};
+
+/// Why a store operation failed. Each kind has a stable [`code`](Self::code).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An input broke a rule; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A date could not be read or does not exist.
+    #[error(transparent)]
+    Date(#[from] CalendarError),
+    /// No live record has this id.
+    #[error("no {entity} with id {id}: check the id (a deleted {entity} can be restored from its deletion)")]
+    NotFound { entity: &'static str, id: String },
+    /// An id prefix matched more than one record.
+    #[error("\"{prefix}\" matches more than one {entity}: give more of the id")]
+    Ambiguous { entity: &'static str, prefix: String },
+    /// Two live sibling clauses would share a number.
+    #[error("clause number {number} is already used {scope}: choose another number")]
+    DuplicateNumber { number: String, scope: String },
+    /// The new parent is the clause itself or one of its descendants.
+    #[error("clause {number} cannot be placed under {parent}: that is the clause itself or one of its own sub-clauses")]
+    Cycle { number: String, parent: String },
+    /// A parent clause from another agreement.
+    #[error("the parent clause belongs to another agreement: a clause stays within its agreement")]
+    ParentInOtherAgreement,
+    /// A partner that live agreements still name.
+    #[error("{name} is a party to {count} agreement(s): remove it from them, or delete them, first")]
+    PartnerInUse { name: String, count: i64 },
+    /// A deletion that is not (or no longer) undoable.
+    #[error("nothing to restore for deletion {0}: it was restored already, or the id is wrong")]
+    NothingToRestore(String),
+    /// Restoring would bring back a clause under a deleted parent.
+    #[error("clause {number} was under a clause that is deleted now: restore that clause first")]
+    ParentDeleted { number: String },
+    /// Demo data goes only into an empty register.
+    #[error("the register already holds data: demo data loads only into an empty database")]
+    NotEmpty,
+    /// The file was written by a newer Clausebook.
+    #[error(
+        "this database was written by a newer Clausebook (schema {found}; this one knows up to {known}): update Clausebook"
+    )]
+    NewerSchema { found: i64, known: usize },
+    /// Another process holds the write lock for longer than the busy timeout.
+    #[error("the database is busy: another program is writing to it; try again in a moment")]
+    Busy,
+    /// The file could not be opened as a Clausebook database.
+    #[error("cannot open {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    /// Any other SQLite failure: a bug or a damaged file.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    /// The bundled demo dataset could not be read (a build defect).
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+    /// A schema migration failed; the file is unchanged.
+    #[error("could not upgrade the database schema: {0}")]
+    Migration(String),
+}
+
+impl StoreError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Invalid(e) => e.code(),
+            StoreError::Date(e) => e.code(),
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Ambiguous { .. } => "ambiguous_id",
+            StoreError::DuplicateNumber { .. } => "duplicate_number",
+            StoreError::Cycle { .. } => "cycle",
+            StoreError::ParentInOtherAgreement => "parent_in_other_agreement",
+            StoreError::PartnerInUse { .. } => "partner_in_use",
+            StoreError::NothingToRestore(_) => "nothing_to_restore",
+            StoreError::ParentDeleted { .. } => "parent_deleted",
+            StoreError::NotEmpty => "not_empty",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Busy => "busy",
+            StoreError::Open { .. } => "cannot_open",
+            StoreError::Sqlite(_) => "database",
+            StoreError::Migration(_) => "migration",
+            StoreError::Demo(_) => "demo_malformed",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/001_register.sql"))])
+}
+
+/// The number of schema versions this build knows.
+pub const SCHEMA_VERSION: usize = 1;
+
+/// The register: one SQLite database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Open { path: path.to_owned(), reason: e.to_string() })?;
+        }
+        let conn =
+            Connection::open(path).map_err(|e| StoreError::Open { path: path.to_owned(), reason: e.to_string() })?;
+        Self::setup(conn, Some(path.to_owned()))
+    }
+
+    /// A private in-memory register, for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let open_err = |e: rusqlite::Error| match &path {
+            Some(p) => StoreError::Open { path: p.clone(), reason: e.to_string() },
+            None => StoreError::from(e),
+        };
+        conn.busy_timeout(Duration::from_secs(5)).map_err(open_err)?;
+        // Reading the journal mode is also the first read of the file: a file
+        // that is not a database fails here with a clear message.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA journal_size_limit = 67108864;
+             PRAGMA temp_store = MEMORY;",
+        )
+        .map_err(open_err)?;
+        crate::normalize::register(&conn)?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION as i64 {
+            return Err(StoreError::NewerSchema { found, known: SCHEMA_VERSION });
+        }
+        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store { conn, path })
+    }
+
+    /// The database file, or `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Read access for the area modules.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it only if
+    /// `f` succeeded and wrote at least one audit row.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let actor: Option<String> =
+            tx.query_row("SELECT value FROM settings WHERE key = 'officer_name'", [], |r| r.get(0)).optional()?;
+        let actor = actor.filter(|a| !a.trim().is_empty()).unwrap_or_else(|| UNNAMED_OFFICER.to_owned());
+        let mut w = WriteTx { tx, now: now(), actor, audited: false };
+        let out = f(&mut w)?;
+        assert!(w.audited, "a write must record its audit row");
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs a read in one transaction, so it sees one consistent state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(&tx)?;
+        tx.finish()?;
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check`: `Ok` when SQLite finds the file sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The whole schema as SQL text, in a stable order: for review snapshots.
+    pub fn schema_sql(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare(
+            "SELECT type, name, sql FROM sqlite_schema
+             WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%'
+             ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'trigger' THEN 2 ELSE 3 END, name",
+        )?;
+        let mut out = String::new();
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (kind, name, sql) = row?;
+            out.push_str(&format!("-- {kind} {name}\n{sql};\n\n"));
+        }
+        Ok(out)
+    }
+
+    /// Whether the register holds no partners or agreements, deleted or not.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM partners) AND NOT EXISTS (SELECT 1 FROM agreements)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+/// The actor recorded when no officer name is set.
+pub const UNNAMED_OFFICER: &str = "(officer not set)";
+
+/// A write transaction that knows its time and actor and must audit itself.
+pub(crate) struct WriteTx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    pub(crate) now: String,
+    pub(crate) actor: String,
+    audited: bool,
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl WriteTx<'_> {
+    /// Records one audit row in this transaction.
+    pub(crate) fn audit(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        scope_id: Option<&str>,
+        action: &str,
+        changes: &[FieldChange],
+    ) -> Result<()> {
+        let changes_json = audit::encode_changes(changes);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit (id, at, actor, entity, entity_id, scope_id, action, changes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(rusqlite::params![
+                new_id(),
+                self.now,
+                self.actor,
+                entity,
+                entity_id,
+                scope_id,
+                action,
+                changes_json
+            ])?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// Marks a write that found nothing to change: it wrote no data, so it
+    /// owes no audit row.
+    pub(crate) fn unchanged(&mut self) {
+        self.audited = true;
+    }
+}
+
+/// A new UUIDv7 primary key: unique across databases, and sorted by time.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now, as RFC 3339 UTC text with milliseconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Collects the fields a write changes, for its audit row.
+#[derive(Default)]
+pub(crate) struct Changes(pub(crate) Vec<FieldChange>);
+
+impl Changes {
+    /// Notes `field` going from `old` to `new` if they differ.
+    pub(crate) fn field<T: ToString + PartialEq>(&mut self, field: &str, old: Option<&T>, new: Option<&T>) {
+        if old != new {
+            self.0.push(FieldChange {
+                field: field.to_owned(),
+                old: old.map(ToString::to_string),
+                new: new.map(ToString::to_string),
+            });
+        }
+    }
+}
+
+/// Resolves a full id, or a unique prefix of one, in `table`.
+pub(crate) fn resolve_id(conn: &Connection, table: &str, entity: &'static str, id: &str) -> Result<String> {
+    let id = id.trim();
+    let exact: Option<String> = conn
+        .query_row(&format!("SELECT id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| r.get(0))
+        .optional()?;
+    if let Some(found) = exact {
+        return Ok(found);
+    }
+    if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Err(StoreError::NotFound { entity, id: id.to_owned() });
+    }
+    let mut stmt = conn
+        .prepare(&format!("SELECT id FROM {table} WHERE id >= ?1 AND id < ?1 || 'g' AND deleted_at IS NULL LIMIT 2"))?;
+    let found: Vec<String> = stmt.query_map([id.to_lowercase()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one")),
+        0 => Err(StoreError::NotFound { entity, id: id.to_owned() }),
+        _ => Err(StoreError::Ambiguous { entity, prefix: id.to_owned() }),
+    }
+}

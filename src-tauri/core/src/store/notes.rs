@@ -1,0 +1,100 @@
+//! Progress notes: dated text on a clause, which may record a status change.
+
+use rusqlite::{Connection, Row, params};
+
+use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id};
+use crate::model::{ClauseStatus, NewNote, Note, optional_short, required_long};
+
+const COLUMNS: &str = "id, clause_id, on_date, author, text, status_from, status_to, created_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
+    let status = |i: usize| -> rusqlite::Result<Option<ClauseStatus>> {
+        Ok(r.get::<_, Option<String>>(i)?.and_then(|s| ClauseStatus::parse(&s).ok()))
+    };
+    Ok(Note {
+        id: r.get(0)?,
+        clause_id: r.get(1)?,
+        on_date: r.get(2)?,
+        author: r.get(3)?,
+        text: r.get(4)?,
+        status_from: status(5)?,
+        status_to: status(6)?,
+        created_at: r.get(7)?,
+    })
+}
+
+fn get(conn: &Connection, id: &str) -> Result<Note> {
+    let id = resolve_id(conn, "notes", "note", id)?;
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM notes WHERE id = ?1"), [&id], from_row)?)
+}
+
+/// Writes a note and, if it records one, the clause's status change.
+pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote) -> Result<Note> {
+    let clause = clauses::get(tx, &new.clause_id)?;
+    let text = required_long("note text", &new.text)?;
+    let author = optional_short("author", new.author.as_deref())?.unwrap_or_else(|| tx.actor.clone());
+    let status_to = new.status_to.filter(|s| *s != clause.status);
+    let status_from = status_to.map(|_| clause.status);
+    let id = new_id();
+    tx.prepare_cached(&format!(
+        "INSERT INTO notes ({COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+    ))?
+    .execute(params![
+        id,
+        clause.id,
+        new.on_date,
+        author,
+        text,
+        status_from.map(ClauseStatus::as_str),
+        status_to.map(ClauseStatus::as_str),
+        tx.now
+    ])?;
+    let mut c = Changes::default();
+    c.field("on_date", None, Some(&new.on_date));
+    c.field("author", None, Some(&author));
+    c.field("text", None, Some(&text));
+    if let Some(to) = status_to {
+        // Completing a clause also completes its percentage.
+        let percent_sql = if to == ClauseStatus::Completed { ", percent = 100" } else { "" };
+        tx.prepare_cached(&format!("UPDATE clauses SET status = ?2, updated_at = ?3{percent_sql} WHERE id = ?1"))?
+            .execute(params![clause.id, to.as_str(), tx.now])?;
+        c.field("status", Some(&clause.status.as_str()), Some(&to.as_str()));
+    }
+    tx.audit("note", &id, Some(&clause.id), "create", &c.0)?;
+    get(tx, &id)
+}
+
+impl Store {
+    /// A clause's live notes, oldest first.
+    pub fn notes(&self, clause_id: &str) -> Result<Vec<Note>> {
+        self.read(|conn| {
+            let clause = clauses::get(conn, clause_id)?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM notes WHERE clause_id = ?1 AND deleted_at IS NULL ORDER BY on_date, created_at"
+            ))?;
+            Ok(stmt.query_map([&clause.id], from_row)?.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Adds a progress note; with `status_to` it also changes the clause's
+    /// status, in the same transaction.
+    pub fn add_note(&mut self, new: NewNote) -> Result<Note> {
+        self.write(|tx| insert(tx, &new))
+    }
+
+    /// Soft-deletes a note. Returns the deletion id for [`Store::restore`].
+    pub fn delete_note(&mut self, id: &str) -> Result<String> {
+        self.write(|tx| {
+            let note = get(tx, id)?;
+            let deletion = new_id();
+            tx.execute(
+                "UPDATE notes SET deleted_at = ?2, deletion_id = ?3, updated_at = ?2 WHERE id = ?1",
+                params![note.id, tx.now, deletion],
+            )?;
+            let mut c = Changes::default();
+            c.field("deletion_id", None, Some(&deletion));
+            tx.audit("note", &note.id, Some(&note.clause_id), "delete", &c.0)?;
+            Ok(deletion)
+        })
+    }
+}

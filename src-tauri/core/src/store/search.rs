@@ -1,0 +1,162 @@
+//! Full-text search over agreement titles, clause text and progress notes.
+//!
+//! Queries pass through the same normaliser as the index, and every word is
+//! quoted before it reaches FTS5, so what an officer types is always text,
+//! never query syntax. The last word matches as a prefix.
+
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Result, Store};
+use crate::normalize::normalize;
+
+/// What a search hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Agreement,
+    Clause,
+    Note,
+}
+
+/// One search result, with what a results list needs to group it by
+/// partner and agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    /// The id of the agreement, clause or note found.
+    pub id: String,
+    pub agreement_id: String,
+    pub agreement_title: String,
+    /// The clause found, or the clause of the note found.
+    pub clause_id: Option<String>,
+    pub clause_number: Option<String>,
+    /// The agreement's parties, in order.
+    pub partner_ids: Vec<String>,
+    pub partner_names: Vec<String>,
+    /// The start of the text that matched (at most 300 characters).
+    pub excerpt: String,
+}
+
+/// Builds a safe FTS5 query: each word quoted, the last one a prefix.
+/// Returns `None` when nothing searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    let normalized = normalize(input);
+    let words: Vec<String> = normalized
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(format!("{}*", words.join(" ")))
+}
+
+fn parties(conn: &Connection, agreement_id: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.name FROM agreement_parties ap JOIN partners p ON p.id = ap.partner_id
+         WHERE ap.agreement_id = ?1 ORDER BY ap.position",
+    )?;
+    let rows: Vec<(String, String)> =
+        stmt.query_map([agreement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.into_iter().unzip())
+}
+
+impl Store {
+    /// Finds agreements, clauses and notes matching every word of `query`
+    /// (any script, any spelling variant the normaliser folds), best first
+    /// within each kind: agreements, then clauses, then notes.
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+        self.read(|conn| {
+            let mut hits = Vec::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300)
+                 FROM (SELECT rowid FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 JOIN agreements a ON a.rowid = f.rowid WHERE a.deleted_at IS NULL",
+            )?;
+            let rows: Vec<(String, String, String)> = stmt
+                .query_map(params![q, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, title, excerpt) in rows {
+                let (partner_ids, partner_names) = parties(conn, &id)?;
+                hits.push(SearchHit {
+                    kind: HitKind::Agreement,
+                    agreement_id: id.clone(),
+                    id,
+                    agreement_title: title,
+                    clause_id: None,
+                    clause_number: None,
+                    partner_ids,
+                    partner_names,
+                    excerpt,
+                });
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT c.id, c.number, substr(c.text, 1, 300), a.id, a.title
+                 FROM (SELECT rowid FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 JOIN clauses c ON c.rowid = f.rowid JOIN agreements a ON a.id = c.agreement_id
+                 WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL",
+            )?;
+            let rows: Vec<(String, String, String, String, String)> = stmt
+                .query_map(params![q, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, number, excerpt, agreement_id, title) in rows {
+                let (partner_ids, partner_names) = parties(conn, &agreement_id)?;
+                hits.push(SearchHit {
+                    kind: HitKind::Clause,
+                    clause_id: Some(id.clone()),
+                    id,
+                    agreement_id,
+                    agreement_title: title,
+                    clause_number: Some(number),
+                    partner_ids,
+                    partner_names,
+                    excerpt,
+                });
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT n.id, substr(n.text, 1, 300), c.id, c.number, a.id, a.title
+                 FROM (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 JOIN notes n ON n.rowid = f.rowid JOIN clauses c ON c.id = n.clause_id
+                 JOIN agreements a ON a.id = c.agreement_id
+                 WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL",
+            )?;
+            let rows: Vec<(String, String, String, String, String, String)> = stmt
+                .query_map(params![q, limit], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, excerpt, clause_id, number, agreement_id, title) in rows {
+                let (partner_ids, partner_names) = parties(conn, &agreement_id)?;
+                hits.push(SearchHit {
+                    kind: HitKind::Note,
+                    id,
+                    agreement_id,
+                    agreement_title: title,
+                    clause_id: Some(clause_id),
+                    clause_number: Some(number),
+                    partner_ids,
+                    partner_names,
+                    excerpt,
+                });
+            }
+            hits.truncate(limit as usize);
+            Ok(hits)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_text_never_becomes_query_syntax() {
+        assert_eq!(fts_query("border health").unwrap(), "\"border\" \"health\"*");
+        assert_eq!(fts_query("a\" OR b NEAR(c)").unwrap(), "\"a\" \"OR\" \"b\" \"NEAR\" \"c\"*");
+        assert_eq!(fts_query("كتاب").unwrap(), "\"کتاب\"*");
+        assert_eq!(fts_query("  ()* ").as_deref(), None);
+    }
+}

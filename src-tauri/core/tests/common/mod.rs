@@ -1,0 +1,35 @@
+//! Shared fixtures for the integration tests.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use clausebook_core::Store;
+use clausebook_core::calendar::Calendar;
+use clausebook_core::model::{Agreement, AgreementStatus, NewAgreement, NewPartner, Partner, PartnerKind};
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test dates are ISO")
+}
+
+pub fn partner(store: &mut Store, name: &str) -> Partner {
+    store
+        .create_partner(NewPartner { kind: Some(PartnerKind::Country), name: name.into(), ..Default::default() })
+        .expect("partner")
+}
+
+pub fn agreement(store: &mut Store, parties: &[&Partner], signed_on: Option<&str>, calendar: Calendar) -> Agreement {
+    let mut new = NewAgreement::draft("Action plan", parties.iter().map(|p| p.id.clone()).collect());
+    new.signed_on = signed_on.map(date);
+    new.calendar = calendar;
+    new.status = AgreementStatus::InForce;
+    store.create_agreement(new).expect("agreement")
+}
+
+/// How many audit rows, and how many rows in all user tables: a failed write
+/// must change neither.
+pub fn footprint(store: &Store) -> (usize, usize, usize, usize) {
+    let audit = store.recent_changes(u32::MAX).unwrap().len();
+    let partners = store.partners().unwrap().len();
+    let agreements = store.agreements(None).unwrap();
+    let clauses: usize = agreements.iter().map(|a| store.clause_rows(&a.id).unwrap().len()).sum();
+    (audit, partners, agreements.len(), clauses)
+}

@@ -1,0 +1,415 @@
+//! The register's rules, through the public API of the store.
+
+mod common;
+
+use clausebook_core::calendar::{Calendar, parse_date};
+use clausebook_core::deadline::{Deadline, OffsetUnit};
+use clausebook_core::model::{
+    AgreementPatch, ClausePatch, ClauseStatus, LONG_TEXT_MAX_BYTES, NewClause, NewNote, SettingsPatch,
+};
+use clausebook_core::{Store, StoreError};
+use common::{agreement, date, footprint, partner};
+
+#[test]
+fn a_clause_records_both_lead_bodies_and_its_history() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.update_settings(SettingsPatch { officer_name: Some("Maryam Ahmadi".into()), ..Default::default() }).unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Persian);
+    let mut new = NewClause::new(&a.id, "3", "Vocational training for people with disabilities");
+    new.our_lead = Some("State Welfare Organization".into());
+    new.partner_lead = Some("Вазорати тандурустӣ ва ҳифзи иҷтимоии аҳолӣ".into());
+    new.deadline = Deadline::AfterSigning { amount: 6, unit: OffsetUnit::Months };
+    let c = s.create_clause(new).unwrap();
+    // 1404/02/07 + 6 Solar Hijri months = 1404/08/07 = 2025-10-29.
+    assert_eq!(c.due_on, Some(date("2025-10-29")));
+    let c =
+        s.update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }).unwrap();
+    assert_eq!(c.status, ClauseStatus::InProgress);
+    s.add_note(NewNote {
+        clause_id: c.id.clone(),
+        on_date: date("2025-11-01"),
+        author: None,
+        text: "First cohort of 20 trainees started in Dushanbe".into(),
+        status_to: Some(ClauseStatus::Completed),
+    })
+    .unwrap();
+    let c = s.clause(&c.id).unwrap();
+    assert_eq!(c.status, ClauseStatus::Completed);
+    assert_eq!(c.percent, Some(100));
+
+    let history = s.history(&c.id).unwrap();
+    let actions: Vec<(&str, &str)> = history.iter().map(|e| (e.entity.as_str(), e.action.as_str())).collect();
+    assert_eq!(actions, [("clause", "create"), ("clause", "update"), ("note", "create")]);
+    assert!(history.iter().all(|e| e.actor == "Maryam Ahmadi"));
+    let status_change = history[1].changes.iter().find(|f| f.field == "status").unwrap();
+    assert_eq!(
+        (status_change.old.as_deref(), status_change.new.as_deref()),
+        (Some("not_started"), Some("in_progress"))
+    );
+    let note_change = history[2].changes.iter().find(|f| f.field == "status").unwrap();
+    assert_eq!(note_change.new.as_deref(), Some("completed"));
+    let notes = s.notes(&c.id).unwrap();
+    assert_eq!(notes[0].author, "Maryam Ahmadi");
+    assert_eq!(notes[0].status_from, Some(ClauseStatus::InProgress));
+}
+
+#[test]
+fn bad_input_says_what_to_fix_and_writes_nothing() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Gregorian);
+    s.create_clause(NewClause::new(&a.id, "1", "Exchange of experts")).unwrap();
+    let before = footprint(&s);
+
+    let err = s.create_clause(NewClause::new(&a.id, "2", "   ")).unwrap_err();
+    assert_eq!(err.code(), "empty_field");
+    assert!(err.to_string().contains("clause text is empty"), "{err}");
+
+    let err = s.create_clause(NewClause::new(&a.id, "1", "Another first clause")).unwrap_err();
+    assert_eq!(err.code(), "duplicate_number");
+    assert!(err.to_string().contains("clause number 1 is already used at the top level"), "{err}");
+
+    let err = s.create_clause(NewClause::new("0000-not-an-id", "9", "text")).unwrap_err();
+    assert_eq!(err.code(), "not_found");
+
+    let mut early = NewClause::new(&a.id, "2", "Deadline before signing");
+    early.deadline = Deadline::On { date: date("2025-01-01") };
+    let err = s.create_clause(early).unwrap_err();
+    assert_eq!(err.code(), "deadline_before_signing");
+
+    let err = s.create_clause(NewClause::new(&a.id, "2", "x".repeat(LONG_TEXT_MAX_BYTES + 1))).unwrap_err();
+    assert_eq!(err.code(), "too_long");
+
+    let mut pct = NewClause::new(&a.id, "2", "Percent out of range");
+    pct.percent = Some(101);
+    assert_eq!(s.create_clause(pct).unwrap_err().code(), "percent_out_of_range");
+
+    let mut new = clausebook_core::model::NewAgreement::draft("  ", vec![tj.id.clone()]);
+    assert_eq!(s.create_agreement(new.clone()).unwrap_err().code(), "empty_field");
+    new.title = "No parties".into();
+    new.parties.clear();
+    assert_eq!(s.create_agreement(new.clone()).unwrap_err().code(), "no_parties");
+    new.parties = vec![tj.id.clone()];
+    new.in_force_from = Some(date("2025-05-01"));
+    new.in_force_until = Some(date("2025-04-01"));
+    assert_eq!(s.create_agreement(new).unwrap_err().code(), "end_before_start");
+
+    let err =
+        s.update_agreement(&a.id, AgreementPatch { title: Some(String::new()), ..Default::default() }).unwrap_err();
+    assert_eq!(err.code(), "empty_field");
+    assert_eq!(parse_date("1404/12/30").unwrap_err().code(), "date_no_such_day");
+    assert_eq!(footprint(&s), before, "a refused write leaves no trace, not even an audit row");
+}
+
+#[test]
+fn numbers_are_unique_among_siblings_only() {
+    let mut s = Store::open_in_memory().unwrap();
+    let uz = partner(&mut s, "Uzbekistan");
+    let a = agreement(&mut s, &[&uz], None, Calendar::Gregorian);
+    let p3 = s.create_clause(NewClause::new(&a.id, "3", "Training")).unwrap();
+    let p4 = s.create_clause(NewClause::new(&a.id, "4", "Equipment")).unwrap();
+    let mut child = NewClause::new(&a.id, "1", "Nurses' course");
+    child.parent_id = Some(p3.id.clone());
+    s.create_clause(child.clone()).unwrap();
+    child.parent_id = Some(p4.id.clone());
+    s.create_clause(child.clone()).unwrap();
+    let err = s.create_clause(child).unwrap_err();
+    assert!(err.to_string().contains("under clause 4"), "{err}");
+    // A deleted clause's number is free again.
+    let d = s.delete_clause(&p4.id).unwrap();
+    s.create_clause(NewClause::new(&a.id, "4", "Equipment, second try")).unwrap();
+    let err = s.restore(&d).unwrap_err();
+    assert_eq!(err.code(), "duplicate_number");
+}
+
+#[test]
+fn moves_refuse_cycles_and_other_agreements() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let b = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let top = s.create_clause(NewClause::new(&a.id, "1", "Article 1")).unwrap();
+    let mut n = NewClause::new(&a.id, "1.1", "Action");
+    n.parent_id = Some(top.id.clone());
+    let child = s.create_clause(n).unwrap();
+    let err = s.move_clause(&top.id, Some(&child.id), None).unwrap_err();
+    assert_eq!(err.code(), "cycle");
+    assert_eq!(s.move_clause(&top.id, Some(&top.id), None).unwrap_err().code(), "cycle");
+    let other = s.create_clause(NewClause::new(&b.id, "1", "Elsewhere")).unwrap();
+    assert_eq!(s.move_clause(&child.id, Some(&other.id), None).unwrap_err().code(), "parent_in_other_agreement");
+    // Moving to the top level, first place, works and is audited.
+    let moved = s.move_clause(&child.id, None, Some(0)).unwrap();
+    assert_eq!(moved.parent_id, None);
+    let rows = s.clause_rows(&a.id).unwrap();
+    assert_eq!(rows.iter().map(|r| r.clause.number.as_str()).collect::<Vec<_>>(), ["1.1", "1"]);
+    assert_eq!(s.history(&child.id).unwrap().last().unwrap().action, "move");
+}
+
+#[test]
+fn relative_deadlines_follow_the_signing_date_and_calendar() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Persian);
+    let mut n = NewClause::new(&a.id, "1", "Report within three months");
+    n.deadline = Deadline::AfterSigning { amount: 3, unit: OffsetUnit::Months };
+    let c = s.create_clause(n).unwrap();
+    assert_eq!(c.due_on, None, "unsigned: no date yet");
+    let signed = parse_date("1400/06/31").unwrap();
+    s.update_agreement(&a.id, AgreementPatch { signed_on: Some(Some(signed)), ..Default::default() }).unwrap();
+    assert_eq!(s.clause(&c.id).unwrap().due_on, Some(date("2021-12-21")));
+    s.update_agreement(&a.id, AgreementPatch { calendar: Some(Calendar::Gregorian), ..Default::default() }).unwrap();
+    assert_eq!(s.clause(&c.id).unwrap().due_on, Some(date("2021-12-22")));
+    s.update_agreement(&a.id, AgreementPatch { signed_on: Some(Some(date("2022-01-31"))), ..Default::default() })
+        .unwrap();
+    assert_eq!(s.clause(&c.id).unwrap().due_on, Some(date("2022-04-30")));
+}
+
+#[test]
+fn parents_roll_up_their_children() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let p = s.create_clause(NewClause::new(&a.id, "3", "Article 3")).unwrap();
+    for (number, status, percent) in [
+        ("3.1", ClauseStatus::Completed, None),
+        ("3.2", ClauseStatus::InProgress, Some(50)),
+        ("3.3", ClauseStatus::Cancelled, None),
+    ] {
+        let mut n = NewClause::new(&a.id, number, "Action");
+        n.parent_id = Some(p.id.clone());
+        n.status = status;
+        n.percent = percent;
+        s.create_clause(n).unwrap();
+    }
+    let rows = s.clause_rows(&a.id).unwrap();
+    assert_eq!(
+        rows.iter().map(|r| (r.clause.number.as_str(), r.depth)).collect::<Vec<_>>(),
+        [("3", 0), ("3.1", 1), ("3.2", 1), ("3.3", 1)]
+    );
+    let roll = rows[0].rollup.unwrap();
+    assert_eq!((roll.children, roll.counts.completed, roll.counts.cancelled), (3, 1, 1));
+    assert_eq!(roll.percent, Some(75), "(100 + 50) / 2; the cancelled action does not count");
+}
+
+#[test]
+fn delete_is_soft_and_undo_brings_back_exactly_what_went() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let p = s.create_clause(NewClause::new(&a.id, "1", "Article")).unwrap();
+    let mut n = NewClause::new(&a.id, "1.1", "Action");
+    n.parent_id = Some(p.id.clone());
+    let child = s.create_clause(n).unwrap();
+    let other = s.create_clause(NewClause::new(&a.id, "2", "Other")).unwrap();
+    let earlier = s.delete_clause(&other.id).unwrap();
+    let d = s.delete_clause(&p.id).unwrap();
+    assert_eq!(s.clause_rows(&a.id).unwrap().len(), 0);
+    assert_eq!(s.clause(&child.id).unwrap_err().code(), "not_found");
+    assert_eq!(s.restore(&d).unwrap(), "clause");
+    let numbers: Vec<String> = s.clause_rows(&a.id).unwrap().into_iter().map(|r| r.clause.number).collect();
+    assert_eq!(numbers, ["1", "1.1"], "clause 2 went in another deletion and stays deleted");
+    assert_eq!(s.restore(&d).unwrap_err().code(), "nothing_to_restore");
+    s.restore(&earlier).unwrap();
+    // A partner in use cannot go; an agreement can, and comes back.
+    assert_eq!(s.delete_partner(&tj.id).unwrap_err().code(), "partner_in_use");
+    let da = s.delete_agreement(&a.id).unwrap();
+    assert!(s.agreements(None).unwrap().is_empty());
+    s.delete_partner(&tj.id).unwrap();
+    assert!(s.partners().unwrap().is_empty());
+    s.restore(&da).unwrap();
+    assert_eq!(s.agreements(None).unwrap().len(), 1);
+}
+
+#[test]
+fn dashboard_counts_each_partner_and_everything_once() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let uz = partner(&mut s, "Uzbekistan");
+    let joint = agreement(&mut s, &[&tj, &uz], Some("2024-01-01"), Calendar::Gregorian);
+    let solo = agreement(&mut s, &[&tj], Some("2024-01-01"), Calendar::Gregorian);
+    let today = date("2026-11-22");
+    for (agreement, number, due, status) in [
+        (&joint, "1", "2026-01-01", ClauseStatus::InProgress), // overdue
+        (&joint, "2", "2026-12-01", ClauseStatus::NotStarted), // due soon
+        (&joint, "3", "2026-01-01", ClauseStatus::Completed),  // closed
+        (&solo, "1", "2026-11-21", ClauseStatus::OnHold),      // overdue
+        (&solo, "2", "2027-06-01", ClauseStatus::InProgress),  // later
+    ] {
+        let mut n = NewClause::new(&agreement.id, number, "Work");
+        n.deadline = Deadline::On { date: date(due) };
+        n.status = status;
+        s.create_clause(n).unwrap();
+    }
+    let d = s.dashboard(today).unwrap();
+    assert_eq!((d.overall.counts.total(), d.overall.overdue, d.overall.due_soon), (5, 2, 1));
+    let card = |name: &str| d.partners.iter().find(|c| c.partner.name == name).unwrap().clone();
+    let (t, u) = (card("Tajikistan"), card("Uzbekistan"));
+    assert_eq!((t.agreements, t.figures.counts.total(), t.figures.overdue, t.figures.due_soon), (2, 5, 2, 1));
+    assert_eq!((u.agreements, u.figures.counts.total(), u.figures.overdue, u.figures.due_soon), (1, 3, 1, 1));
+    let pd = s.partner_dashboard(&uz.id, today).unwrap();
+    assert_eq!(pd.figures, u.figures, "the partner page agrees with its card");
+    let overdue = s.overdue(today, None, 100).unwrap();
+    assert_eq!(overdue.iter().map(|o| o.days_overdue).collect::<Vec<_>>(), [325, 1]);
+    assert_eq!(s.overdue(today, Some(&uz.id), 100).unwrap().len(), 1);
+    // Uzbekistan leaves the joint agreement: its figures go with it.
+    s.update_agreement(
+        &joint.id,
+        clausebook_core::model::AgreementPatch { parties: Some(vec![tj.id.clone()]), ..Default::default() },
+    )
+    .unwrap();
+    let d = s.dashboard(today).unwrap();
+    let u = d.partners.iter().find(|c| c.partner.name == "Uzbekistan").unwrap();
+    assert_eq!((u.agreements, u.figures.counts.total(), u.figures.overdue), (0, 0, 0));
+    assert_eq!(d.overall.counts.total(), 5);
+}
+
+#[test]
+fn search_finds_persian_spelling_variants_and_every_script() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Persian);
+    let texts = [
+        ("1", "تهیه كتاب آموزشی برای مربیان"),        // Arabic kaf
+        ("2", "برگزاری نمایشگاه محصولات در سال ۱۴۰۲"), // Persian digits
+        ("3", "آموزش مهارت‌های فنی و حرفه‌ای"),         // ZWNJ
+        ("4", "همكاري با دفتر منطقه‌اي"),              // Arabic kaf and yeh
+        ("5", "تَوانمندسازی زنان سرپرست خانوار"),      // a fatha
+        ("6", "تقویـــت مراکز مثبت زندگی"),           // tatweel
+        ("7", "Вазорати тандурустӣ ва ҳифзи иҷтимоӣ"),
+        ("8", "Sogʻliqni saqlash vazirligi bilan hamkorlik"),
+        ("9", "Standard operating procedures on border health"),
+        ("10", "گزارش سال ١٤٠٣"), // Arabic-Indic digits
+    ];
+    for (number, text) in texts {
+        s.create_clause(NewClause::new(&a.id, number, text)).unwrap();
+    }
+    fn found_in(s: &Store, q: &str) -> Vec<String> {
+        s.search(q, 20).unwrap().into_iter().filter_map(|h| h.clause_number).collect()
+    }
+    let found = |q: &str| found_in(&s, q);
+    for (query, number) in [
+        ("کتاب", "1"),
+        ("کِتاب", "1"),
+        ("1402", "2"),
+        ("۱۴۰۲", "2"),
+        ("مهارت", "3"),
+        ("همکاری", "4"),
+        ("منطقه‌ای", "4"),
+        ("توانمندسازی", "5"),
+        ("تقویت", "6"),
+        ("тандурустӣ", "7"),
+        ("ТАНДУРУСТӢ", "7"),
+        ("sogʻliqni", "8"),
+        ("border heal", "9"),
+        ("1403", "10"),
+        ("۱۴۰۳", "10"),
+    ] {
+        assert_eq!(found(query), [number], "query {query}");
+    }
+    // Query syntax typed by a user is only text.
+    assert!(found("\"border\" OR NEAR(health)").is_empty());
+    assert!(s.search("*", 10).unwrap().is_empty());
+    // A deleted clause drops out of search and comes back with undo.
+    let nine = s.search("border", 5).unwrap()[0].id.clone();
+    let d = s.delete_clause(&nine).unwrap();
+    assert!(found_in(&s, "border").is_empty());
+    s.restore(&d).unwrap();
+    assert_eq!(found_in(&s, "border"), ["9"]);
+}
+
+#[test]
+fn a_database_file_is_configured_for_safety_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("register.sqlite3");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.load_demo().unwrap();
+        assert_eq!(s.load_demo().unwrap_err().code(), "not_empty");
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.agreements(None).unwrap().len(), 6);
+    assert_eq!(s.integrity_check().unwrap(), ["ok"]);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let pragma = |p: &str| -> String {
+        conn.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, rusqlite::types::Value>(0))
+            .map(|v| format!("{v:?}"))
+            .unwrap()
+    };
+    assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
+    // A connection without the normaliser cannot write through the index
+    // triggers, so nothing can bypass normalisation.
+    let err = conn.execute("UPDATE clauses SET text = 'x' WHERE rowid = 1", []).unwrap_err();
+    assert!(err.to_string().contains("cb_normalize"), "{err}");
+    conn.execute("PRAGMA user_version = 99", []).unwrap();
+    drop(conn);
+    drop(s);
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), "newer_schema");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "this is not a database, just some text that is long enough to matter".repeat(20)).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), "cannot_open");
+    assert!(err.to_string().contains("notes.txt"), "{err}");
+}
+
+#[test]
+fn the_demo_tells_five_situations_in_four_scripts() {
+    let mut s = Store::open_in_memory().unwrap();
+    let counts = s.load_demo().unwrap();
+    assert_eq!((counts.partners, counts.agreements), (7, 6));
+    let titles: Vec<String> = s.agreements(None).unwrap().into_iter().map(|a| a.title).collect();
+    for needle in ["Tajikistan", "Red Crescent", "برنامه عمران ملل متحد", "border management", "Uzbekistan"]
+    {
+        assert!(titles.iter().any(|t| t.contains(needle)), "no agreement mentions {needle}: {titles:?}");
+    }
+    let all_text: String = s
+        .agreements(None)
+        .unwrap()
+        .iter()
+        .flat_map(|a| s.clause_rows(&a.id).unwrap())
+        .map(|r| format!("{} {}", r.clause.text, r.clause.partner_lead.unwrap_or_default()))
+        .collect();
+    assert!(all_text.contains('ҳ') || all_text.contains('ӣ'), "Tajik Cyrillic");
+    assert!(all_text.contains('ʻ'), "Uzbek Latin");
+    assert!(all_text.contains('ی'), "Persian");
+    let d = s.dashboard(date("2026-11-22")).unwrap();
+    assert!(d.overall.overdue > 0 && d.overall.counts.completed > 0, "some overdue, some done");
+    // Every clause's status is where its notes' story ends.
+    for a in s.agreements(None).unwrap() {
+        for r in s.clause_rows(&a.id).unwrap() {
+            let notes = s.notes(&r.clause.id).unwrap();
+            if let Some(last) = notes.iter().rev().find_map(|n| n.status_to) {
+                assert_eq!(last, r.clause.status, "clause {} of {}", r.clause.number, a.title);
+            }
+        }
+    }
+}
+
+#[test]
+fn schema_snapshot_matches() {
+    let s = Store::open_in_memory().unwrap();
+    let schema = s.schema_sql().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/schema.sql");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &schema).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == schema,
+        "the schema changed: review it, then run `UPDATE_SNAPSHOTS=1 cargo test -p clausebook-core --test store schema` and commit tests/snapshots/schema.sql"
+    );
+}
+
+#[test]
+fn errors_have_stable_codes() {
+    let e = StoreError::NotFound { entity: "clause", id: "x".into() };
+    assert_eq!(e.code(), "not_found");
+    assert_eq!(StoreError::Busy.code(), "busy");
+}
