@@ -182,6 +182,7 @@ impl Store {
                 };
                 let agreement = crate::store::agreements::insert(tx, &new)?;
                 counts.agreements += 1;
+                let mut positions = crate::store::clauses::Positions::default();
                 let mut stack: Vec<(Option<String>, &DemoClause)> = a.clauses.iter().rev().map(|c| (None, c)).collect();
                 while let Some((parent_id, c)) = stack.pop() {
                     // A clause whose notes record status changes starts not
@@ -200,7 +201,7 @@ impl Store {
                         indicator: c.indicator.clone(),
                         tags: c.tags.clone(),
                     };
-                    let clause = crate::store::clauses::insert(tx, &agreement, &new)?;
+                    let clause = crate::store::clauses::insert(tx, &agreement, &new, &mut positions)?;
                     counts.clauses += 1;
                     for n in &c.notes {
                         let note = NewNote {

@@ -159,8 +159,6 @@ pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewAgreement) -> Result<Agreeme
     c.field("in_force_from", None, new.in_force_from.as_ref());
     c.field("in_force_until", None, new.in_force_until.as_ref());
     c.field("status", None, Some(&new.status.as_str()));
-    c.field("source", None, source.as_ref());
-    c.field("summary", None, summary.as_ref());
     tx.audit("agreement", &id, None, "create", &c.0)?;
     Ok(created)
 }

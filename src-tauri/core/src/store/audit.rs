@@ -1,5 +1,10 @@
 //! The audit log: reading a record's history. Rows are written by
 //! [`WriteTx::audit`](super::WriteTx) inside each write.
+//!
+//! A creation row records the new record's short fields; long texts (clause
+//! and note text, summaries, indicators, sources) stay in the record itself,
+//! and every later change records them old → new in full, so the whole
+//! history of every field can be read back without storing each text twice.
 
 use rusqlite::Row;
 
@@ -8,9 +13,19 @@ use crate::model::{AuditEntry, FieldChange};
 
 /// The stored form of a change list: `{"field": [old, new], ...}`.
 pub(crate) fn encode_changes(changes: &[FieldChange]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> =
-        changes.iter().map(|c| (c.field.clone(), serde_json::json!([c.old, c.new]))).collect();
-    serde_json::Value::Object(map).to_string()
+    // Written directly: this runs once per write, a million times in an import.
+    let json = |v: &Option<String>| serde_json::to_string(v).expect("strings serialise");
+    let mut out = String::with_capacity(64 * changes.len() + 2);
+    out.push('{');
+    for (i, c) in changes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let field = serde_json::to_string(&c.field).expect("strings serialise");
+        out.push_str(&format!("{field}:[{},{}]", json(&c.old), json(&c.new)));
+    }
+    out.push('}');
+    out
 }
 
 fn decode_changes(json: &str) -> Vec<FieldChange> {

@@ -119,15 +119,21 @@ impl Store {
         self.read(|conn| {
             let partner = partners::get(conn, partner_id)?;
             let mut stmt = conn.prepare_cached(
-                "SELECT a.id, a.title, c.status, count(c.id),
-                        count(c.id) FILTER (WHERE c.status IN ('not_started', 'in_progress', 'on_hold') AND c.due_on < ?2),
-                        count(c.id) FILTER (WHERE c.status IN ('not_started', 'in_progress', 'on_hold')
-                                              AND c.due_on >= ?2 AND c.due_on <= ?3)
+                // The inner aggregate reads only the covering index
+                // clauses_by_agreement_status (agreement_id, status, due_on).
+                "SELECT a.id, a.title, s.status, s.n, s.overdue, s.due_soon
                  FROM agreement_parties ap
                  JOIN agreements a ON a.id = ap.agreement_id AND a.deleted_at IS NULL
-                 LEFT JOIN clauses c ON c.agreement_id = a.id AND c.deleted_at IS NULL
+                 LEFT JOIN (
+                     SELECT agreement_id, status, count(*) AS n,
+                            count(*) FILTER (WHERE status IN ('not_started', 'in_progress', 'on_hold') AND due_on < ?2) AS overdue,
+                            count(*) FILTER (WHERE status IN ('not_started', 'in_progress', 'on_hold')
+                                               AND due_on >= ?2 AND due_on <= ?3) AS due_soon
+                     FROM clauses
+                     WHERE deleted_at IS NULL
+                       AND agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?1)
+                     GROUP BY agreement_id, status) s ON s.agreement_id = a.id
                  WHERE ap.partner_id = ?1
-                 GROUP BY a.id, c.status
                  ORDER BY a.signed_on IS NULL, a.signed_on DESC, a.title, a.id",
             )?;
             let mut agreements: Vec<AgreementCard> = Vec::new();

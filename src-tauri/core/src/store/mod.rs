@@ -175,6 +175,7 @@ impl Store {
             "PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA journal_size_limit = 67108864;
+             PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY;",
         )
         .map_err(open_err)?;
@@ -184,6 +185,9 @@ impl Store {
             return Err(StoreError::NewerSchema { found, known: SCHEMA_VERSION });
         }
         migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        // Refreshes the planner's statistics where they are stale (cheap; the
+        // form SQLite recommends for long-lived connections).
+        conn.execute_batch("PRAGMA optimize = 0x10002;")?;
         Ok(Store { conn, path })
     }
 
@@ -207,6 +211,7 @@ impl Store {
         let mut w = WriteTx { tx, now: now(), actor, audited: false };
         let out = f(&mut w)?;
         assert!(w.audited, "a write must record its audit row");
+        search::apply_queues(&w.tx)?;
         w.tx.commit()?;
         Ok(out)
     }

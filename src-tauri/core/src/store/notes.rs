@@ -52,7 +52,6 @@ pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote) -> Result<Note> {
     let mut c = Changes::default();
     c.field("on_date", None, Some(&new.on_date));
     c.field("author", None, Some(&author));
-    c.field("text", None, Some(&text));
     if let Some(to) = status_to {
         // Completing a clause also completes its percentage.
         let percent_sql = if to == ClauseStatus::Completed { ", percent = 100" } else { "" };
@@ -80,6 +79,19 @@ impl Store {
     /// status, in the same transaction.
     pub fn add_note(&mut self, new: NewNote) -> Result<Note> {
         self.write(|tx| insert(tx, &new))
+    }
+
+    /// Adds many notes in one transaction (an import): all or none.
+    pub fn add_notes(&mut self, notes: Vec<NewNote>) -> Result<usize> {
+        self.write(|tx| {
+            for n in &notes {
+                insert(tx, n)?;
+            }
+            if notes.is_empty() {
+                tx.unchanged();
+            }
+            Ok(notes.len())
+        })
     }
 
     /// Soft-deletes a note. Returns the deletion id for [`Store::restore`].

@@ -5,6 +5,55 @@
 //! never query syntax. The last word matches as a prefix.
 
 use rusqlite::{Connection, params};
+
+/// Applies the queued dashboard count changes (see `count_queue` in the
+/// schema), then indexes the queued search rows. The store runs this at the
+/// end of every write, inside its transaction.
+pub(crate) fn apply_queues(conn: &Connection) -> rusqlite::Result<()> {
+    let counts: bool = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM count_queue)")?.query_row([], |r| r.get(0))?;
+    if counts {
+        conn.prepare_cached("INSERT INTO count_flush VALUES (1)")?.execute([])?;
+    }
+    index_queued(conn)
+}
+
+/// Indexes every queued row (see `search_queue` in the schema): one
+/// statement per index, so FTS5 flushes once per write, not once per row.
+fn index_queued(conn: &Connection) -> rusqlite::Result<()> {
+    let pending: bool =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM search_queue)")?.query_row([], |r| r.get(0))?;
+    if !pending {
+        return Ok(());
+    }
+    for (kind, index, table, body) in [
+        (
+            "clause",
+            "clause_fts",
+            "clauses",
+            "t.number || ' ' || t.text || ' ' || coalesce(t.our_lead, '') || ' ' || coalesce(t.partner_lead, '') || ' ' || coalesce(t.indicator, '')",
+        ),
+        ("note", "note_fts", "notes", "t.text || ' ' || t.author"),
+        (
+            "agreement",
+            "agreement_fts",
+            "agreements",
+            "t.title || ' ' || coalesce(t.reference, '') || ' ' || coalesce(t.summary, '')",
+        ),
+    ] {
+        conn.prepare_cached(&format!(
+            "DELETE FROM {index} WHERE rowid IN (SELECT row FROM search_queue WHERE kind = '{kind}' AND reindex)"
+        ))?
+        .execute([])?;
+        conn.prepare_cached(&format!(
+            "INSERT INTO {index} (rowid, body)
+             SELECT t.rowid, cb_normalize({body}) FROM search_queue q JOIN {table} t ON t.rowid = q.row
+             WHERE q.kind = '{kind}' AND t.deleted_at IS NULL"
+        ))?
+        .execute([])?;
+    }
+    conn.prepare_cached("DELETE FROM search_queue")?.execute([])?;
+    Ok(())
+}
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store};
@@ -65,15 +114,19 @@ fn parties(conn: &Connection, agreement_id: &str) -> Result<(Vec<String>, Vec<St
 
 impl Store {
     /// Finds agreements, clauses and notes matching every word of `query`
-    /// (any script, any spelling variant the normaliser folds), best first
-    /// within each kind: agreements, then clauses, then notes.
+    /// (any script, any spelling variant the normaliser folds): agreements,
+    /// then clauses, then notes, each best first.
+    ///
+    /// Ranking is bounded: the 2,000 newest matches of each kind are ranked
+    /// by relevance (bm25), so a word found in half a million notes costs
+    /// the same as a rare one.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
         self.read(|conn| {
             let mut hits = Vec::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300)
-                 FROM (SELECT rowid FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
                  JOIN agreements a ON a.rowid = f.rowid WHERE a.deleted_at IS NULL",
             )?;
             let rows: Vec<(String, String, String)> = stmt
@@ -95,7 +148,7 @@ impl Store {
             }
             let mut stmt = conn.prepare_cached(
                 "SELECT c.id, c.number, substr(c.text, 1, 300), a.id, a.title
-                 FROM (SELECT rowid FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
                  JOIN clauses c ON c.rowid = f.rowid JOIN agreements a ON a.id = c.agreement_id
                  WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL",
             )?;
@@ -118,7 +171,7 @@ impl Store {
             }
             let mut stmt = conn.prepare_cached(
                 "SELECT n.id, substr(n.text, 1, 300), c.id, c.number, a.id, a.title
-                 FROM (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
                  JOIN notes n ON n.rowid = f.rowid JOIN clauses c ON c.id = n.clause_id
                  JOIN agreements a ON a.id = c.agreement_id
                  WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL",

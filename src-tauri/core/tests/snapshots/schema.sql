@@ -44,7 +44,7 @@ CREATE TABLE audit (
     scope_id  TEXT,
     action    TEXT NOT NULL CHECK (action IN ('create', 'update', 'move', 'delete', 'restore', 'import')),
     changes   TEXT NOT NULL CHECK (json_valid(changes))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- table clause_fts
 CREATE VIRTUAL TABLE clause_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
@@ -80,6 +80,14 @@ CREATE TABLE clauses (
     CHECK ((deadline_kind = 'none' AND deadline_on IS NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'on' AND deadline_on IS NOT NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'after_signing' AND deadline_on IS NULL AND deadline_amount >= 0 AND deadline_unit IS NOT NULL))
+) STRICT;
+
+-- table count_queue
+CREATE TABLE count_queue (
+    agreement_id TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    due_on       TEXT,
+    delta        INTEGER NOT NULL
 ) STRICT;
 
 -- table note_fts
@@ -130,6 +138,14 @@ CREATE TABLE partners (
     deletion_id TEXT
 ) STRICT;
 
+-- table search_queue
+CREATE TABLE search_queue (
+    kind    TEXT NOT NULL CHECK (kind IN ('clause', 'note', 'agreement')),
+    row     INTEGER NOT NULL,
+    reindex INTEGER NOT NULL,
+    PRIMARY KEY (kind, row)
+) STRICT, WITHOUT ROWID;
+
 -- table settings
 CREATE TABLE settings (
     key        TEXT PRIMARY KEY,
@@ -146,17 +162,11 @@ CREATE INDEX audit_by_entity ON audit (entity_id, at);
 -- index audit_by_scope
 CREATE INDEX audit_by_scope ON audit (scope_id, at) WHERE scope_id IS NOT NULL;
 
--- index clauses_by_agreement
-CREATE INDEX clauses_by_agreement ON clauses (agreement_id, parent_id, position);
-
 -- index clauses_by_agreement_status
 CREATE INDEX clauses_by_agreement_status ON clauses (agreement_id, status, due_on) WHERE deleted_at IS NULL;
 
 -- index clauses_by_deletion
 CREATE INDEX clauses_by_deletion ON clauses (deletion_id) WHERE deletion_id IS NOT NULL;
-
--- index clauses_by_parent
-CREATE INDEX clauses_by_parent ON clauses (parent_id) WHERE parent_id IS NOT NULL;
 
 -- index clauses_open_by_due
 CREATE INDEX clauses_open_by_due ON clauses (due_on)
@@ -169,103 +179,108 @@ CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(par
 -- index notes_by_clause
 CREATE INDEX notes_by_clause ON notes (clause_id, on_date, created_at);
 
--- trigger agreements_count_delete
-CREATE TRIGGER agreements_count_delete AFTER UPDATE OF deleted_at ON agreements
-WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL
+-- trigger agreements_count_liveness
+CREATE TRIGGER agreements_count_liveness AFTER UPDATE OF deleted_at ON agreements
+WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
 BEGIN
-    UPDATE partner_status_counts SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.status = partner_status_counts.status)
-        WHERE partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.id);
-    UPDATE partner_open_due SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
-              AND c.status IN ('not_started', 'in_progress', 'on_hold'))
-        WHERE partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.id);
-    DELETE FROM partner_open_due WHERE n = 0;
+    INSERT INTO count_flush VALUES (1);
+    INSERT INTO count_queue
+        SELECT agreement_id, status, due_on, CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END
+        FROM clauses WHERE agreement_id = NEW.id AND deleted_at IS NULL;
+    INSERT INTO count_flush VALUES (1);
 END;
 
--- trigger agreements_count_restore
-CREATE TRIGGER agreements_count_restore AFTER UPDATE OF deleted_at ON agreements
-WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL
-BEGIN
-    INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT p.partner_id, c.status, count(*)
-        FROM (SELECT partner_id, agreement_id FROM agreement_parties WHERE agreement_id = NEW.id UNION ALL SELECT '*', NEW.id) p
-        JOIN clauses c ON c.agreement_id = p.agreement_id
-        WHERE p.agreement_id = NEW.id AND c.deleted_at IS NULL
-        GROUP BY p.partner_id, c.status
-        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT p.partner_id, c.due_on, count(*)
-        FROM (SELECT partner_id, agreement_id FROM agreement_parties WHERE agreement_id = NEW.id UNION ALL SELECT '*', NEW.id) p
-        JOIN clauses c ON c.agreement_id = p.agreement_id
-        WHERE p.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.due_on IS NOT NULL
-          AND c.status IN ('not_started', 'in_progress', 'on_hold')
-        GROUP BY p.partner_id, c.due_on
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+-- trigger agreements_search_insert
+CREATE TRIGGER agreements_search_insert AFTER INSERT ON agreements BEGIN
+    INSERT INTO search_queue VALUES ('agreement', NEW.rowid, 0) ON CONFLICT DO NOTHING;
+END;
+
+-- trigger agreements_search_update
+CREATE TRIGGER agreements_search_update AFTER UPDATE OF title, reference, summary, deleted_at ON agreements BEGIN
+    INSERT INTO search_queue VALUES ('agreement', NEW.rowid, 1) ON CONFLICT DO NOTHING;
 END;
 
 -- trigger clauses_count_insert
 CREATE TRIGGER clauses_count_insert AFTER INSERT ON clauses
 WHEN NEW.deleted_at IS NULL AND (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
-    INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT partner_id, NEW.status, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE true
-        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT partner_id, NEW.due_on, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.due_on IS NOT NULL
-          AND NEW.status IN ('not_started', 'in_progress', 'on_hold')
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO count_queue VALUES (NEW.agreement_id, NEW.status, NEW.due_on, 1);
 END;
 
 -- trigger clauses_count_update
 CREATE TRIGGER clauses_count_update AFTER UPDATE OF status, due_on, deleted_at ON clauses
 WHEN (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
-    UPDATE partner_status_counts SET n = n - 1
-        WHERE OLD.deleted_at IS NULL AND status = OLD.status
-          AND (partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = OLD.agreement_id));
-    UPDATE partner_open_due SET n = n - 1
-        WHERE OLD.deleted_at IS NULL AND OLD.status IN ('not_started', 'in_progress', 'on_hold')
-          AND due_on = OLD.due_on
-          AND (partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = OLD.agreement_id));
-    DELETE FROM partner_open_due WHERE n = 0 AND due_on = OLD.due_on;
+    INSERT INTO count_queue SELECT OLD.agreement_id, OLD.status, OLD.due_on, -1 WHERE OLD.deleted_at IS NULL;
+    INSERT INTO count_queue SELECT NEW.agreement_id, NEW.status, NEW.due_on, 1 WHERE NEW.deleted_at IS NULL;
+END;
+
+-- trigger clauses_search_insert
+CREATE TRIGGER clauses_search_insert AFTER INSERT ON clauses BEGIN
+    INSERT INTO search_queue VALUES ('clause', NEW.rowid, 0) ON CONFLICT DO NOTHING;
+END;
+
+-- trigger clauses_search_update
+CREATE TRIGGER clauses_search_update AFTER UPDATE OF number, text, our_lead, partner_lead, indicator, deleted_at ON clauses BEGIN
+    INSERT INTO search_queue VALUES ('clause', NEW.rowid, 1) ON CONFLICT DO NOTHING;
+END;
+
+-- trigger count_flush_apply
+CREATE TRIGGER count_flush_apply INSTEAD OF INSERT ON count_flush
+BEGIN
     INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT partner_id, NEW.status, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.deleted_at IS NULL
+        SELECT '*', status, sum(delta) FROM count_queue WHERE true GROUP BY status
+        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_status_counts (partner_id, status, n)
+        SELECT ap.partner_id, q.status, sum(q.delta)
+        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE true GROUP BY ap.partner_id, q.status
         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
     INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT partner_id, NEW.due_on, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.deleted_at IS NULL AND NEW.due_on IS NOT NULL
-          AND NEW.status IN ('not_started', 'in_progress', 'on_hold')
+        SELECT '*', due_on, sum(delta) FROM count_queue
+        WHERE due_on IS NOT NULL AND status IN ('not_started', 'in_progress', 'on_hold')
+        GROUP BY due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due (partner_id, due_on, n)
+        SELECT ap.partner_id, q.due_on, sum(q.delta)
+        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE q.due_on IS NOT NULL AND q.status IN ('not_started', 'in_progress', 'on_hold')
+        GROUP BY ap.partner_id, q.due_on
+        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    DELETE FROM count_queue;
+END;
+
+-- trigger notes_search_insert
+CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
+    INSERT INTO search_queue VALUES ('note', NEW.rowid, 0) ON CONFLICT DO NOTHING;
+END;
+
+-- trigger notes_search_update
+CREATE TRIGGER notes_search_update AFTER UPDATE OF text, author, deleted_at ON notes BEGIN
+    INSERT INTO search_queue VALUES ('note', NEW.rowid, 1) ON CONFLICT DO NOTHING;
 END;
 
 -- trigger parties_count_delete
 CREATE TRIGGER parties_count_delete AFTER DELETE ON agreement_parties
 WHEN (SELECT deleted_at FROM agreements WHERE id = OLD.agreement_id) IS NULL
 BEGIN
+    INSERT INTO count_flush VALUES (1);
     UPDATE partner_status_counts SET n = n - (
             SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
-              AND c.status = partner_status_counts.status)
+            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.status = partner_status_counts.status)
         WHERE partner_id = OLD.partner_id;
     UPDATE partner_open_due SET n = n - (
             SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
-              AND c.due_on = partner_open_due.due_on
+            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
               AND c.status IN ('not_started', 'in_progress', 'on_hold'))
         WHERE partner_id = OLD.partner_id;
-    DELETE FROM partner_open_due WHERE partner_id = OLD.partner_id AND n = 0;
 END;
 
 -- trigger parties_count_insert
 CREATE TRIGGER parties_count_insert AFTER INSERT ON agreement_parties
 WHEN (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
+    INSERT INTO count_flush VALUES (1);
     INSERT INTO partner_status_counts (partner_id, status, n)
         SELECT NEW.partner_id, status, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL GROUP BY status
@@ -277,4 +292,7 @@ BEGIN
         GROUP BY due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
 END;
+
+-- view count_flush
+CREATE VIEW count_flush AS SELECT 1 AS go;
 

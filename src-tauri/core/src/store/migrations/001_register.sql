@@ -91,12 +91,11 @@ CREATE TABLE clauses (
         OR (deadline_kind = 'on' AND deadline_on IS NOT NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'after_signing' AND deadline_on IS NULL AND deadline_amount >= 0 AND deadline_unit IS NOT NULL))
 ) STRICT;
-CREATE INDEX clauses_by_agreement ON clauses (agreement_id, parent_id, position);
 CREATE INDEX clauses_by_agreement_status ON clauses (agreement_id, status, due_on) WHERE deleted_at IS NULL;
-CREATE INDEX clauses_by_parent ON clauses (parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX clauses_open_by_due ON clauses (due_on)
     WHERE deleted_at IS NULL AND due_on IS NOT NULL AND status IN ('not_started', 'in_progress', 'on_hold');
--- A number is unique among the live siblings under one parent.
+-- A number is unique among the live siblings under one parent. The index also
+-- serves sibling lookups (agreement, parent), so there is no separate one.
 CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(parent_id, ''), number)
     WHERE deleted_at IS NULL;
 CREATE INDEX clauses_by_deletion ON clauses (deletion_id) WHERE deletion_id IS NOT NULL;
@@ -129,13 +128,13 @@ CREATE TABLE audit (
     scope_id  TEXT,
     action    TEXT NOT NULL CHECK (action IN ('create', 'update', 'move', 'delete', 'restore', 'import')),
     changes   TEXT NOT NULL CHECK (json_valid(changes))
-) STRICT;
+) STRICT, WITHOUT ROWID; -- clustered on the time-ordered UUIDv7: appends
 CREATE INDEX audit_by_entity ON audit (entity_id, at);
 CREATE INDEX audit_by_scope ON audit (scope_id, at) WHERE scope_id IS NOT NULL;
 
--- Dashboard counts, kept by triggers. A clause counts while it and its
--- agreement are live; it counts once for every party of its agreement, and
--- once under the partner_id '*', which holds the overall figures.
+-- Dashboard counts. A clause counts while it and its agreement are live; it
+-- counts once for every party of its agreement, and once under the
+-- partner_id '*', which holds the overall figures.
 CREATE TABLE partner_status_counts (
     partner_id TEXT NOT NULL,
     status     TEXT NOT NULL,
@@ -152,46 +151,61 @@ CREATE TABLE partner_open_due (
     PRIMARY KEY (partner_id, due_on)
 ) STRICT, WITHOUT ROWID;
 
+-- Clause changes append their count deltas here (one cheap append per
+-- change), and a flush applies the whole queue set-based: at the end of every
+-- write, and before anything that changes which partners an agreement's
+-- clauses count for. Inserting into the view count_flush runs the flush.
+CREATE TABLE count_queue (
+    agreement_id TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    due_on       TEXT,
+    delta        INTEGER NOT NULL
+) STRICT;
+
+CREATE VIEW count_flush AS SELECT 1 AS go;
+
+CREATE TRIGGER count_flush_apply INSTEAD OF INSERT ON count_flush
+BEGIN
+    INSERT INTO partner_status_counts (partner_id, status, n)
+        SELECT '*', status, sum(delta) FROM count_queue WHERE true GROUP BY status
+        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_status_counts (partner_id, status, n)
+        SELECT ap.partner_id, q.status, sum(q.delta)
+        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE true GROUP BY ap.partner_id, q.status
+        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due (partner_id, due_on, n)
+        SELECT '*', due_on, sum(delta) FROM count_queue
+        WHERE due_on IS NOT NULL AND status IN ('not_started', 'in_progress', 'on_hold')
+        GROUP BY due_on
+        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due (partner_id, due_on, n)
+        SELECT ap.partner_id, q.due_on, sum(q.delta)
+        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE q.due_on IS NOT NULL AND q.status IN ('not_started', 'in_progress', 'on_hold')
+        GROUP BY ap.partner_id, q.due_on
+        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    DELETE FROM count_queue;
+END;
+
 CREATE TRIGGER clauses_count_insert AFTER INSERT ON clauses
 WHEN NEW.deleted_at IS NULL AND (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
-    INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT partner_id, NEW.status, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE true
-        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT partner_id, NEW.due_on, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.due_on IS NOT NULL
-          AND NEW.status IN ('not_started', 'in_progress', 'on_hold')
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO count_queue VALUES (NEW.agreement_id, NEW.status, NEW.due_on, 1);
 END;
 
 CREATE TRIGGER clauses_count_update AFTER UPDATE OF status, due_on, deleted_at ON clauses
 WHEN (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
-    UPDATE partner_status_counts SET n = n - 1
-        WHERE OLD.deleted_at IS NULL AND status = OLD.status
-          AND (partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = OLD.agreement_id));
-    UPDATE partner_open_due SET n = n - 1
-        WHERE OLD.deleted_at IS NULL AND OLD.status IN ('not_started', 'in_progress', 'on_hold')
-          AND due_on = OLD.due_on
-          AND (partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = OLD.agreement_id));
-    DELETE FROM partner_open_due WHERE n = 0 AND due_on = OLD.due_on;
-    INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT partner_id, NEW.status, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.deleted_at IS NULL
-        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT partner_id, NEW.due_on, 1 FROM (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.agreement_id UNION ALL SELECT '*')
-        WHERE NEW.deleted_at IS NULL AND NEW.due_on IS NOT NULL
-          AND NEW.status IN ('not_started', 'in_progress', 'on_hold')
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO count_queue SELECT OLD.agreement_id, OLD.status, OLD.due_on, -1 WHERE OLD.deleted_at IS NULL;
+    INSERT INTO count_queue SELECT NEW.agreement_id, NEW.status, NEW.due_on, 1 WHERE NEW.deleted_at IS NULL;
 END;
 
 -- A party joining or leaving an agreement brings or takes its clauses' counts.
 CREATE TRIGGER parties_count_insert AFTER INSERT ON agreement_parties
 WHEN (SELECT deleted_at FROM agreements WHERE id = NEW.agreement_id) IS NULL
 BEGIN
+    INSERT INTO count_flush VALUES (1);
     INSERT INTO partner_status_counts (partner_id, status, n)
         SELECT NEW.partner_id, status, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL GROUP BY status
@@ -207,55 +221,28 @@ END;
 CREATE TRIGGER parties_count_delete AFTER DELETE ON agreement_parties
 WHEN (SELECT deleted_at FROM agreements WHERE id = OLD.agreement_id) IS NULL
 BEGIN
+    INSERT INTO count_flush VALUES (1);
     UPDATE partner_status_counts SET n = n - (
             SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
-              AND c.status = partner_status_counts.status)
+            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.status = partner_status_counts.status)
         WHERE partner_id = OLD.partner_id;
     UPDATE partner_open_due SET n = n - (
             SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
-              AND c.due_on = partner_open_due.due_on
+            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
               AND c.status IN ('not_started', 'in_progress', 'on_hold'))
         WHERE partner_id = OLD.partner_id;
-    DELETE FROM partner_open_due WHERE partner_id = OLD.partner_id AND n = 0;
 END;
 
 -- Deleting an agreement takes all its clauses off the counts; restoring it
--- brings them back.
-CREATE TRIGGER agreements_count_delete AFTER UPDATE OF deleted_at ON agreements
-WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL
+-- brings them back. Either way, through the queue: -1 or +1 per clause.
+CREATE TRIGGER agreements_count_liveness AFTER UPDATE OF deleted_at ON agreements
+WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
 BEGIN
-    UPDATE partner_status_counts SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.status = partner_status_counts.status)
-        WHERE partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.id);
-    UPDATE partner_open_due SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
-              AND c.status IN ('not_started', 'in_progress', 'on_hold'))
-        WHERE partner_id = '*' OR partner_id IN (SELECT partner_id FROM agreement_parties WHERE agreement_id = NEW.id);
-    DELETE FROM partner_open_due WHERE n = 0;
-END;
-
-CREATE TRIGGER agreements_count_restore AFTER UPDATE OF deleted_at ON agreements
-WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL
-BEGIN
-    INSERT INTO partner_status_counts (partner_id, status, n)
-        SELECT p.partner_id, c.status, count(*)
-        FROM (SELECT partner_id, agreement_id FROM agreement_parties WHERE agreement_id = NEW.id UNION ALL SELECT '*', NEW.id) p
-        JOIN clauses c ON c.agreement_id = p.agreement_id
-        WHERE p.agreement_id = NEW.id AND c.deleted_at IS NULL
-        GROUP BY p.partner_id, c.status
-        ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT p.partner_id, c.due_on, count(*)
-        FROM (SELECT partner_id, agreement_id FROM agreement_parties WHERE agreement_id = NEW.id UNION ALL SELECT '*', NEW.id) p
-        JOIN clauses c ON c.agreement_id = p.agreement_id
-        WHERE p.agreement_id = NEW.id AND c.deleted_at IS NULL AND c.due_on IS NOT NULL
-          AND c.status IN ('not_started', 'in_progress', 'on_hold')
-        GROUP BY p.partner_id, c.due_on
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO count_flush VALUES (1);
+    INSERT INTO count_queue
+        SELECT agreement_id, status, due_on, CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END
+        FROM clauses WHERE agreement_id = NEW.id AND deleted_at IS NULL;
+    INSERT INTO count_flush VALUES (1);
 END;
 
 -- Full-text search over clause text, note text and agreement titles.
@@ -267,32 +254,33 @@ CREATE VIRTUAL TABLE clause_fts USING fts5 (body, content = '', contentless_dele
 CREATE VIRTUAL TABLE note_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE agreement_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 
-CREATE TRIGGER clauses_fts_insert AFTER INSERT ON clauses WHEN NEW.deleted_at IS NULL BEGIN
-    INSERT INTO clause_fts (rowid, body)
-        VALUES (NEW.rowid, cb_normalize(NEW.number || ' ' || NEW.text || ' ' || coalesce(NEW.our_lead, '') || ' ' || coalesce(NEW.partner_lead, '') || ' ' || coalesce(NEW.indicator, '')));
-END;
-CREATE TRIGGER clauses_fts_update AFTER UPDATE OF number, text, our_lead, partner_lead, indicator, deleted_at ON clauses BEGIN
-    DELETE FROM clause_fts WHERE rowid = OLD.rowid;
-    INSERT INTO clause_fts (rowid, body)
-        SELECT NEW.rowid, cb_normalize(NEW.number || ' ' || NEW.text || ' ' || coalesce(NEW.our_lead, '') || ' ' || coalesce(NEW.partner_lead, '') || ' ' || coalesce(NEW.indicator, ''))
-        WHERE NEW.deleted_at IS NULL;
-END;
+-- Rows whose index entries are due. FTS5 flushes its pending terms at every
+-- statement savepoint, so indexing row by row from triggers would flush and
+-- merge once per row. Instead the triggers queue the row, and the store
+-- indexes the whole queue in one statement per table before each write
+-- commits. `reindex` marks rows already in the index (their old entry goes).
+CREATE TABLE search_queue (
+    kind    TEXT NOT NULL CHECK (kind IN ('clause', 'note', 'agreement')),
+    row     INTEGER NOT NULL,
+    reindex INTEGER NOT NULL,
+    PRIMARY KEY (kind, row)
+) STRICT, WITHOUT ROWID;
 
-CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes WHEN NEW.deleted_at IS NULL BEGIN
-    INSERT INTO note_fts (rowid, body) VALUES (NEW.rowid, cb_normalize(NEW.text || ' ' || NEW.author));
+CREATE TRIGGER clauses_search_insert AFTER INSERT ON clauses BEGIN
+    INSERT INTO search_queue VALUES ('clause', NEW.rowid, 0) ON CONFLICT DO NOTHING;
 END;
-CREATE TRIGGER notes_fts_update AFTER UPDATE OF text, author, deleted_at ON notes BEGIN
-    DELETE FROM note_fts WHERE rowid = OLD.rowid;
-    INSERT INTO note_fts (rowid, body) SELECT NEW.rowid, cb_normalize(NEW.text || ' ' || NEW.author) WHERE NEW.deleted_at IS NULL;
+CREATE TRIGGER clauses_search_update AFTER UPDATE OF number, text, our_lead, partner_lead, indicator, deleted_at ON clauses BEGIN
+    INSERT INTO search_queue VALUES ('clause', NEW.rowid, 1) ON CONFLICT DO NOTHING;
 END;
-
-CREATE TRIGGER agreements_fts_insert AFTER INSERT ON agreements WHEN NEW.deleted_at IS NULL BEGIN
-    INSERT INTO agreement_fts (rowid, body)
-        VALUES (NEW.rowid, cb_normalize(NEW.title || ' ' || coalesce(NEW.reference, '') || ' ' || coalesce(NEW.summary, '')));
+CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
+    INSERT INTO search_queue VALUES ('note', NEW.rowid, 0) ON CONFLICT DO NOTHING;
 END;
-CREATE TRIGGER agreements_fts_update AFTER UPDATE OF title, reference, summary, deleted_at ON agreements BEGIN
-    DELETE FROM agreement_fts WHERE rowid = OLD.rowid;
-    INSERT INTO agreement_fts (rowid, body)
-        SELECT NEW.rowid, cb_normalize(NEW.title || ' ' || coalesce(NEW.reference, '') || ' ' || coalesce(NEW.summary, ''))
-        WHERE NEW.deleted_at IS NULL;
+CREATE TRIGGER notes_search_update AFTER UPDATE OF text, author, deleted_at ON notes BEGIN
+    INSERT INTO search_queue VALUES ('note', NEW.rowid, 1) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER agreements_search_insert AFTER INSERT ON agreements BEGIN
+    INSERT INTO search_queue VALUES ('agreement', NEW.rowid, 0) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER agreements_search_update AFTER UPDATE OF title, reference, summary, deleted_at ON agreements BEGIN
+    INSERT INTO search_queue VALUES ('agreement', NEW.rowid, 1) ON CONFLICT DO NOTHING;
 END;

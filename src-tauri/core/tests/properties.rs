@@ -1,0 +1,121 @@
+//! Property tests: random sequences of operations keep the register's
+//! invariants.
+
+mod common;
+
+use clausebook_core::Store;
+use clausebook_core::calendar::Calendar;
+use clausebook_core::deadline::Deadline;
+use clausebook_core::model::{AgreementPatch, ClausePatch, ClauseStatus, DueState, NewClause};
+use common::{agreement, date, partner};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever moves are asked for, the clauses stay a forest: every
+    /// ancestor chain ends, and refused moves are refused as cycles.
+    #[test]
+    fn tree_moves_never_create_cycles(moves in prop::collection::vec((0usize..8, prop::option::of(0usize..8), prop::option::of(0usize..4)), 1..40)) {
+        let mut s = Store::open_in_memory().unwrap();
+        let tj = partner(&mut s, "Tajikistan");
+        let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+        let ids: Vec<String> = (0..8)
+            .map(|i| s.create_clause(NewClause::new(&a.id, format!("{i}"), "Clause")).unwrap().id)
+            .collect();
+        for (clause, parent, index) in moves {
+            match s.move_clause(&ids[clause], parent.map(|p| ids[p].as_str()), index) {
+                Ok(moved) => prop_assert_eq!(moved.parent_id, parent.map(|p| ids[p].clone())),
+                Err(e) => prop_assert_eq!(e.code(), "cycle"),
+            }
+        }
+        let rows = s.clause_rows(&a.id).unwrap();
+        prop_assert_eq!(rows.len(), 8, "every clause still shows in the tree");
+        for id in &ids {
+            let mut at = s.clause(id).unwrap();
+            let mut steps = 0;
+            while let Some(p) = at.parent_id.clone() {
+                at = s.clause(&p).unwrap();
+                steps += 1;
+                prop_assert!(steps < 8, "the ancestor chain of {} loops", id);
+            }
+        }
+    }
+
+    /// The trigger-kept dashboard always equals a count made from scratch.
+    #[test]
+    fn dashboard_counts_match_a_recount(ops in prop::collection::vec((0u8..7, 0usize..6, 0usize..5, 0i64..400), 1..30)) {
+        let mut s = Store::open_in_memory().unwrap();
+        let tj = partner(&mut s, "Tajikistan");
+        let uz = partner(&mut s, "Uzbekistan");
+        let a = agreement(&mut s, &[&tj, &uz], Some("2025-01-01"), Calendar::Persian);
+        let b = agreement(&mut s, &[&tj], Some("2025-01-01"), Calendar::Gregorian);
+        let today = date("2026-01-01");
+        let mut clauses: Vec<String> = Vec::new();
+        let mut deletions: Vec<String> = Vec::new();
+        let mut n = 0;
+        for (op, pick, status, days) in ops {
+            let status = ClauseStatus::ALL[status];
+            let due = Deadline::On { date: date("2025-06-01") + chrono::Days::new(days as u64) };
+            match op {
+                0 | 1 => {
+                    n += 1;
+                    let mut new = NewClause::new(if op == 0 { &a.id } else { &b.id }, format!("{n}"), "Work");
+                    new.status = status;
+                    new.deadline = due;
+                    // A deleted agreement refuses new clauses; that is fine here.
+                    match s.create_clause(new) {
+                        Ok(c) => clauses.push(c.id),
+                        Err(e) => prop_assert_eq!(e.code(), "not_found"),
+                    }
+                }
+                2 if !clauses.is_empty() => {
+                    let id = &clauses[pick % clauses.len()];
+                    let _ = s.update_clause(id, ClausePatch { status: Some(status), deadline: Some(due), ..Default::default() });
+                }
+                3 if !clauses.is_empty() => {
+                    let id = clauses[pick % clauses.len()].clone();
+                    if let Ok(d) = s.delete_clause(&id) { deletions.push(d) }
+                }
+                4 if !deletions.is_empty() => { let _ = s.restore(&deletions.remove(pick % deletions.len())); }
+                5 => {
+                    let parties = if pick % 2 == 0 { vec![tj.id.clone()] } else { vec![uz.id.clone(), tj.id.clone()] };
+                    if let Err(e) = s.update_agreement(&a.id, AgreementPatch { parties: Some(parties), ..Default::default() }) {
+                        prop_assert_eq!(e.code(), "not_found");
+                    }
+                }
+                6 => {
+                    if let Ok(d) = s.delete_agreement(if pick % 2 == 0 { &a.id } else { &b.id }) { deletions.push(d) }
+                }
+                _ => {}
+            }
+            // Recount from the clause lists.
+            let d = s.dashboard(today).unwrap();
+            let mut overall = (0u32, 0u32, 0u32);
+            let mut per_partner = std::collections::HashMap::<String, (u32, u32, u32)>::new();
+            for ag in s.agreements(None).unwrap() {
+                for r in s.clause_rows(&ag.id).unwrap() {
+                    let (od, soon) = match r.clause.due_state(today) {
+                        DueState::Overdue { .. } => (1, 0),
+                        DueState::DueSoon { .. } => (0, 1),
+                        _ => (0, 0),
+                    };
+                    overall = (overall.0 + 1, overall.1 + od, overall.2 + soon);
+                    for p in &ag.parties {
+                        let e = per_partner.entry(p.partner_id.clone()).or_default();
+                        *e = (e.0 + 1, e.1 + od, e.2 + soon);
+                    }
+                }
+            }
+            prop_assert_eq!((d.overall.counts.total(), d.overall.overdue, d.overall.due_soon), overall);
+            for card in &d.partners {
+                let f = card.figures;
+                prop_assert_eq!(
+                    (f.counts.total(), f.overdue, f.due_soon),
+                    per_partner.get(&card.partner.id).copied().unwrap_or_default(),
+                    "partner {}", card.partner.name
+                );
+            }
+        }
+    }
+}
