@@ -1,18 +1,33 @@
-# Clausebook: the two commands a newcomer needs are `make run` and `make test`.
-# Both install what is missing first (scripts/setup.sh) and are safe to re-run.
+# Clausebook. The two commands a newcomer needs:
+#   make run    installs what is missing, builds, and opens the window (demo data on first start)
+#   make test   installs what is missing, then runs every test, end-to-end included
+# Both are idempotent: scripts/setup.sh installs only what is missing.
 
 SHELL := /bin/bash
 # Build outputs live outside the clone so CI and fresh clones reuse a warm cache.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/clausebook/target
 CARGO ?= cargo
 
-.PHONY: setup test lint check-format clippy unit demo bench
+.PHONY: setup ui run test lint check-format clippy ui-check ui-test unit e2e bindings bench demo
 
 setup:
 	@bash scripts/setup.sh
 
-## Every test: formatting, lints, unit, integration, crash and CLI tests.
-test: setup lint unit
+## The web UI, built into ui/dist (the app embeds it at compile time).
+ui: setup
+	cd ui && npm run build --silent
+
+## Opens the desktop app; the first start loads the demo data.
+run: ui
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "make run: no display (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+	  echo "Run it from a desktop session, or headless under Xvfb: xvfb-run -a make run"; exit 1; fi
+	$(CARGO) build --release --locked --bins
+	$(CARGO_TARGET_DIR)/release/clausebook demo --if-empty
+	$(CARGO_TARGET_DIR)/release/clausebook-app
+
+## Every test.
+test: ui lint ui-check ui-test unit
 
 lint: check-format clippy
 
@@ -22,12 +37,26 @@ check-format:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+ui-check:
+	cd ui && npm run check
+
+ui-test:
+	cd ui && npm test
+
 unit:
 	$(CARGO) test --workspace --locked
 
-## Load the demo into the default database and show the dashboard.
+## The real app under Xvfb, driven over WebDriver; screenshots in artifacts/.
+e2e:
+	bash tests/e2e/run.sh
+
+## Regenerates ui/src/lib/bindings.ts from the Rust commands.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test --locked --test bindings
+
+## Loads the demo into the default database and shows the dashboard (no window).
 demo: setup
-	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- demo
+	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- demo --if-empty
 	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- dashboard
 
 ## The register benchmark on a generated 1M-clause database (prints figures).

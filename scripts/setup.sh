@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Installs what Clausebook needs on a fresh Debian 12 / Ubuntu 22.04+ machine.
-# Idempotent: it installs only what is missing, so it is safe to run before every build.
+# Installs what Clausebook needs on a fresh Debian 12 / Ubuntu 22.04+ machine:
+# system packages, the UI's npm packages, and tauri-driver for end-to-end tests.
+# Idempotent: it installs only what is missing, so every make target runs it.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-# The Debian packages the build, the tests and the reports need.
 apt_packages=(
-  build-essential pkg-config   # C parts of bundled SQLite and friends
-  poppler-utils qpdf           # pdftotext / pdftoppm / qpdf --check in report tests
+  build-essential pkg-config curl file   # C parts of bundled SQLite and friends
+  libwebkit2gtk-4.1-dev libgtk-3-dev     # the Tauri window (WebKitGTK)
+  xvfb xauth webkit2gtk-driver           # headless window and WebDriver for e2e tests
+  imagemagick                            # screenshots of the window in tests
+  poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
+  nodejs npm                             # only if the machine has no Node yet (see below)
 )
 
 missing=()
 for p in "${apt_packages[@]}"; do
+  case "$p" in
+    nodejs|npm) command -v "$p" >/dev/null 2>&1 && continue ;;
+  esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -21,4 +29,28 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-command -v cargo >/dev/null || { echo "setup: cargo is missing; install Rust from rustup.rs, then re-run" >&2; exit 1; }
+command -v cargo >/dev/null || { echo "setup: cargo is missing; install Rust from https://rustup.rs, then re-run" >&2; exit 1; }
+
+# The UI's packages, exactly as locked; reinstalled only when the lock changes.
+if [ -f ui/package-lock.json ]; then
+  stamp=ui/node_modules/.clausebook-lock
+  if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
+    echo "setup: npm ci in ui/"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    cp ui/package-lock.json "$stamp"
+  fi
+fi
+if [ -f tests/e2e/package-lock.json ]; then
+  stamp=tests/e2e/node_modules/.clausebook-lock
+  if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
+    echo "setup: npm ci in tests/e2e/"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+    cp tests/e2e/package-lock.json "$stamp"
+  fi
+fi
+
+# tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --version "^2" --quiet
+fi

@@ -295,7 +295,7 @@ fn main() {
     report("overdue, top 100", measure(50, || store.overdue(today(), None, 100).unwrap()), 5.0);
     report(
         "one agreement with each clause's latest note",
-        measure(50, || store.clause_rows(&agreements[rng.random_range(0..agreements.len())].id).unwrap()),
+        measure(50, || store.clause_rows(&agreements[rng.random_range(0..agreements.len())].id, today()).unwrap()),
         5.0,
     );
     let queries = ["rehabilitation workshop", "توانمندسازی", "тандурустӣ", "Partner 042", "sogʻliqni hamkorlik"];

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The calendar an agreement is drafted in. It decides how "N months after
 /// signing" is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Calendar {
     Gregorian,
@@ -88,6 +89,7 @@ pub const PERSIAN_MONTHS_EN: [&str; 12] = [
 
 /// A day in the Solar Hijri calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PersianDate {
     pub year: i32,
     pub month: u8,
@@ -253,6 +255,7 @@ pub fn add_months(date: NaiveDate, months: i32, calendar: Calendar) -> Option<Na
 
 /// How dates are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DateDisplay {
     Gregorian,
@@ -283,6 +286,7 @@ impl DateDisplay {
 /// The language dates are written for: Persian uses Persian digits and
 /// month names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]

@@ -12,6 +12,7 @@ use crate::calendar::{self, Calendar};
 
 /// The unit of a relative deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OffsetUnit {
     Days,
@@ -26,10 +27,11 @@ impl OffsetUnit {
         }
     }
 
+    /// `days`, `months`, or the Persian `روز`, `ماه`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "days" | "day" => Some(OffsetUnit::Days),
-            "months" | "month" => Some(OffsetUnit::Months),
+            "days" | "day" | "روز" => Some(OffsetUnit::Days),
+            "months" | "month" | "ماه" => Some(OffsetUnit::Months),
             _ => None,
         }
     }
@@ -37,6 +39,7 @@ impl OffsetUnit {
 
 /// When a clause is due, as the officer wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Deadline {
     #[default]
@@ -69,7 +72,8 @@ impl Deadline {
         }
     }
 
-    /// Reads `3 months`, `90 days`, `3 months after signing` or a date.
+    /// Reads `3 months`, `90 days`, `3 months after signing`, the Persian
+    /// `۳ ماه` or `۹۰ روز پس از امضا`, or a date.
     pub fn parse(input: &str) -> Result<Deadline, calendar::CalendarError> {
         let text = calendar::ascii_digits(input.trim());
         if text.is_empty() || text.eq_ignore_ascii_case("none") {
@@ -77,7 +81,9 @@ impl Deadline {
         }
         let words: Vec<&str> = text.split_whitespace().collect();
         let relative = match words.as_slice() {
-            [n, unit] | [n, unit, "after", "signing"] => n.parse::<u32>().ok().zip(OffsetUnit::parse(unit)),
+            [n, unit] | [n, unit, "after", "signing"] | [n, unit, "پس", "از", "امضا"] => {
+                n.parse::<u32>().ok().zip(OffsetUnit::parse(unit))
+            }
             _ => None,
         };
         if let Some((amount, unit)) = relative {
@@ -125,6 +131,11 @@ mod tests {
         assert_eq!(
             Deadline::parse("۶ months").unwrap(),
             Deadline::AfterSigning { amount: 6, unit: OffsetUnit::Months }
+        );
+        assert_eq!(Deadline::parse("۳ ماه").unwrap(), Deadline::AfterSigning { amount: 3, unit: OffsetUnit::Months });
+        assert_eq!(
+            Deadline::parse("۹۰ روز پس از امضا").unwrap(),
+            Deadline::AfterSigning { amount: 90, unit: OffsetUnit::Days }
         );
         assert!(matches!(Deadline::parse("1404/03/15").unwrap(), Deadline::On { .. }));
         assert_eq!(Deadline::parse("").unwrap(), Deadline::None);

@@ -116,12 +116,13 @@ fn deadline(d: &Option<DemoDeadline>) -> Deadline {
 }
 
 /// What loading the demo created.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DemoCounts {
-    pub partners: usize,
-    pub agreements: usize,
-    pub clauses: usize,
-    pub notes: usize,
+    pub partners: u32,
+    pub agreements: u32,
+    pub clauses: u32,
+    pub notes: u32,
 }
 
 fn parse() -> Result<DemoFile, DemoError> {
@@ -183,6 +184,7 @@ impl Store {
                 let agreement = crate::store::agreements::insert(tx, &new)?;
                 counts.agreements += 1;
                 let mut positions = crate::store::clauses::Positions::default();
+                let mut seen = crate::store::notes::Clauses::default();
                 let mut stack: Vec<(Option<String>, &DemoClause)> = a.clauses.iter().rev().map(|c| (None, c)).collect();
                 while let Some((parent_id, c)) = stack.pop() {
                     // A clause whose notes record status changes starts not
@@ -211,7 +213,7 @@ impl Store {
                             text: n.text.clone(),
                             status_to: n.status_to,
                         };
-                        crate::store::notes::insert(tx, &note)?;
+                        crate::store::notes::insert(tx, &note, &mut seen)?;
                         counts.notes += 1;
                     }
                     for child in c.children.iter().rev() {

@@ -6,7 +6,7 @@
 //! never stored.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, MAX_OFFSET_DAYS, MAX_OFFSET_MONTHS, OffsetUnit};
@@ -16,7 +16,7 @@ pub const SHORT_TEXT_MAX_CHARS: usize = 500;
 /// Longest clause text, summary or note, in bytes (100 KiB).
 pub const LONG_TEXT_MAX_BYTES: usize = 100 * 1024;
 /// How far ahead "due soon" looks, in days.
-pub const DUE_SOON_DAYS: i64 = 30;
+pub const DUE_SOON_DAYS: i32 = 30;
 
 /// What is wrong with an input, in words that say what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,8 +45,6 @@ pub enum ValidationError {
     BadTag(String),
     #[error("unknown {field} \"{value}\": use one of {allowed}")]
     UnknownValue { field: &'static str, value: String, allowed: &'static str },
-    #[error("note date {0} is in the future: progress notes record what has happened")]
-    NoteInFuture(NaiveDate),
 }
 
 impl ValidationError {
@@ -64,15 +62,21 @@ impl ValidationError {
             ValidationError::OffsetTooLarge { .. } => "offset_too_large",
             ValidationError::BadTag(_) => "bad_tag",
             ValidationError::UnknownValue { .. } => "unknown_value",
-            ValidationError::NoteInFuture(_) => "note_in_future",
         }
     }
+}
+
+/// Serde for the optional fields of a patch: an absent field is `None`
+/// (keep), `null` is `Some(None)` (clear), a value is `Some(Some(v))`.
+fn patch_field<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -147,6 +151,7 @@ impl ClauseStatus {
 
 /// A country or organisation we sign with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Partner {
     pub id: String,
     pub kind: PartnerKind,
@@ -162,6 +167,7 @@ pub struct Partner {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewPartner {
     pub kind: Option<PartnerKind>,
     pub name: String,
@@ -173,16 +179,29 @@ pub struct NewPartner {
 /// Changes to a partner: `None` leaves a field as it is; for optional fields
 /// `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct PartnerPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub kind: Option<PartnerKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub name: Option<String>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub name_fa: Option<Option<String>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub name_local: Option<Option<String>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub local_lang: Option<Option<String>>,
 }
 
 /// A party to an agreement, with its names for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Party {
     pub partner_id: String,
     pub name: String,
@@ -191,6 +210,7 @@ pub struct Party {
 
 /// An MoU, memorandum, action plan or joint project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Agreement {
     pub id: String,
     pub kind: AgreementKind,
@@ -213,6 +233,7 @@ pub struct Agreement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewAgreement {
     pub kind: AgreementKind,
     pub title: String,
@@ -251,29 +272,56 @@ impl NewAgreement {
 
 /// Changes to an agreement; see [`PartnerPatch`] for the meaning of `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct AgreementPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub kind: Option<AgreementKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub title: Option<String>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub reference: Option<Option<String>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub our_signatory: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub parties: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub calendar: Option<Calendar>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<NaiveDate>, optional))]
     pub signed_on: Option<Option<NaiveDate>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<NaiveDate>, optional))]
     pub in_force_from: Option<Option<NaiveDate>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<NaiveDate>, optional))]
     pub in_force_until: Option<Option<NaiveDate>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub status: Option<AgreementStatus>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub source: Option<Option<String>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub summary: Option<Option<String>>,
 }
 
 /// One clause, sub-clause or action of an agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Clause {
     pub id: String,
     pub agreement_id: String,
     pub parent_id: Option<String>,
     /// Order among its siblings.
-    pub position: i64,
+    pub position: i32,
     /// The number as printed in the agreement: `3`, `3.1`, `a)`.
     pub number: String,
     pub text: String,
@@ -293,6 +341,7 @@ pub struct Clause {
 
 /// Where a clause stands against its deadline on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum DueState {
     /// Completed or cancelled: the deadline no longer matters.
@@ -300,11 +349,11 @@ pub enum DueState {
     /// Open, with no resolved deadline.
     NoDeadline,
     /// Open and past its deadline by `days`.
-    Overdue { days: i64 },
+    Overdue { days: i32 },
     /// Open and due within [`DUE_SOON_DAYS`] (0 means today).
-    DueSoon { days: i64 },
+    DueSoon { days: i32 },
     /// Open and due later.
-    Later { days: i64 },
+    Later { days: i32 },
 }
 
 /// The due state of a clause with `status` and `due_on`, seen on `today`.
@@ -313,7 +362,8 @@ pub fn due_state(status: ClauseStatus, due_on: Option<NaiveDate>, today: NaiveDa
         return DueState::Closed;
     }
     let Some(due) = due_on else { return DueState::NoDeadline };
-    let days = (due - today).num_days();
+    // Deadlines lie within a few centuries of today: the days fit an i32.
+    let days = (due - today).num_days() as i32;
     if days < 0 {
         DueState::Overdue { days: -days }
     } else if days <= DUE_SOON_DAYS {
@@ -330,6 +380,7 @@ impl Clause {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewClause {
     pub agreement_id: String,
     pub parent_id: Option<String>,
@@ -366,20 +417,41 @@ impl NewClause {
 /// Changes to a clause; see [`PartnerPatch`] for the meaning of `None`.
 /// Moving a clause is a separate operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct ClausePatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub text: Option<String>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub our_lead: Option<Option<String>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub partner_lead: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub deadline: Option<Deadline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub status: Option<ClauseStatus>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<u8>, optional))]
     pub percent: Option<Option<u8>>,
+    #[serde(deserialize_with = "patch_field", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>, optional))]
     pub indicator: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub tags: Option<Vec<String>>,
 }
 
 /// A dated progress note on a clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Note {
     pub id: String,
     pub clause_id: String,
@@ -393,6 +465,7 @@ pub struct Note {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewNote {
     pub clause_id: String,
     pub on_date: NaiveDate,
@@ -405,6 +478,7 @@ pub struct NewNote {
 
 /// One field's change in an audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,
@@ -413,6 +487,7 @@ pub struct FieldChange {
 
 /// One row of the audit log: who changed what, when, from what to what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
     pub id: String,
     pub at: String,
@@ -425,6 +500,7 @@ pub struct AuditEntry {
 
 /// The settings an officer keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Settings {
     /// Recorded as the actor of every change.
     pub officer_name: String,
@@ -435,10 +511,20 @@ pub struct Settings {
 
 /// Changes to settings; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct SettingsPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub officer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub organisation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub ui_language: Option<crate::calendar::Lang>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
     pub date_display: Option<crate::calendar::DateDisplay>,
 }
 
@@ -605,6 +691,7 @@ mod tests {
 
 /// Clause counts per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatusCounts {
     pub not_started: u32,
     pub in_progress: u32,

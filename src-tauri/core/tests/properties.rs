@@ -29,7 +29,7 @@ proptest! {
                 Err(e) => prop_assert_eq!(e.code(), "cycle"),
             }
         }
-        let rows = s.clause_rows(&a.id).unwrap();
+        let rows = s.clause_rows(&a.id, common::today()).unwrap();
         prop_assert_eq!(rows.len(), 8, "every clause still shows in the tree");
         for id in &ids {
             let mut at = s.clause(id).unwrap();
@@ -94,7 +94,7 @@ proptest! {
             let mut overall = (0u32, 0u32, 0u32);
             let mut per_partner = std::collections::HashMap::<String, (u32, u32, u32)>::new();
             for ag in s.agreements(None).unwrap() {
-                for r in s.clause_rows(&ag.id).unwrap() {
+                for r in s.clause_rows(&ag.id, common::today()).unwrap() {
                     let (od, soon) = match r.clause.due_state(today) {
                         DueState::Overdue { .. } => (1, 0),
                         DueState::DueSoon { .. } => (0, 1),

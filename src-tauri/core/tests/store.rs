@@ -55,6 +55,26 @@ fn a_clause_records_both_lead_bodies_and_its_history() {
 }
 
 #[test]
+fn completing_a_clause_completes_its_percentage_either_way() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let mut new = NewClause::new(&a.id, "1", "Workshop");
+    new.percent = Some(40);
+    let c = s.create_clause(new).unwrap();
+    let done =
+        s.update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::Completed), ..Default::default() }).unwrap();
+    assert_eq!(done.percent, Some(100));
+    let explicit = s
+        .update_clause(
+            &c.id,
+            ClausePatch { status: Some(ClauseStatus::InProgress), percent: Some(Some(90)), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(explicit.percent, Some(90), "reopening keeps what the officer set");
+}
+
+#[test]
 fn bad_input_says_what_to_fix_and_writes_nothing() {
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
@@ -141,7 +161,7 @@ fn moves_refuse_cycles_and_other_agreements() {
     // Moving to the top level, first place, works and is audited.
     let moved = s.move_clause(&child.id, None, Some(0)).unwrap();
     assert_eq!(moved.parent_id, None);
-    let rows = s.clause_rows(&a.id).unwrap();
+    let rows = s.clause_rows(&a.id, common::today()).unwrap();
     assert_eq!(rows.iter().map(|r| r.clause.number.as_str()).collect::<Vec<_>>(), ["1.1", "1"]);
     assert_eq!(s.history(&child.id).unwrap().last().unwrap().action, "move");
 }
@@ -182,7 +202,7 @@ fn parents_roll_up_their_children() {
         n.percent = percent;
         s.create_clause(n).unwrap();
     }
-    let rows = s.clause_rows(&a.id).unwrap();
+    let rows = s.clause_rows(&a.id, common::today()).unwrap();
     assert_eq!(
         rows.iter().map(|r| (r.clause.number.as_str(), r.depth)).collect::<Vec<_>>(),
         [("3", 0), ("3.1", 1), ("3.2", 1), ("3.3", 1)]
@@ -204,10 +224,11 @@ fn delete_is_soft_and_undo_brings_back_exactly_what_went() {
     let other = s.create_clause(NewClause::new(&a.id, "2", "Other")).unwrap();
     let earlier = s.delete_clause(&other.id).unwrap();
     let d = s.delete_clause(&p.id).unwrap();
-    assert_eq!(s.clause_rows(&a.id).unwrap().len(), 0);
+    assert_eq!(s.clause_rows(&a.id, common::today()).unwrap().len(), 0);
     assert_eq!(s.clause(&child.id).unwrap_err().code(), "not_found");
     assert_eq!(s.restore(&d).unwrap(), "clause");
-    let numbers: Vec<String> = s.clause_rows(&a.id).unwrap().into_iter().map(|r| r.clause.number).collect();
+    let numbers: Vec<String> =
+        s.clause_rows(&a.id, common::today()).unwrap().into_iter().map(|r| r.clause.number).collect();
     assert_eq!(numbers, ["1", "1.1"], "clause 2 went in another deletion and stays deleted");
     assert_eq!(s.restore(&d).unwrap_err().code(), "nothing_to_restore");
     s.restore(&earlier).unwrap();
@@ -376,7 +397,7 @@ fn the_demo_tells_five_situations_in_four_scripts() {
         .agreements(None)
         .unwrap()
         .iter()
-        .flat_map(|a| s.clause_rows(&a.id).unwrap())
+        .flat_map(|a| s.clause_rows(&a.id, common::today()).unwrap())
         .map(|r| format!("{} {}", r.clause.text, r.clause.partner_lead.unwrap_or_default()))
         .collect();
     assert!(all_text.contains('ҳ') || all_text.contains('ӣ'), "Tajik Cyrillic");
@@ -386,7 +407,7 @@ fn the_demo_tells_five_situations_in_four_scripts() {
     assert!(d.overall.overdue > 0 && d.overall.counts.completed > 0, "some overdue, some done");
     // Every clause's status is where its notes' story ends.
     for a in s.agreements(None).unwrap() {
-        for r in s.clause_rows(&a.id).unwrap() {
+        for r in s.clause_rows(&a.id, common::today()).unwrap() {
             let notes = s.notes(&r.clause.id).unwrap();
             if let Some(last) = notes.iter().rev().find_map(|n| n.status_to) {
                 assert_eq!(last, r.clause.status, "clause {} of {}", r.clause.number, a.title);

@@ -47,7 +47,11 @@ enum Command {
     /// Create an empty database (or check an existing one).
     Init,
     /// Load the demo data (five real cooperation situations) into an empty database.
-    Demo,
+    Demo {
+        /// Do nothing (and succeed) if the database already holds data.
+        #[arg(long)]
+        if_empty: bool,
+    },
     /// List partners.
     Partners,
     /// Add a partner country or organisation.
@@ -349,7 +353,11 @@ fn run(cli: Cli) -> Out {
     match cli.command {
         Command::Date { .. } => unreachable!("handled above"),
         Command::Init => println!("database ready: {}", path.display()),
-        Command::Demo => {
+        Command::Demo { if_empty } => {
+            if if_empty && !store.is_empty()? {
+                println!("{} already holds data; demo not loaded", path.display());
+                return Ok(());
+            }
             let c = store.load_demo()?;
             if json {
                 print_json(
@@ -429,7 +437,7 @@ fn run(cli: Cli) -> Out {
         }
         Command::Clauses { agreement } => {
             let a = store.agreement(&agreement)?;
-            let rows = store.clause_rows(&a.id)?;
+            let rows = store.clause_rows(&a.id, today)?;
             if json {
                 print_json(&rows);
             } else {

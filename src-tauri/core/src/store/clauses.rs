@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Changes, Result, Store, StoreError, WriteTx, agreements, new_id, resolve_id};
 use crate::deadline::{Deadline, OffsetUnit};
 use crate::model::{
-    Agreement, Clause, ClausePatch, ClauseStatus, NewClause, StatusCounts, check_deadline,
+    Agreement, Clause, ClausePatch, ClauseStatus, DueState, NewClause, StatusCounts, check_deadline,
     check_deadline_after_signing, check_percent, check_tags, optional_long, optional_short, required_long,
     required_short,
 };
@@ -120,7 +120,7 @@ fn check_parent(conn: &Connection, agreement_id: &str, clause: Option<(&str, &st
 /// of a thousand clauses asks the database once per parent, not per clause.
 #[derive(Default)]
 pub(crate) struct Positions {
-    next: std::collections::HashMap<Option<String>, i64>,
+    next: std::collections::HashMap<Option<String>, i32>,
     parents: std::collections::HashSet<String>,
 }
 
@@ -134,13 +134,13 @@ impl Positions {
         Ok(id)
     }
 
-    fn next(&mut self, conn: &Connection, agreement_id: &str, parent_id: Option<&str>) -> Result<i64> {
+    fn next(&mut self, conn: &Connection, agreement_id: &str, parent_id: Option<&str>) -> Result<i32> {
         let key = parent_id.map(str::to_owned);
         if let Some(p) = self.next.get_mut(&key) {
             *p += 1;
             return Ok(*p);
         }
-        let next: i64 = conn
+        let next: i32 = conn
             .prepare_cached(
                 "SELECT coalesce(max(position), 0) + 1 FROM clauses
                  WHERE agreement_id = ?1 AND coalesce(parent_id, '') = coalesce(?2, '') AND deleted_at IS NULL",
@@ -232,6 +232,7 @@ pub(crate) fn insert(
 
 /// The last progress note of a clause, for tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NoteBrief {
     pub on_date: chrono::NaiveDate,
     pub author: String,
@@ -241,6 +242,7 @@ pub struct NoteBrief {
 
 /// What a parent clause shows of its children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rollup {
     /// Direct children.
     pub children: u32,
@@ -253,6 +255,7 @@ pub struct Rollup {
 
 /// A clause as an agreement's table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClauseRow {
     pub clause: Clause,
     /// 0 for top-level clauses.
@@ -260,6 +263,8 @@ pub struct ClauseRow {
     pub latest_note: Option<NoteBrief>,
     /// Present for clauses that have children.
     pub rollup: Option<Rollup>,
+    /// Where the clause stands against its deadline on the day asked for.
+    pub due: DueState,
 }
 
 /// A clause's own progress: completed is 100, otherwise its percent.
@@ -324,9 +329,9 @@ impl Store {
         get(self.conn(), id)
     }
 
-    /// An agreement's live clauses in tree order, each with its latest note
-    /// and, for parents, the roll-up of its children.
-    pub fn clause_rows(&self, agreement_id: &str) -> Result<Vec<ClauseRow>> {
+    /// An agreement's live clauses in tree order, each with its latest note,
+    /// its due state on `today` and, for parents, the roll-up of its children.
+    pub fn clause_rows(&self, agreement_id: &str, today: chrono::NaiveDate) -> Result<Vec<ClauseRow>> {
         self.read(|conn| {
             let agreement = agreements::get(conn, agreement_id)?;
             let mut stmt = conn.prepare_cached(&format!(
@@ -346,7 +351,8 @@ impl Store {
                         Some(on_date) => Some(NoteBrief { on_date, author: r.get(20)?, text: r.get(21)? }),
                         None => None,
                     };
-                    Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None })
+                    let due = clause.due_state(today);
+                    Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None, due })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(build_tree(rows))
@@ -412,7 +418,14 @@ impl Store {
                 check_deadline_after_signing(&deadline, agreement.signed_on)?;
             }
             let status = patch.status.unwrap_or(old.status);
-            let percent = patch.percent.unwrap_or(old.percent);
+            // Completing a clause completes its percentage (as a note that
+            // completes it does), unless the same change sets a percentage.
+            let completing = status == ClauseStatus::Completed && old.status != ClauseStatus::Completed;
+            let percent = match patch.percent {
+                Some(p) => p,
+                None if completing => Some(100),
+                None => old.percent,
+            };
             check_percent(percent)?;
             let due_on = deadline.resolve(agreement.signed_on, agreement.calendar);
 

@@ -15,6 +15,7 @@ use crate::model::{Clause, ClauseStatus, DUE_SOON_DAYS, Partner, StatusCounts};
 
 /// Figures for one partner, or for everything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Figures {
     pub counts: StatusCounts,
     /// Open clauses past their deadline.
@@ -24,6 +25,7 @@ pub struct Figures {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartnerCard {
     pub partner: Partner,
     pub agreements: u32,
@@ -33,6 +35,7 @@ pub struct PartnerCard {
 /// The front page: every partner's card and the overall figures (each
 /// clause counted once, however many parties its agreement has).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dashboard {
     pub today: NaiveDate,
     pub overall: Figures,
@@ -40,6 +43,7 @@ pub struct Dashboard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AgreementCard {
     pub agreement_id: String,
     pub title: String,
@@ -48,6 +52,7 @@ pub struct AgreementCard {
 
 /// One partner's page: its figures and each of its agreements'.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartnerDashboard {
     pub today: NaiveDate,
     pub partner: Partner,
@@ -57,10 +62,11 @@ pub struct PartnerDashboard {
 
 /// An overdue clause with the agreement it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OverdueItem {
     pub clause: Clause,
     pub agreement_title: String,
-    pub days_overdue: i64,
+    pub days_overdue: i32,
 }
 
 fn status(s: &str) -> ClauseStatus {
@@ -175,7 +181,7 @@ impl Store {
             ))?;
             let rows = stmt.query_map(params![today, partner_id, limit], |r| {
                 let clause = clauses::from_row(r)?;
-                let days_overdue = clause.due_on.map(|d| (today - d).num_days()).unwrap_or(0);
+                let days_overdue = clause.due_on.map(|d| (today - d).num_days() as i32).unwrap_or(0);
                 Ok(OverdueItem { clause, agreement_title: r.get(19)?, days_overdue })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -28,20 +28,33 @@ fn get(conn: &Connection, id: &str) -> Result<Note> {
     Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM notes WHERE id = ?1"), [&id], from_row)?)
 }
 
+/// The clauses one write has looked up, by the id the caller gave, with
+/// their current status: a batch of notes on the same clauses looks each up
+/// once.
+#[derive(Default)]
+pub(crate) struct Clauses(std::collections::HashMap<String, (String, ClauseStatus)>);
+
 /// Writes a note and, if it records one, the clause's status change.
-pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote) -> Result<Note> {
-    let clause = clauses::get(tx, &new.clause_id)?;
+pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Result<Note> {
+    let (clause_id, clause_status) = match seen.0.get(&new.clause_id) {
+        Some(known) => known.clone(),
+        None => {
+            let c = clauses::get(tx, &new.clause_id)?;
+            seen.0.insert(new.clause_id.clone(), (c.id.clone(), c.status));
+            (c.id, c.status)
+        }
+    };
     let text = required_long("note text", &new.text)?;
     let author = optional_short("author", new.author.as_deref())?.unwrap_or_else(|| tx.actor.clone());
-    let status_to = new.status_to.filter(|s| *s != clause.status);
-    let status_from = status_to.map(|_| clause.status);
+    let status_to = new.status_to.filter(|s| *s != clause_status);
+    let status_from = status_to.map(|_| clause_status);
     let id = new_id();
     tx.prepare_cached(&format!(
         "INSERT INTO notes ({COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
     ))?
     .execute(params![
         id,
-        clause.id,
+        clause_id,
         new.on_date,
         author,
         text,
@@ -56,11 +69,14 @@ pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote) -> Result<Note> {
         // Completing a clause also completes its percentage.
         let percent_sql = if to == ClauseStatus::Completed { ", percent = 100" } else { "" };
         tx.prepare_cached(&format!("UPDATE clauses SET status = ?2, updated_at = ?3{percent_sql} WHERE id = ?1"))?
-            .execute(params![clause.id, to.as_str(), tx.now])?;
-        c.field("status", Some(&clause.status.as_str()), Some(&to.as_str()));
+            .execute(params![clause_id, to.as_str(), tx.now])?;
+        c.field("status", Some(&clause_status.as_str()), Some(&to.as_str()));
     }
-    tx.audit("note", &id, Some(&clause.id), "create", &c.0)?;
-    get(tx, &id)
+    tx.audit("note", &id, Some(&clause_id), "create", &c.0)?;
+    if let Some(to) = status_to {
+        seen.0.insert(new.clause_id.clone(), (clause_id.clone(), to));
+    }
+    Ok(Note { id, clause_id, on_date: new.on_date, author, text, status_from, status_to, created_at: tx.now.clone() })
 }
 
 impl Store {
@@ -78,14 +94,15 @@ impl Store {
     /// Adds a progress note; with `status_to` it also changes the clause's
     /// status, in the same transaction.
     pub fn add_note(&mut self, new: NewNote) -> Result<Note> {
-        self.write(|tx| insert(tx, &new))
+        self.write(|tx| insert(tx, &new, &mut Clauses::default()))
     }
 
     /// Adds many notes in one transaction (an import): all or none.
     pub fn add_notes(&mut self, notes: Vec<NewNote>) -> Result<usize> {
         self.write(|tx| {
+            let mut seen = Clauses::default();
             for n in &notes {
-                insert(tx, n)?;
+                insert(tx, n, &mut seen)?;
             }
             if notes.is_empty() {
                 tx.unchanged();

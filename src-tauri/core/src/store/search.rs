@@ -61,6 +61,7 @@ use crate::normalize::normalize;
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum HitKind {
     Agreement,
@@ -71,6 +72,7 @@ pub enum HitKind {
 /// One search result, with what a results list needs to group it by
 /// partner and agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub kind: HitKind,
     /// The id of the agreement, clause or note found.

@@ -6,6 +6,11 @@ use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
 use clausebook_core::model::{Agreement, AgreementStatus, NewAgreement, NewPartner, Partner, PartnerKind};
 
+/// The day the tests stand on.
+pub fn today() -> NaiveDate {
+    date("2026-11-22")
+}
+
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test dates are ISO")
 }
@@ -30,6 +35,6 @@ pub fn footprint(store: &Store) -> (usize, usize, usize, usize) {
     let audit = store.recent_changes(u32::MAX).unwrap().len();
     let partners = store.partners().unwrap().len();
     let agreements = store.agreements(None).unwrap();
-    let clauses: usize = agreements.iter().map(|a| store.clause_rows(&a.id).unwrap().len()).sum();
+    let clauses: usize = agreements.iter().map(|a| store.clause_rows(&a.id, today()).unwrap().len()).sum();
     (audit, partners, agreements.len(), clauses)
 }

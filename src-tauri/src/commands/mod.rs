@@ -1,0 +1,10 @@
+//! The commands the UI invokes, one module per area. Each is a few lines:
+//! get the state, call the core, map the result. No SQL and no business
+//! rule lives here.
+
+pub mod agreements;
+pub mod app;
+pub mod clauses;
+pub mod dates;
+pub mod overview;
+pub mod partners;

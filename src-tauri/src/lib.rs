@@ -1,0 +1,115 @@
+//! The Clausebook desktop app: a Tauri window over `clausebook-core`.
+//!
+//! [`run`] opens the register (in the OS app-data folder, or `CLAUSEBOOK_DB`),
+//! registers the plugins and the commands of [`commands`], and opens the
+//! window. [`specta_builder`] lists every command once, for the invoke handler
+//! and for the TypeScript bindings in `ui/src/lib/bindings.ts`.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+use crate::state::AppState;
+
+/// The file the bindings are generated into, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+/// Every command, with its types, for the invoke handler and the bindings.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::*;
+    // One TypeScript type per Rust type: our types have the same shape in
+    // both directions (patch fields are declared with `specta(type)`).
+    tauri_specta::Builder::<R>::new().disable_serde_phases().commands(tauri_specta::collect_commands![
+        app::settings,
+        app::update_settings,
+        app::app_info,
+        app::load_demo,
+        partners::partners,
+        partners::create_partner,
+        partners::update_partner,
+        partners::delete_partner,
+        partners::restore,
+        agreements::agreements,
+        agreements::agreement,
+        agreements::create_agreement,
+        agreements::update_agreement,
+        agreements::delete_agreement,
+        clauses::clause_rows,
+        clauses::clause,
+        clauses::create_clause,
+        clauses::update_clause,
+        clauses::move_clause,
+        clauses::delete_clause,
+        clauses::notes,
+        clauses::add_note,
+        clauses::delete_note,
+        clauses::history,
+        overview::dashboard,
+        overview::partner_dashboard,
+        overview::overdue,
+        overview::search,
+        dates::parse_date,
+        dates::parse_deadline,
+    ])
+}
+
+/// The TypeScript bindings as they should be committed.
+pub fn bindings_typescript() -> Result<String, String> {
+    let dir = std::env::temp_dir().join(format!("clausebook-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("bindings.ts");
+    specta_builder::<tauri::Wry>()
+        .export(specta_typescript::Typescript::default(), &path)
+        .map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    text
+}
+
+/// Where the register lives: `CLAUSEBOOK_DB` if set (scripts, end-to-end
+/// tests), else `clausebook.sqlite3` in the OS app-data folder. Settings
+/// shows it.
+fn database_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(p) = std::env::var_os("CLAUSEBOOK_DB") {
+        return Ok(PathBuf::from(p));
+    }
+    Ok(app.path().app_data_dir()?.join("clausebook.sqlite3"))
+}
+
+/// Adds the commands to a builder; its setup opens the register and manages
+/// it as [`AppState`]. Used by [`run`] and, with Tauri's mock runtime (whose
+/// setup never runs: it has no event loop), by the IPC tests, which manage an
+/// [`AppState::open`] themselves.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    let specta = specta_builder::<R>();
+    builder.invoke_handler(specta.invoke_handler()).setup(move |app| {
+        specta.mount_events(app);
+        let state = AppState::open(database_path(app)?)?;
+        app.manage(state);
+        Ok(())
+    })
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // A second launch focuses the first window: two writers on one
+        // database is how data gets lost.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init());
+    if let Err(e) = build(builder).run(tauri::generate_context!()) {
+        eprintln!("clausebook: {e}");
+        std::process::exit(1);
+    }
+}

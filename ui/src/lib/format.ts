@@ -1,0 +1,121 @@
+/** Display of deadlines, due states, statuses and names. */
+import type {
+  AgreementKind,
+  AgreementStatus,
+  ClauseStatus,
+  DateDisplay,
+  Deadline,
+  DueState,
+  Lang,
+  Partner,
+  Party,
+} from './bindings';
+import { dateText, formatIn } from './dates';
+import { formatPercent, translate, type Key } from './i18n';
+
+export const CLAUSE_STATUSES: ClauseStatus[] = ['not_started', 'in_progress', 'completed', 'on_hold', 'cancelled'];
+export const AGREEMENT_STATUSES: AgreementStatus[] = ['draft', 'signed', 'in_force', 'expired', 'terminated'];
+export const AGREEMENT_KINDS: AgreementKind[] = ['mou', 'cooperation_memorandum', 'action_plan', 'joint_project', 'other'];
+
+export function statusKey(s: ClauseStatus): Key {
+  return `status.${s}`;
+}
+
+function plural(lang: Lang, base: string, n: number): string {
+  const form = lang === 'en' && n === 1 ? 'one' : 'other';
+  return translate(lang, `${base}.${form}` as Key, { n });
+}
+
+/** How a deadline was written: a date, "3 months after signing", or none. */
+export function deadlineText(d: Deadline, display: DateDisplay, lang: Lang): string {
+  switch (d.kind) {
+    case 'on':
+      return dateText(d.date, display, lang);
+    case 'after_signing':
+      return plural(lang, `deadline.afterSigning.${d.unit}`, d.amount);
+    default:
+      return translate(lang, 'deadline.none');
+  }
+}
+
+export type DueTone = 'overdue' | 'soon' | 'later' | 'none';
+
+/** A short badge for a due state, or null when there is nothing to flag. */
+export function dueBadge(due: DueState, lang: Lang): { text: string; tone: DueTone } | null {
+  switch (due.state) {
+    case 'overdue':
+      return { text: plural(lang, 'due.overdue', due.days), tone: 'overdue' };
+    case 'due_soon':
+      return {
+        text: due.days === 0 ? translate(lang, 'due.today') : plural(lang, 'due.soon', due.days),
+        tone: 'soon',
+      };
+    case 'later':
+      return { text: plural(lang, 'due.later', due.days), tone: 'later' };
+    default:
+      return null;
+  }
+}
+
+/** "2 of 3 done, 75%" for a parent clause. */
+export function rollupText(
+  r: { children: number; counts: { completed: number }; percent: number | null },
+  lang: Lang,
+): string {
+  return r.percent === null
+    ? translate(lang, 'clauses.rollupNoPercent', { done: r.counts.completed, n: r.children })
+    : translate(lang, 'clauses.rollup', {
+        done: r.counts.completed,
+        n: r.children,
+        p: formatPercent(r.percent, lang),
+      });
+}
+
+/** A partner's or party's name in the interface language. */
+export function nameOf(p: Pick<Partner, 'name' | 'name_fa'> | Party, lang: Lang): string {
+  return lang === 'fa' && p.name_fa ? p.name_fa : p.name;
+}
+
+/** The other name (English in Persian, Persian in English), if any. */
+export function otherNameOf(p: Pick<Partner, 'name' | 'name_fa'> | Party, lang: Lang): string | null {
+  if (lang === 'fa') return p.name_fa ? p.name : null;
+  return p.name_fa ?? null;
+}
+
+/** First characters of a text, on a word boundary. */
+export function excerpt(text: string, max = 140): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max * 0.6 ? cut.slice(0, space) : cut) + '…';
+}
+
+/**
+ * A deadline as typed, made readable for parseDeadline: Persian unit words
+ * ("۳ ماه", "۹۰ روز پس از امضا") become the English ones the core reads.
+ */
+export function normalizeDeadlineInput(text: string): string {
+  return text
+    .replace(/\s*(پس|بعد)\s*از\s*امضاء?\s*$/u, ' after signing')
+    .replace(/\s*ماه/gu, ' months')
+    .replace(/\s*روز/gu, ' days')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The text a deadline field starts with when editing. */
+export function deadlineInputText(d: Deadline, lang: Lang, calendar: 'gregorian' | 'persian'): string {
+  if (d.kind === 'after_signing') {
+    if (lang === 'fa') return `${d.amount} ${d.unit === 'months' ? 'ماه' : 'روز'}`.replace(/[0-9]/g, (x) => '۰۱۲۳۴۵۶۷۸۹'[Number(x)]);
+    return `${d.amount} ${d.unit}`;
+  }
+  if (d.kind === 'on') return dateInputText(d.date, lang, calendar);
+  return '';
+}
+
+/** The text a date field starts with: numeric, in the calendar the officer writes in. */
+export function dateInputText(iso: string | null, lang: Lang, calendar: 'gregorian' | 'persian'): string {
+  if (!iso) return '';
+  return formatIn(iso, calendar, lang, 'numeric');
+}

@@ -1,0 +1,157 @@
+/**
+ * The app against the in-memory fake backend: first start, the dashboard,
+ * the agreement table (inline status, delete with undo), search, language.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import type { FakeBackend } from './fixture/fake-backend';
+
+const h = vi.hoisted(() => ({ backend: null as FakeBackend | null }));
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (cmd: string, args?: Record<string, unknown>) => h.backend!.invoke(cmd, args ?? {}),
+  Channel: class {},
+}));
+
+import App from '../App.svelte';
+import { app } from '../lib/app.svelte';
+import { locale } from '../lib/locale.svelte';
+import { ui } from '../lib/ui.svelte';
+import { toasts } from '../lib/toasts.svelte';
+import { FakeBackend as Backend } from './fixture/fake-backend';
+import { demoFile, fakeWithDemo } from './fixtures';
+
+function reset() {
+  app.ready = false;
+  app.settings = null;
+  app.info = null;
+  app.partners = [];
+  locale.lang = 'en';
+  locale.dateDisplay = 'both';
+  ui.search = false;
+  ui.help = false;
+  ui.partnerForm = null;
+  ui.agreementForm = null;
+  toasts.list = [];
+}
+
+// jsdom lays nothing out: give elements a window-sized box so the
+// virtualised table has room to render its rows.
+const box = { x: 0, y: 0, top: 0, left: 0, bottom: 900, right: 1200, width: 1200, height: 900, toJSON: () => ({}) };
+Element.prototype.getBoundingClientRect = function () {
+  return box as DOMRect;
+};
+Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 900 });
+Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 1200 });
+
+beforeEach(() => {
+  reset();
+  history.replaceState(null, '', '/#/');
+});
+afterEach(() => {
+  document.documentElement.lang = 'en';
+  document.documentElement.dir = 'ltr';
+});
+
+describe('first start', () => {
+  it('explains Clausebook and loads the demo', async () => {
+    h.backend = new Backend(demoFile, { today: '2026-11-22' });
+    render(App);
+    expect(await screen.findByRole('heading', { name: 'Welcome to Clausebook' })).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText(/Your name/), { target: { value: 'Reza Karimi' } });
+    await fireEvent.click(screen.getByRole('button', { name: /Load demo data/ }));
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy();
+    expect(await screen.findByRole('link', { name: 'Open Tajikistan' })).toBeTruthy();
+    expect(h.backend.settings.officer_name).toBe('Reza Karimi');
+    expect(h.backend.agreements.size).toBe(6);
+  });
+
+  it('offers an empty register with the first partner form', async () => {
+    h.backend = new Backend(demoFile, { today: '2026-11-22' });
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: /Start with an empty register/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'New partner' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    // Client-side check first: the name is required.
+    expect(await within(dialog).findByText('This field is empty: please fill it in.')).toBeTruthy();
+    await fireEvent.input(within(dialog).getByLabelText('Name in English'), { target: { value: 'Uzbekistan' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(h.backend!.partners.size).toBe(1));
+    expect(await screen.findByRole('heading', { name: 'Uzbekistan', level: 1 })).toBeTruthy();
+  });
+});
+
+describe('with the demo register', () => {
+  beforeEach(() => {
+    h.backend = fakeWithDemo({ today: '2026-11-22', settings: { officer_name: 'Maryam Tavakoli' } });
+  });
+
+  const agreementId = (title: RegExp) => [...h.backend!.agreements.values()].find((a) => title.test(a.title))!.id;
+
+  it('changes a status inline, from the row', async () => {
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    history.replaceState(null, '', `/#/agreements/${id}`);
+    render(App);
+    const select = await screen.findByRole('combobox', { name: 'Status of clause 3' });
+    await fireEvent.change(select, { target: { value: 'on_hold' } });
+    await waitFor(() => expect([...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!.status).toBe('on_hold'));
+    expect(await screen.findByText('Clause 3: On hold')).toBeTruthy();
+  });
+
+  it('deletes a clause and its sub-clauses after confirming, and undoes it', async () => {
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    history.replaceState(null, '', `/#/agreements/${id}`);
+    render(App);
+    await screen.findByRole('combobox', { name: 'Status of clause 3' });
+    const three = [...document.querySelectorAll<HTMLElement>('[role="row"][data-clause-id]')].find((r) => r.querySelector('.number')?.textContent === '3')!;
+    three.focus();
+    await fireEvent.keyDown(three, { key: 'Delete' });
+    const confirm = await screen.findByRole('alertdialog', { name: 'Delete clause 3?' });
+    await fireEvent.click(within(confirm).getByRole('button', { name: 'Delete' }));
+    await screen.findByText('Clause 3 and its sub-clauses deleted');
+    const live = () => [...h.backend!.clauses.values()].filter((c) => c.agreement_id === id && !c.deleted_at).length;
+    expect(live()).toBe(8);
+    await fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(live()).toBe(11));
+  });
+
+  it('checks a date through the core and confirms it in both calendars', async () => {
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    history.replaceState(null, '', `/#/agreements/${id}`);
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: /Add clause/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'New clause' });
+    const deadline = within(dialog).getByLabelText(/Deadline/);
+    await fireEvent.input(deadline, { target: { value: '1404/12/30' } });
+    await fireEvent.blur(deadline);
+    expect(await within(dialog).findByText(/Esfand 1404 has 29 days/)).toBeTruthy();
+    await fireEvent.input(deadline, { target: { value: '۱۴۰۴/۰۳/۱۵' } });
+    await fireEvent.blur(deadline);
+    expect(await within(dialog).findByText(/5 Jun 2025 · 15 Khordad 1404/)).toBeTruthy();
+  });
+
+  it('searches from anywhere with Ctrl+K, grouped by partner', async () => {
+    render(App);
+    await screen.findByRole('heading', { name: 'Dashboard' });
+    await fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    const box = await screen.findByRole('combobox', { name: 'Search agreements, clauses and notes' });
+    await fireEvent.input(box, { target: { value: 'tele-rehabilitation' } });
+    const list = await screen.findByRole('listbox');
+    await waitFor(() => expect(within(list).getAllByRole('option').length).toBeGreaterThan(0));
+    expect(within(list).getByText('Tajikistan')).toBeTruthy();
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    await waitFor(() => expect(location.hash).toMatch(/^#\/agreements\//));
+    expect(screen.queryByRole('listbox')).toBeNull();
+  });
+
+  it('switches to Persian at once, mirrors the layout and remembers it', async () => {
+    render(App);
+    await screen.findByRole('heading', { name: 'Dashboard' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Switch the interface to Persian' }));
+    expect(await screen.findByRole('heading', { name: 'پیشخوان' })).toBeTruthy();
+    expect(document.documentElement.dir).toBe('rtl');
+    expect(document.documentElement.lang).toBe('fa');
+    expect(h.backend!.settings.ui_language).toBe('fa');
+    // Counts in Persian digits.
+    expect(screen.getAllByText('۶۹').length).toBeGreaterThan(0);
+  });
+});
