@@ -27,7 +27,7 @@ run: ui
 	$(CARGO_TARGET_DIR)/release/clausebook-app
 
 ## Every test.
-test: ui lint ui-check ui-test unit
+test: ui lint ui-check ui-test unit e2e
 
 lint: check-format clippy
 

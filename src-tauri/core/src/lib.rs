@@ -9,6 +9,7 @@
 //! - [`deadline`]: fixed and relative deadlines, resolved in an agreement's calendar.
 //! - [`normalize`]: the search normaliser for Persian and Arabic text.
 //! - [`demo`]: the bundled demo dataset.
+//! - [`report`]: status reports as PDF (Typst, fonts and template built in).
 //!
 //! The crate knows nothing of Tauri, IPC or any transport: front ends map its
 //! typed errors (each has a stable [`code`](store::StoreError::code)) to their own.
@@ -18,6 +19,7 @@ pub mod deadline;
 pub mod demo;
 pub mod model;
 pub mod normalize;
+pub mod report;
 pub mod store;
 
 pub use store::{Store, StoreError};

@@ -71,6 +71,17 @@ export function rollupText(
       });
 }
 
+/**
+ * The actor the core records when no officer name is set (the core's
+ * `store::UNNAMED_OFFICER`); it is also a note's author when none was given.
+ */
+export const UNNAMED_OFFICER = '(officer not set)';
+
+/** An audit actor or note author for display: the core's unset-officer sentinel in the interface language. */
+export function personText(name: string, lang: Lang): string {
+  return name === UNNAMED_OFFICER ? translate(lang, 'history.officerNotSet') : name;
+}
+
 /** A partner's or party's name in the interface language. */
 export function nameOf(p: Pick<Partner, 'name' | 'name_fa'> | Party, lang: Lang): string {
   return lang === 'fa' && p.name_fa ? p.name_fa : p.name;

@@ -302,6 +302,7 @@ export const en = {
   'history.field.author': 'Author',
   'history.field.deletion_id': 'Deletion',
   'history.field.clauses_deleted': 'Clauses deleted',
+  'history.officerNotSet': '(officer not set)',
 
   'search.title': 'Search',
   'search.label': 'Search agreements, clauses and notes',
@@ -695,6 +696,7 @@ export const fa: Record<Key, string> = {
   'history.field.author': 'نویسنده',
   'history.field.deletion_id': 'شناسه حذف',
   'history.field.clauses_deleted': 'بندهای حذف‌شده',
+  'history.officerNotSet': '(نام کارشناس تنظیم نشده)',
 
   'search.title': 'جستجو',
   'search.label': 'جستجو در اسناد، بندها و یادداشت‌ها',

@@ -16,3 +16,18 @@ export function applyToDocument(lang: Lang): void {
   html.lang = lang;
   html.dir = dirOf(lang);
 }
+
+const STRONG = /[\p{L}]/u;
+const RTL_SCRIPT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * The direction of a text field: that of its first strong (letter)
+ * character, like dir="auto", but the interface's when it has none (empty,
+ * or only digits and signs), so an empty field and its placeholder line up
+ * with every other field.
+ */
+export function fieldDir(text: string, lang: Lang): 'ltr' | 'rtl' {
+  const first = STRONG.exec(text)?.[0];
+  if (!first) return dirOf(lang);
+  return RTL_SCRIPT.test(first) ? 'rtl' : 'ltr';
+}

@@ -143,6 +143,67 @@ describe('with the demo register', () => {
     expect(screen.queryByRole('listbox')).toBeNull();
   });
 
+  it('highlights no clause row until the user selects one, and keeps one row reachable with Tab', async () => {
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    history.replaceState(null, '', `/#/agreements/${id}`);
+    render(App);
+    await screen.findByRole('combobox', { name: 'Status of clause 1' });
+    const rows = () => [...document.querySelectorAll<HTMLElement>('[role="row"][data-clause-id]')];
+    expect(rows().filter((r) => r.classList.contains('selected'))).toHaveLength(0);
+    expect(rows().filter((r) => r.tabIndex === 0)).toHaveLength(1);
+    expect(rows()[0].tabIndex).toBe(0);
+    rows()[0].focus();
+    await waitFor(() => expect(rows()[0].classList.contains('selected')).toBe(true));
+  });
+
+  it('shows a status changed with a note as old → new in the history, in a sensible order', async () => {
+    h.backend!.settings.officer_name = '';
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
+    h.backend!.addNote({ clause_id: three.id, on_date: '2026-11-20', author: null, text: 'Done.', status_to: 'completed' });
+    history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
+    render(App);
+    await fireEvent.click(await screen.findByRole('tab', { name: /History/ }));
+    const panel = await screen.findByRole('tabpanel');
+    const entries = await within(panel).findAllByRole('listitem');
+    const note = entries[0];
+    expect(note.textContent).toContain('Note · created');
+    expect(within(note).getAllByText('(officer not set)').length).toBeGreaterThan(0);
+    const status = [...note.querySelectorAll('.changes li')].find((li) => li.querySelector('.f')?.textContent === 'Status')!;
+    expect(status.querySelector('.old')?.textContent).toBe('In progress');
+    expect(status.querySelector('.new')?.textContent).toBe('Completed');
+    // The clause's creation: short fields only, number first, not alphabetical.
+    const created = entries.find((li) => li.textContent?.includes('Clause · created'))!;
+    const fields = [...created.querySelectorAll('.changes li .f')].map((f) => f.textContent);
+    expect(fields[0]).toBe('Number');
+    expect(fields.indexOf('Status')).toBeLessThan(fields.indexOf('Our lead body'));
+    expect(created.querySelector('.old')).toBeNull();
+  });
+
+  it('translates the unset-officer sentinel in Persian', async () => {
+    h.backend!.settings.officer_name = '';
+    h.backend!.settings.ui_language = 'fa';
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
+    h.backend!.addNote({ clause_id: three.id, on_date: '2026-11-20', author: null, text: 'انجام شد.', status_to: null });
+    history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
+    render(App);
+    expect((await screen.findAllByText('(نام کارشناس تنظیم نشده)')).length).toBeGreaterThan(0);
+    expect(screen.queryByText('(officer not set)')).toBeNull();
+  });
+
+  it('puts the separator between a partner’s other names, outside their isolated spans', async () => {
+    render(App);
+    const card = await screen.findByRole('link', { name: 'Open Tajikistan' });
+    const others = card.querySelector('.others')!;
+    const items = [...others.children].map((el) => [el.getAttribute('dir'), el.textContent]);
+    expect(items).toEqual([
+      ['auto', 'تاجیکستان'],
+      [null, '·'],
+      ['auto', 'Тоҷикистон'],
+    ]);
+  });
+
   it('switches to Persian at once, mirrors the layout and remembers it', async () => {
     render(App);
     await screen.findByRole('heading', { name: 'Dashboard' });

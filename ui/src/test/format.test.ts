@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dateInputText, deadlineInputText, deadlineText, dueBadge, excerpt, nameOf, normalizeDeadlineInput, rollupText } from '../lib/format';
+import { dateInputText, deadlineInputText, deadlineText, dueBadge, excerpt, nameOf, normalizeDeadlineInput, personText, rollupText, UNNAMED_OFFICER } from '../lib/format';
+import { fieldDir } from '../lib/locale.svelte';
 import { formatNumber, formatPercent } from '../lib/i18n';
 
 describe('deadlines and due states', () => {
@@ -63,5 +64,23 @@ describe('numbers and names', () => {
   it('cuts long text on a word', () => {
     expect(excerpt('one two three four', 14)).toBe('one two three…');
     expect(excerpt('  short\n text ')).toBe('short text');
+  });
+});
+
+describe('people and field directions', () => {
+  it('shows the core’s unset-officer sentinel in the interface language, other names as they are', () => {
+    expect(UNNAMED_OFFICER).toBe('(officer not set)');
+    expect(personText(UNNAMED_OFFICER, 'en')).toBe('(officer not set)');
+    expect(personText(UNNAMED_OFFICER, 'fa')).toBe('(نام کارشناس تنظیم نشده)');
+    expect(personText('Maryam Tavakoli', 'fa')).toBe('Maryam Tavakoli');
+  });
+
+  it('gives a field the direction of its first letter, else the interface’s', () => {
+    expect(fieldDir('', 'fa')).toBe('rtl');
+    expect(fieldDir('', 'en')).toBe('ltr');
+    expect(fieldDir('1404/12/30', 'fa')).toBe('rtl');
+    expect(fieldDir('۳ ماه', 'en')).toBe('rtl');
+    expect(fieldDir('3 months', 'fa')).toBe('ltr');
+    expect(fieldDir('(Тоҷикистон)', 'fa')).toBe('ltr');
   });
 });

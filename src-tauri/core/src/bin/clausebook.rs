@@ -109,11 +109,78 @@ enum Command {
     },
     /// Show or change settings (officer name, organisation, language, date display).
     Settings(SettingsArgs),
+    /// Make a status report as PDF: `clausebook report agreement ID -o plan.pdf --lang fa`.
+    #[command(subcommand)]
+    Report(ReportWhat),
     /// Print a date in both calendars: `clausebook date 1404/03/15`.
     Date {
         /// A date: 2025-06-05, 1404/03/15 or ۱۴۰۴/۰۳/۱۵.
         date: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportWhat {
+    /// One agreement with all its clauses.
+    Agreement {
+        /// The agreement id.
+        id: String,
+        #[command(flatten)]
+        common: ReportCommon,
+    },
+    /// Every agreement with one partner.
+    Partner {
+        /// The partner id.
+        id: String,
+        #[command(flatten)]
+        common: ReportCommon,
+    },
+    /// A meeting brief: chosen agreements or clauses, what is overdue, what
+    /// falls due before a date, and the progress recorded since a date.
+    Brief {
+        /// An agreement to show in full; repeat for several.
+        #[arg(long = "agreement")]
+        agreements: Vec<String>,
+        /// A clause to show; repeat for several.
+        #[arg(long = "clause")]
+        clauses: Vec<String>,
+        /// Limit overdue, due and progress to one partner.
+        #[arg(long)]
+        partner: Option<String>,
+        /// Include what is overdue.
+        #[arg(long)]
+        overdue: bool,
+        /// Include open clauses due from today up to this date.
+        #[arg(long, value_name = "DATE")]
+        due_before: Option<String>,
+        /// Include progress notes dated on or after this date.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// The brief's title (e.g. the meeting).
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        common: ReportCommon,
+    },
+}
+
+#[derive(Args)]
+struct ReportCommon {
+    /// Where to write the PDF.
+    #[arg(short, long, value_name = "FILE.pdf")]
+    output: PathBuf,
+    /// Report language: en, or fa (right to left, Persian digits).
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// Write PDF/A-2b, for archiving.
+    #[arg(long)]
+    pdf_a: bool,
+    /// Reference number for the letterhead.
+    #[arg(long)]
+    reference: Option<String>,
+    /// Attachments line for the letterhead.
+    #[arg(long)]
+    attachments: Option<String>,
 }
 
 #[derive(Args)]
@@ -271,6 +338,19 @@ impl From<StoreError> for Failure {
             _ => 2,
         };
         Failure { code: e.code(), message: e.to_string(), exit }
+    }
+}
+
+impl From<clausebook_core::report::ReportError> for Failure {
+    fn from(e: clausebook_core::report::ReportError) -> Self {
+        use clausebook_core::report::ReportError;
+        match e {
+            ReportError::Store(e) => e.into(),
+            e => {
+                let exit = if matches!(e, ReportError::Typeset(_) | ReportError::Pdf(_)) { 1 } else { 2 };
+                Failure { code: e.code(), message: e.to_string(), exit }
+            }
+        }
     }
 }
 
@@ -633,6 +713,49 @@ fn run(cli: Cli) -> Out {
         Command::Restore { deletion_id } => {
             let kind = store.restore(&deletion_id)?;
             if json { print_json(&serde_json::json!({"restored": kind})) } else { println!("restored the {kind}") }
+        }
+        Command::Report(what) => {
+            use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
+            let (request, common) = match what {
+                ReportWhat::Agreement { id, common } => (ReportRequest::Agreement { id }, common),
+                ReportWhat::Partner { id, common } => (ReportRequest::Partner { id }, common),
+                ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, common } => {
+                    let spec = BriefSpec {
+                        agreements,
+                        clauses,
+                        partner,
+                        overdue,
+                        due_before: date_arg(due_before.as_deref())?,
+                        progress_since: date_arg(since.as_deref())?,
+                        title,
+                    };
+                    (ReportRequest::Brief(spec), common)
+                }
+            };
+            let lang = match common.lang.as_str() {
+                "en" => Lang::En,
+                "fa" => Lang::Fa,
+                other => return Err(usage(format!("unknown report language \"{other}\": use en or fa"))),
+            };
+            let options = ReportOptions {
+                lang,
+                pdf_a: common.pdf_a,
+                reference: common.reference,
+                attachments: common.attachments,
+            };
+            let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+            let summary = report::export(&store, &request, &options, today, &now, &common.output)?;
+            if json {
+                print_json(&summary);
+            } else {
+                println!(
+                    "wrote {} ({} pages, {} clauses, {} KB)",
+                    summary.path,
+                    summary.pages,
+                    summary.clauses,
+                    summary.bytes / 1024
+                );
+            }
         }
         Command::Settings(s) => {
             let language = match s.language.as_deref() {

@@ -17,34 +17,39 @@ pub(crate) const COLUMNS: &str = "c.id, c.agreement_id, c.parent_id, c.position,
     c.indicator, c.tags, c.created_at, c.updated_at";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Clause> {
-    let kind: String = r.get(8)?;
+    from_row_at(r, 0)
+}
+
+/// Reads a clause from [`COLUMNS`] starting at column `at` of the row.
+pub(crate) fn from_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Clause> {
+    let kind: String = r.get(at + 8)?;
     let deadline = match kind.as_str() {
-        "on" => Deadline::On { date: r.get(9)? },
+        "on" => Deadline::On { date: r.get(at + 9)? },
         "after_signing" => Deadline::AfterSigning {
-            amount: r.get(10)?,
-            unit: OffsetUnit::parse(&r.get::<_, String>(11)?).unwrap_or(OffsetUnit::Days),
+            amount: r.get(at + 10)?,
+            unit: OffsetUnit::parse(&r.get::<_, String>(at + 11)?).unwrap_or(OffsetUnit::Days),
         },
         _ => Deadline::None,
     };
-    let status: String = r.get(13)?;
-    let tags: String = r.get(16)?;
+    let status: String = r.get(at + 13)?;
+    let tags: String = r.get(at + 16)?;
     Ok(Clause {
-        id: r.get(0)?,
-        agreement_id: r.get(1)?,
-        parent_id: r.get(2)?,
-        position: r.get(3)?,
-        number: r.get(4)?,
-        text: r.get(5)?,
-        our_lead: r.get(6)?,
-        partner_lead: r.get(7)?,
+        id: r.get(at)?,
+        agreement_id: r.get(at + 1)?,
+        parent_id: r.get(at + 2)?,
+        position: r.get(at + 3)?,
+        number: r.get(at + 4)?,
+        text: r.get(at + 5)?,
+        our_lead: r.get(at + 6)?,
+        partner_lead: r.get(at + 7)?,
         deadline,
-        due_on: r.get(12)?,
+        due_on: r.get(at + 12)?,
         status: ClauseStatus::parse(&status).unwrap_or(ClauseStatus::NotStarted),
-        percent: r.get(14)?,
-        indicator: r.get(15)?,
+        percent: r.get(at + 14)?,
+        indicator: r.get(at + 15)?,
         tags: serde_json::from_str(&tags).unwrap_or_default(),
-        created_at: r.get(17)?,
-        updated_at: r.get(18)?,
+        created_at: r.get(at + 17)?,
+        updated_at: r.get(at + 18)?,
     })
 }
 

@@ -165,6 +165,34 @@ impl Store {
         })
     }
 
+    /// Open clauses due from `today` to `until` (inclusive), soonest first;
+    /// with `partner`, only that partner's.
+    pub fn due_between(
+        &self,
+        today: NaiveDate,
+        until: NaiveDate,
+        partner: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OverdueItem>> {
+        self.read(|conn| {
+            let partner_id = partner.map(|p| partners::get(conn, p)).transpose()?.map(|p| p.id);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {}, a.title FROM clauses c JOIN agreements a ON a.id = c.agreement_id
+                 WHERE c.deleted_at IS NULL AND c.due_on IS NOT NULL
+                   AND c.status IN ('not_started', 'in_progress', 'on_hold')
+                   AND c.due_on >= ?1 AND c.due_on <= ?2 AND a.deleted_at IS NULL
+                   AND (?3 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?3))
+                 ORDER BY c.due_on, c.id LIMIT ?4",
+                clauses::COLUMNS
+            ))?;
+            let rows = stmt.query_map(params![today, until, partner_id, limit], |r| {
+                let clause = clauses::from_row(r)?;
+                Ok(OverdueItem { clause, agreement_title: r.get(19)?, days_overdue: 0 })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     /// The open clauses past their deadline on `today`, most overdue first;
     /// with `partner`, only that partner's.
     pub fn overdue(&self, today: NaiveDate, partner: Option<&str>, limit: u32) -> Result<Vec<OverdueItem>> {

@@ -7,6 +7,15 @@ use crate::model::{ClauseStatus, NewNote, Note, optional_short, required_long};
 
 const COLUMNS: &str = "id, clause_id, on_date, author, text, status_from, status_to, created_at";
 
+/// A progress note with the clause it is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Progress {
+    pub note: Note,
+    pub clause: crate::model::Clause,
+    pub agreement_title: String,
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     let status = |i: usize| -> rusqlite::Result<Option<ClauseStatus>> {
         Ok(r.get::<_, Option<String>>(i)?.and_then(|s| ClauseStatus::parse(&s).ok()))
@@ -95,6 +104,30 @@ impl Store {
     /// status, in the same transaction.
     pub fn add_note(&mut self, new: NewNote) -> Result<Note> {
         self.write(|tx| insert(tx, &new, &mut Clauses::default()))
+    }
+
+    /// Progress recorded on or after `since`: each live note with its clause
+    /// and the clause's agreement title, oldest first; with `partner`, only
+    /// that partner's agreements.
+    pub fn notes_since(&self, since: chrono::NaiveDate, partner: Option<&str>, limit: u32) -> Result<Vec<Progress>> {
+        self.read(|conn| {
+            let partner_id = partner.map(|p| super::partners::get(conn, p)).transpose()?.map(|p| p.id);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT n.id, n.clause_id, n.on_date, n.author, n.text, n.status_from, n.status_to, n.created_at,
+                        {}, a.title
+                 FROM notes n JOIN clauses c ON c.id = n.clause_id JOIN agreements a ON a.id = c.agreement_id
+                 WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL AND n.on_date >= ?1
+                   AND (?2 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?2))
+                 ORDER BY n.on_date, n.created_at LIMIT ?3",
+                clauses::COLUMNS
+            ))?;
+            let rows = stmt.query_map(params![since, partner_id, limit], |r| {
+                let note = from_row(r)?;
+                let clause = clauses::from_row_at(r, 8)?;
+                Ok(Progress { note, clause, agreement_title: r.get(27)? })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// Adds many notes in one transaction (an import): all or none.

@@ -1,0 +1,433 @@
+//! The report's data: what the template prints, gathered from the store and
+//! shaped as the template's input (documented in `assets/reports/README.md`).
+//!
+//! Every piece of user text is a [`Ut`]: the text and whether it reads right
+//! to left, so the template can set each cell's direction from its content.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{BriefSpec, ReportError, ReportOptions, ReportRequest};
+use crate::calendar::{self, Lang};
+use crate::model::{Agreement, AgreementKind, AgreementStatus, Clause, ClauseStatus, DueState};
+use crate::store::Store;
+
+/// User text with its direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ut {
+    pub s: String,
+    pub rtl: bool,
+}
+
+impl Ut {
+    pub fn new(s: impl Into<String>) -> Self {
+        let s = s.into();
+        let rtl = is_rtl(&s);
+        Ut { s, rtl }
+    }
+}
+
+/// Whether text reads right to left: its first strong (alphabetic) character
+/// is Hebrew or Arabic script, as `dir="auto"` decides in a browser.
+pub fn is_rtl(text: &str) -> bool {
+    text.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportData {
+    pub lang: &'static str,
+    pub kind: &'static str,
+    pub letterhead: Letterhead,
+    pub title: Ut,
+    pub subtitle: Option<Ut>,
+    pub summary: Summary,
+    pub sections: Vec<Section>,
+    pub generated_at: String,
+}
+
+impl ReportData {
+    /// How many clause rows the report prints.
+    pub fn row_count(&self) -> u32 {
+        self.sections.iter().map(|s| s.rows.len() as u32).sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Letterhead {
+    pub organisation: Ut,
+    pub reference: Option<Ut>,
+    pub date_gregorian: String,
+    pub date_persian: String,
+    pub attachments: Option<Ut>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Summary {
+    pub total: u32,
+    pub not_started: u32,
+    pub in_progress: u32,
+    pub completed: u32,
+    pub on_hold: u32,
+    pub cancelled: u32,
+    pub overdue: u32,
+    pub due_soon: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub heading: Ut,
+    pub meta: Vec<Ut>,
+    pub rows: Vec<Row>,
+    pub empty: Option<Ut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    #[serde(skip)]
+    clause_id: String,
+    #[serde(skip)]
+    due: DueState,
+    pub number: Ut,
+    pub depth: u32,
+    pub text: Ut,
+    pub our_lead: Option<Ut>,
+    pub partner_lead: Option<Ut>,
+    pub due_gregorian: Option<String>,
+    pub due_persian: Option<String>,
+    pub status: &'static str,
+    pub percent: Option<u8>,
+    pub overdue_days: Option<i32>,
+    pub latest_note: Option<Ut>,
+    pub latest_note_date: Option<String>,
+}
+
+fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &str)>) -> Row {
+    let due = clause.due_state(today);
+    Row {
+        clause_id: clause.id.clone(),
+        due,
+        number: Ut::new(&clause.number),
+        depth,
+        text: Ut::new(&clause.text),
+        our_lead: clause.our_lead.as_deref().map(Ut::new),
+        partner_lead: clause.partner_lead.as_deref().map(Ut::new),
+        due_gregorian: clause.due_on.map(calendar::format_gregorian),
+        due_persian: clause.due_on.map(|d| calendar::format_persian(d, Lang::En)),
+        status: clause.status.as_str(),
+        percent: clause.percent,
+        overdue_days: match due {
+            DueState::Overdue { days } => Some(days),
+            _ => None,
+        },
+        latest_note: note.map(|(_, text)| Ut::new(text)),
+        latest_note_date: note.map(|(d, _)| calendar::format_gregorian(d)),
+    }
+}
+
+/// The words the report composes itself, in its language.
+struct Words {
+    lang: Lang,
+}
+
+impl Words {
+    fn pick(&self, en: &'static str, fa: &'static str) -> &'static str {
+        if self.lang == Lang::Fa { fa } else { en }
+    }
+
+    /// A date in both calendars, the report language's calendar first. In
+    /// Persian the Gregorian date uses `/`: hyphens reorder inside RTL text.
+    fn date(&self, d: NaiveDate) -> String {
+        match self.lang {
+            Lang::En => format!("{} ({})", calendar::format_gregorian(d), calendar::format_persian(d, Lang::En)),
+            Lang::Fa => calendar::persian_digits(&format!(
+                "{} ({})",
+                calendar::format_persian(d, Lang::En),
+                d.format("%Y/%m/%d")
+            )),
+        }
+    }
+
+    fn kind(&self, k: AgreementKind) -> &'static str {
+        match k {
+            AgreementKind::Mou => self.pick("Memorandum of understanding", "تفاهم‌نامه"),
+            AgreementKind::CooperationMemorandum => self.pick("Memorandum of cooperation", "یادداشت همکاری"),
+            AgreementKind::ActionPlan => self.pick("Action plan", "برنامه اقدام"),
+            AgreementKind::JointProject => self.pick("Joint project", "پروژه مشترک"),
+            AgreementKind::Other => self.pick("Agreement", "موافقت‌نامه"),
+        }
+    }
+
+    fn status(&self, s: AgreementStatus) -> &'static str {
+        match s {
+            AgreementStatus::Draft => self.pick("draft", "پیش‌نویس"),
+            AgreementStatus::Signed => self.pick("signed", "امضاشده"),
+            AgreementStatus::InForce => self.pick("in force", "لازم‌الاجرا"),
+            AgreementStatus::Expired => self.pick("expired", "منقضی"),
+            AgreementStatus::Terminated => self.pick("terminated", "فسخ‌شده"),
+        }
+    }
+}
+
+fn party_names(a: &Agreement, w: &Words) -> String {
+    let names: Vec<&str> = a
+        .parties
+        .iter()
+        .map(|p| match (w.lang, &p.name_fa) {
+            (Lang::Fa, Some(fa)) => fa.as_str(),
+            _ => p.name.as_str(),
+        })
+        .collect();
+    names.join(w.pick(", ", "، "))
+}
+
+/// The lines under an agreement's heading.
+fn agreement_meta(a: &Agreement, w: &Words) -> Vec<Ut> {
+    let mut first = vec![w.kind(a.kind).to_owned(), w.status(a.status).to_owned()];
+    if let Some(r) = &a.reference {
+        first.insert(0, format!("{} {r}", w.pick("Reference", "شماره")));
+    }
+    let mut meta = vec![Ut::new(first.join(" · "))];
+    let mut dates = Vec::new();
+    match a.signed_on {
+        Some(d) => dates.push(format!("{} {}", w.pick("Signed", "امضا:"), w.date(d))),
+        None => dates.push(w.pick("Not signed yet", "هنوز امضا نشده").to_owned()),
+    }
+    if let Some(d) = a.in_force_until {
+        dates.push(format!("{} {}", w.pick("in force until", "معتبر تا"), w.date(d)));
+    }
+    meta.push(Ut::new(dates.join(" · ")));
+    let mut parties = format!("{} {}", w.pick("Parties:", "طرف‌ها:"), party_names(a, w));
+    if let Some(o) = &a.our_signatory {
+        parties = format!("{parties} · {} {o}", w.pick("Our signatory:", "امضاکننده ما:"));
+    }
+    meta.push(Ut::new(parties));
+    meta
+}
+
+/// An agreement in full: its clause tree with each clause's latest note.
+fn agreement_section(store: &Store, a: &Agreement, today: NaiveDate, w: &Words) -> Result<Section, ReportError> {
+    let rows = store
+        .clause_rows(&a.id, today)?
+        .iter()
+        .map(|r| row(&r.clause, r.depth, today, r.latest_note.as_ref().map(|n| (n.on_date, n.text.as_str()))))
+        .collect();
+    Ok(Section {
+        heading: Ut::new(&a.title),
+        meta: agreement_meta(a, w),
+        rows,
+        empty: Some(Ut::new(
+            w.pick("This agreement has no clauses yet.", "برای این تفاهم‌نامه هنوز بندی ثبت نشده است."),
+        )),
+    })
+}
+
+/// A clause listed in a brief: its agreement's title, the clause, and the
+/// note to show with it (else its latest note is looked up).
+type Listed = (String, Clause, Option<(NaiveDate, String)>);
+
+/// A flat list of clauses from many agreements, one section per agreement
+/// under a common heading ("Overdue — …").
+fn grouped_sections(
+    store: &Store,
+    heading: &str,
+    items: Vec<Listed>,
+    empty: &str,
+    today: NaiveDate,
+) -> Result<Vec<Section>, ReportError> {
+    if items.is_empty() {
+        return Ok(vec![Section {
+            heading: Ut::new(heading),
+            meta: vec![],
+            rows: vec![],
+            empty: Some(Ut::new(empty)),
+        }]);
+    }
+    let mut sections: Vec<Section> = Vec::new();
+    for (title, clause, note) in items {
+        let note = match note {
+            Some(n) => Some(n),
+            None => store.notes(&clause.id)?.pop().map(|n| (n.on_date, n.text)),
+        };
+        let r = row(&clause, 0, today, note.as_ref().map(|(d, t)| (*d, t.as_str())));
+        let section_heading = format!("{heading} — {title}");
+        match sections.last_mut() {
+            Some(s) if s.heading.s == section_heading => s.rows.push(r),
+            _ => sections.push(Section { heading: Ut::new(section_heading), meta: vec![], rows: vec![r], empty: None }),
+        }
+    }
+    Ok(sections)
+}
+
+fn summarise(sections: &[Section]) -> Summary {
+    let mut seen = HashSet::new();
+    let mut s = Summary::default();
+    for r in sections.iter().flat_map(|s| &s.rows) {
+        if !seen.insert(r.clause_id.as_str()) {
+            continue;
+        }
+        s.total += 1;
+        match ClauseStatus::parse(r.status).unwrap_or(ClauseStatus::NotStarted) {
+            ClauseStatus::NotStarted => s.not_started += 1,
+            ClauseStatus::InProgress => s.in_progress += 1,
+            ClauseStatus::Completed => s.completed += 1,
+            ClauseStatus::OnHold => s.on_hold += 1,
+            ClauseStatus::Cancelled => s.cancelled += 1,
+        }
+        match r.due {
+            DueState::Overdue { .. } => s.overdue += 1,
+            DueState::DueSoon { .. } => s.due_soon += 1,
+            _ => {}
+        }
+    }
+    s
+}
+
+fn brief_sections(
+    store: &Store,
+    spec: &BriefSpec,
+    today: NaiveDate,
+    w: &Words,
+) -> Result<(Vec<Section>, Option<String>), ReportError> {
+    let mut sections = Vec::new();
+    for id in &spec.agreements {
+        let a = store.agreement(id)?;
+        sections.push(agreement_section(store, &a, today, w)?);
+    }
+    if !spec.clauses.is_empty() {
+        let mut items = Vec::new();
+        for id in &spec.clauses {
+            let c = store.clause(id)?;
+            let title = store.agreement(&c.agreement_id)?.title;
+            items.push((title, c, None));
+        }
+        sections.extend(grouped_sections(store, w.pick("Selected clauses", "بندهای برگزیده"), items, "", today)?);
+    }
+    let limit = 500;
+    if spec.overdue {
+        let items = store
+            .overdue(today, spec.partner.as_deref(), limit)?
+            .into_iter()
+            .map(|o| (o.agreement_title, o.clause, None))
+            .collect();
+        let empty = w.pick("Nothing is overdue.", "هیچ بندی از موعد خود عقب نیست.");
+        sections.extend(grouped_sections(store, w.pick("Overdue", "دارای تأخیر"), items, empty, today)?);
+    }
+    if let Some(until) = spec.due_before {
+        let items = store
+            .due_between(today, until, spec.partner.as_deref(), limit)?
+            .into_iter()
+            .map(|o| (o.agreement_title, o.clause, None))
+            .collect();
+        let heading = format!("{} {}", w.pick("Due by", "سررسید تا"), w.date(until));
+        let empty = w.pick("Nothing falls due in this period.", "در این بازه سررسیدی نیست.");
+        sections.extend(grouped_sections(store, &heading, items, empty, today)?);
+    }
+    if let Some(since) = spec.progress_since {
+        let items = store
+            .notes_since(since, spec.partner.as_deref(), limit)?
+            .into_iter()
+            .map(|p| (p.agreement_title, p.clause, Some((p.note.on_date, p.note.text))))
+            .collect();
+        let heading = format!("{} {}", w.pick("Progress since", "پیشرفت از"), w.date(since));
+        let empty = w.pick("No progress was recorded in this period.", "در این بازه پیشرفتی ثبت نشده است.");
+        sections.extend(grouped_sections(store, &heading, items, empty, today)?);
+    }
+    if sections.is_empty() {
+        return Err(ReportError::EmptyBrief);
+    }
+    let subtitle = spec.partner.as_deref().map(|p| store.partner(p)).transpose()?.map(|p| match (w.lang, p.name_fa) {
+        (Lang::Fa, Some(fa)) => fa,
+        _ => p.name,
+    });
+    Ok((sections, subtitle))
+}
+
+/// Gathers a report's data.
+pub fn build(
+    store: &Store,
+    request: &ReportRequest,
+    options: &ReportOptions,
+    today: NaiveDate,
+    now: &str,
+) -> Result<ReportData, ReportError> {
+    let w = Words { lang: options.lang };
+    let (kind, title, subtitle, sections) = match request {
+        ReportRequest::Agreement { id } => {
+            let a = store.agreement(id)?;
+            let subtitle = party_names(&a, &w);
+            let section = agreement_section(store, &a, today, &w)?;
+            ("agreement", a.title.clone(), Some(subtitle), vec![section])
+        }
+        ReportRequest::Partner { id } => {
+            let p = store.partner(id)?;
+            let agreements = store.agreements(Some(&p.id))?;
+            let mut sections = Vec::with_capacity(agreements.len());
+            for a in &agreements {
+                sections.push(agreement_section(store, a, today, &w)?);
+            }
+            if sections.is_empty() {
+                sections.push(Section {
+                    heading: Ut::new(w.pick("Agreements", "تفاهم‌نامه‌ها")),
+                    meta: vec![],
+                    rows: vec![],
+                    empty: Some(Ut::new(
+                        w.pick("No agreement with this partner is recorded.", "تفاهم‌نامه‌ای با این شریک ثبت نشده است."),
+                    )),
+                });
+            }
+            let name = match (w.lang, &p.name_fa) {
+                (Lang::Fa, Some(fa)) => fa.clone(),
+                _ => p.name.clone(),
+            };
+            let subtitle = [p.name_local.clone(), (w.lang == Lang::Fa).then(|| p.name.clone())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            ("partner", name, Some(subtitle).filter(|s| !s.is_empty()), sections)
+        }
+        ReportRequest::Brief(spec) => {
+            let (sections, subtitle) = brief_sections(store, spec, today, &w)?;
+            let title = spec.title.clone().unwrap_or_else(|| {
+                w.pick("Status of cooperation agreements", "وضعیت اجرای تفاهم‌نامه‌های همکاری").to_owned()
+            });
+            ("brief", title, subtitle, sections)
+        }
+    };
+    let settings = store.settings()?;
+    let organisation = if settings.organisation.trim().is_empty() { "—".to_owned() } else { settings.organisation };
+    Ok(ReportData {
+        lang: if options.lang == Lang::Fa { "fa" } else { "en" },
+        kind,
+        letterhead: Letterhead {
+            organisation: Ut::new(organisation),
+            reference: options.reference.as_deref().map(Ut::new),
+            date_gregorian: calendar::format_gregorian(today),
+            date_persian: calendar::format_persian(today, Lang::En),
+            attachments: options.attachments.as_deref().map(Ut::new),
+        },
+        title: Ut::new(title),
+        subtitle: subtitle.map(Ut::new),
+        summary: summarise(&sections),
+        sections,
+        generated_at: now.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_rtl;
+
+    #[test]
+    fn direction_follows_the_first_strong_character() {
+        assert!(is_rtl("برنامه UNDP"));
+        assert!(is_rtl("۱۴۰۴ برنامه"), "digits are not strong");
+        assert!(!is_rtl("UNDP برنامه"));
+        assert!(!is_rtl("Тоҷикистон"));
+        assert!(!is_rtl("3.1"));
+    }
+}

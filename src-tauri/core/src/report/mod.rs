@@ -1,0 +1,177 @@
+//! Meeting-ready status reports as PDF: the agreement report, the partner
+//! report and the meeting brief, in English or Persian, with both calendars.
+//!
+//! [`data`] gathers what a report shows from the store into one serialisable
+//! value; [`world`] compiles the bundled Typst template
+//! (`assets/reports/report.typ`) with that value as its only input. User text
+//! travels inside the JSON value and the template places it as text: it is
+//! never turned into markup. Nothing is read from disk or the network at run
+//! time: the template and fonts are compiled into the binary.
+
+pub mod data;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Lang;
+use crate::store::{Store, StoreError};
+
+/// Which report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ReportRequest {
+    /// One agreement with all its clauses.
+    Agreement { id: String },
+    /// Every agreement with one partner country or organisation.
+    Partner { id: String },
+    /// Chosen agreements or clauses, plus what is overdue, what falls due
+    /// before a date and the progress recorded since a date.
+    Brief(BriefSpec),
+}
+
+/// What a meeting brief covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BriefSpec {
+    /// Agreements shown in full.
+    pub agreements: Vec<String>,
+    /// Individual clauses shown on their own.
+    pub clauses: Vec<String>,
+    /// Limits the overdue, due and progress sections to one partner.
+    pub partner: Option<String>,
+    /// Include open clauses due from today up to this day.
+    pub due_before: Option<NaiveDate>,
+    /// Include progress notes dated on or after this day.
+    pub progress_since: Option<NaiveDate>,
+    /// Include the overdue clauses.
+    pub overdue: bool,
+    /// A title of the officer's own (e.g. the meeting's name).
+    pub title: Option<String>,
+}
+
+/// How a report is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportOptions {
+    pub lang: Lang,
+    /// Produce PDF/A-2b, for archiving.
+    pub pdf_a: bool,
+    /// The reference number printed in the letterhead.
+    pub reference: Option<String>,
+    /// The attachments line of the letterhead.
+    pub attachments: Option<String>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions { lang: Lang::En, pdf_a: false, reference: None, attachments: None }
+    }
+}
+
+/// What an export produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportSummary {
+    pub path: String,
+    pub pages: u32,
+    pub bytes: u32,
+    pub clauses: u32,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Reading the register failed (e.g. an unknown id).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The template failed to compile: a defect in Clausebook, not in the data.
+    #[error("the report could not be typeset: {0}")]
+    Typeset(String),
+    /// PDF export failed (e.g. PDF/A rules the document breaks).
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+    /// The output file could not be written; nothing was left behind.
+    #[error("cannot write {path}: {reason}; choose another folder or file name")]
+    Write { path: PathBuf, reason: String },
+    /// A brief with nothing to show.
+    #[error("the brief covers nothing: choose agreements or clauses, or include overdue, due or recent progress")]
+    EmptyBrief,
+}
+
+impl ReportError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReportError::Store(e) => e.code(),
+            ReportError::Typeset(_) => "report_typeset",
+            ReportError::Pdf(_) => "report_pdf",
+            ReportError::Write { .. } => "report_unwritable",
+            ReportError::EmptyBrief => "report_empty_brief",
+        }
+    }
+}
+
+/// A finished PDF in memory.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: u32,
+    pub clauses: u32,
+}
+
+/// Builds the report's data and typesets it. `today` dates the letterhead and
+/// decides what is overdue; `now` is the "generated" stamp in the footer.
+pub fn render(
+    store: &Store,
+    request: &ReportRequest,
+    options: &ReportOptions,
+    today: NaiveDate,
+    now: &str,
+) -> Result<Pdf, ReportError> {
+    let data = data::build(store, request, options, today, now)?;
+    let clauses = data.row_count();
+    let (bytes, pages) = world::typeset(&data, options.pdf_a)?;
+    Ok(Pdf { bytes, pages, clauses })
+}
+
+/// Renders a report and writes it to `path` atomically: into a temporary
+/// file beside it, then renamed. On any error no file is left behind.
+pub fn export(
+    store: &Store,
+    request: &ReportRequest,
+    options: &ReportOptions,
+    today: NaiveDate,
+    now: &str,
+    path: &Path,
+) -> Result<ExportSummary, ReportError> {
+    let pdf = render(store, request, options, today, now)?;
+    write_atomically(path, &pdf.bytes)?;
+    Ok(ExportSummary {
+        path: path.display().to_string(),
+        pages: pdf.pages,
+        bytes: u32::try_from(pdf.bytes.len()).unwrap_or(u32::MAX),
+        clauses: pdf.clauses,
+    })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| ReportError::Write { path: path.to_owned(), reason: e.to_string() };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| fail(std::io::Error::other("that is a folder, not a file name")))?;
+    let tmp = dir.join(format!(".{}.{}.partial", name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}

@@ -1,0 +1,281 @@
+//! PDF reports, checked the way a reader would: the text that comes out of
+//! the file (poppler's pdftotext), its structure (qpdf --check), its pages.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use clausebook_core::Store;
+use clausebook_core::calendar::{Calendar, Lang};
+use clausebook_core::model::{ClauseStatus, NewClause, SettingsPatch};
+use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
+use common::{agreement, date, partner, today};
+
+const NOW: &str = "2026-11-22 10:00";
+
+fn demo() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.load_demo().unwrap();
+    s.update_settings(SettingsPatch {
+        organisation: Some("State Welfare Organization of Iran".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    s
+}
+
+fn options(lang: Lang) -> ReportOptions {
+    ReportOptions { lang, reference: Some("IA/1405/2318".into()), ..ReportOptions::default() }
+}
+
+/// The PDF's text as pdftotext gives it, without the bidi controls it wraps
+/// right-to-left runs in, white space folded to one space, and without
+/// zero-width non-joiners (pdftotext misplaces them by a letter).
+fn text_of(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(
+            |c| !matches!(c, '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'),
+        )
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Persian words of `expected`, without ZWNJ as in [`text_of`].
+fn persian_words(expected: &str) -> Vec<String> {
+    // Letters only: punctuation such as «،» moves around a word in visual order.
+    expected
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+        .filter(|w| w.chars().count() > 2)
+        .collect()
+}
+
+fn qpdf_check(pdf: &Path) {
+    let out = Command::new("qpdf").arg("--check").arg(pdf).output().expect("qpdf is installed");
+    assert!(out.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&out.stdout));
+}
+
+fn export(
+    store: &Store,
+    request: &ReportRequest,
+    lang: Lang,
+    dir: &Path,
+    name: &str,
+) -> (std::path::PathBuf, report::ExportSummary) {
+    let path = dir.join(name);
+    let summary = report::export(store, request, &options(lang), today(), NOW, &path).unwrap();
+    (path, summary)
+}
+
+#[test]
+fn every_demo_agreement_reports_in_english_and_persian() {
+    let store = demo();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, a) in store.agreements(None).unwrap().iter().enumerate() {
+        for lang in [Lang::En, Lang::Fa] {
+            let (path, summary) = export(
+                &store,
+                &ReportRequest::Agreement { id: a.id.clone() },
+                lang,
+                dir.path(),
+                &format!("a{i}-{lang:?}.pdf"),
+            );
+            qpdf_check(&path);
+            assert!(summary.pages >= 1 && summary.clauses > 0, "{summary:?}");
+            let text = text_of(&path);
+            // Latin and Cyrillic come out exactly; Persian word by word (in visual order).
+            for r in store.clause_rows(&a.id, today()).unwrap() {
+                for lead in [r.clause.our_lead.as_deref(), r.clause.partner_lead.as_deref()].into_iter().flatten() {
+                    let rtl = clausebook_core::report::data::is_rtl(lead);
+                    if rtl {
+                        for word in persian_words(lead) {
+                            assert!(
+                                text.contains(&word),
+                                "{lang:?} report of {}: Persian word {word:?} missing",
+                                a.title
+                            );
+                        }
+                    } else if lead.chars().count() < 25 {
+                        assert!(text.contains(lead), "{lang:?} report of {}: {lead:?} missing", a.title);
+                    }
+                }
+            }
+            let label = if lang == Lang::Fa { "گزارش" } else { "Agreement status report" };
+            assert!(text.contains(label), "{lang:?}: the report names itself");
+        }
+    }
+}
+
+#[test]
+fn tajik_uzbek_and_persian_strings_survive_exactly() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Persian);
+    let mut c = NewClause::new(&a.id, "1", "Тренинги касбӣ барои ҷавонон");
+    c.partner_lead = Some("Вазорати меҳнат".into());
+    c.our_lead = Some("Sogʻliqni saqlash vazirligi".into());
+    s.create_clause(c).unwrap();
+    s.create_clause(NewClause::new(&a.id, "2", "آموزش مهارت‌های فنی و حرفه‌ای برای زنان سرپرست خانوار")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for lang in [Lang::En, Lang::Fa] {
+        let (path, _) = export(&s, &ReportRequest::Agreement { id: a.id.clone() }, lang, dir.path(), "t.pdf");
+        let text = text_of(&path);
+        for exact in ["Тренинги касбӣ барои ҷавонон", "Вазорати меҳнат", "Sogʻliqni saqlash vazirligi"]
+        {
+            assert!(text.contains(exact), "{lang:?}: {exact:?} not in {text}");
+        }
+        for word in persian_words("آموزش مهارت‌های فنی و حرفه‌ای برای زنان سرپرست خانوار")
+        {
+            assert!(text.contains(&word), "{lang:?}: Persian word {word:?} missing");
+        }
+    }
+}
+
+#[test]
+fn markup_in_user_text_prints_literally() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let evil = r#"#panic("x") *bold* $m$ <l> ] [ @ref #set page(fill: red)"#;
+    s.create_clause(NewClause::new(&a.id, "1", evil)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, summary) = export(&s, &ReportRequest::Agreement { id: a.id.clone() }, Lang::En, dir.path(), "x.pdf");
+    assert_eq!(summary.clauses, 1);
+    assert!(text_of(&path).contains(evil), "the clause is printed as typed");
+}
+
+#[test]
+fn pages_grow_with_clauses_and_long_text_wraps() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let dir = tempfile::tempdir().unwrap();
+    let request = ReportRequest::Agreement { id: a.id.clone() };
+    let (_, empty) = export(&s, &request, Lang::En, dir.path(), "0.pdf");
+    let (path, _) = export(&s, &request, Lang::En, dir.path(), "0.pdf");
+    assert!(text_of(&path).contains("no clauses yet"), "an empty agreement says so");
+    let batch: Vec<NewClause> = (1..=60)
+        .map(|i| {
+            NewClause::new(&a.id, i.to_string(), format!("Exchange visit number {i} between rehabilitation centres"))
+        })
+        .collect();
+    s.create_clauses(&a.id, batch).unwrap();
+    let (_, sixty) = export(&s, &request, Lang::En, dir.path(), "60.pdf");
+    let batch: Vec<NewClause> =
+        (61..=240).map(|i| NewClause::new(&a.id, i.to_string(), format!("Training cohort {i} in Dushanbe"))).collect();
+    s.create_clauses(&a.id, batch).unwrap();
+    let (_, many) = export(&s, &request, Lang::En, dir.path(), "240.pdf");
+    assert!(
+        empty.pages < sixty.pages && sixty.pages < many.pages,
+        "{} < {} < {}",
+        empty.pages,
+        sixty.pages,
+        many.pages
+    );
+
+    // A 100 KB clause wraps across pages instead of being cut.
+    let long = "The parties exchange rehabilitation experts and report quarterly. ".repeat(1500);
+    let (_, before) = export(&s, &request, Lang::En, dir.path(), "b.pdf");
+    let mut c = NewClause::new(&a.id, "999", &long[..long.len().min(100 * 1024 - 100)]);
+    c.status = ClauseStatus::InProgress;
+    s.create_clause(c).unwrap();
+    let (path, after) = export(&s, &request, Lang::En, dir.path(), "long.pdf");
+    assert!(after.pages >= before.pages + 10, "{} pages before, {} after", before.pages, after.pages);
+    let text = text_of(&path);
+    assert!(text.matches("report quarterly").count() > 1000, "the whole clause is printed");
+    qpdf_check(&path);
+}
+
+#[test]
+fn pdf_a_declares_itself() {
+    let store = demo();
+    let a = &store.agreements(None).unwrap()[0];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.pdf");
+    let opts = ReportOptions { pdf_a: true, ..options(Lang::Fa) };
+    report::export(&store, &ReportRequest::Agreement { id: a.id.clone() }, &opts, today(), NOW, &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(
+        raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "PDF/A-2b metadata"
+    );
+    qpdf_check(&path);
+}
+
+#[test]
+fn briefs_and_partner_reports() {
+    let store = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let tj = store.partners().unwrap().into_iter().find(|p| p.name == "Tajikistan").unwrap();
+    let (path, summary) = export(&store, &ReportRequest::Partner { id: tj.id.clone() }, Lang::En, dir.path(), "p.pdf");
+    assert_eq!(summary.clauses, store.partner_dashboard(&tj.id, today()).unwrap().figures.counts.total());
+    assert!(text_of(&path).contains("Partner status report"));
+    let spec = BriefSpec {
+        partner: Some(tj.id.clone()),
+        overdue: true,
+        due_before: Some(date("2027-03-20")),
+        progress_since: Some(date("2026-01-01")),
+        title: Some("Meeting with the Ambassador of Tajikistan".into()),
+        ..BriefSpec::default()
+    };
+    let (path, summary) = export(&store, &ReportRequest::Brief(spec), Lang::Fa, dir.path(), "brief.pdf");
+    assert!(summary.clauses > 0);
+    let text = text_of(&path);
+    for word in ["تأخیر", "سررسید", "پیشرفت"] {
+        assert!(text.contains(word), "brief section {word} missing");
+    }
+    let err = report::export(
+        &store,
+        &ReportRequest::Brief(BriefSpec::default()),
+        &options(Lang::En),
+        today(),
+        NOW,
+        &dir.path().join("e.pdf"),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "report_empty_brief");
+}
+
+#[test]
+fn bad_requests_leave_no_file() {
+    let store = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.pdf");
+    let err = report::export(
+        &store,
+        &ReportRequest::Agreement { id: "0190ffff-none".into() },
+        &options(Lang::En),
+        today(),
+        NOW,
+        &path,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(!path.exists());
+    let a = &store.agreements(None).unwrap()[0];
+    let blocked = dir.path().join("no-such-folder").join("report.pdf");
+    let err = report::export(
+        &store,
+        &ReportRequest::Agreement { id: a.id.clone() },
+        &options(Lang::En),
+        today(),
+        NOW,
+        &blocked,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "report_unwritable");
+    assert!(err.to_string().contains("no-such-folder"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial file anywhere");
+}
