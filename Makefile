@@ -59,6 +59,12 @@ demo: setup
 	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- demo --if-empty
 	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- dashboard
 
-## The register benchmark on a generated 1M-clause database (prints figures).
-bench: setup
+## Benchmarks that print figures against their targets: the register on a
+## generated 1M-clause database, reports of 1,000 and 10,000 clauses, and the
+## app (cold start, memory, a 5,000-clause agreement).
+bench: ui
+	@CLAUSEBOOK_SETUP_BENCH=1 bash scripts/setup.sh
+	$(CARGO) build --release --locked -p clausebook-core --bin clausebook
 	$(CARGO) bench --locked -p clausebook-core --bench register
+	$(CARGO) bench --locked -p clausebook-core --bench report
+	bash scripts/bench-app.sh

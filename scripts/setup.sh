@@ -14,6 +14,12 @@ apt_packages=(
   nodejs npm                             # only if the machine has no Node yet (see below)
 )
 
+# `make bench` also compares with Chromium's print-to-PDF and measures peak
+# memory with GNU time.
+if [ -n "${CLAUSEBOOK_SETUP_BENCH:-}" ]; then
+  apt_packages+=(chromium time)
+fi
+
 missing=()
 for p in "${apt_packages[@]}"; do
   case "$p" in

@@ -182,3 +182,37 @@ fn dashboards_and_dates() {
         json!({"kind": "after_signing", "amount": 3, "unit": "months"})
     );
 }
+
+#[test]
+fn export_report_writes_a_pdf_or_says_why_not() {
+    let ui = ui();
+    ui.ok("load_demo", json!({}));
+    let a_id = ui.ok("agreements", json!({"partner": null}))[0]["id"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.pdf");
+    let options = json!({"lang": "fa", "pdf_a": false, "reference": "IA/1405/12", "attachments": null});
+    let summary = ui.ok(
+        "export_report",
+        json!({"request": {"kind": "agreement", "id": a_id}, "options": options, "path": path.to_str().unwrap()}),
+    );
+    assert!(summary["pages"].as_u64().unwrap() >= 1 && summary["clauses"].as_u64().unwrap() > 0, "{summary}");
+    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"), "a real PDF");
+    let brief = json!({"kind": "brief", "agreements": [], "clauses": [], "partner": null, "due_before": null,
+        "progress_since": null, "overdue": true, "title": "Joint commission"});
+    ui.ok(
+        "export_report",
+        json!({"request": brief, "options": options, "path": dir.path().join("brief.pdf").to_str().unwrap()}),
+    );
+    let blocked = dir.path().join("missing-folder").join("x.pdf");
+    let request = json!({"kind": "partner", "id": "nope"});
+    assert_eq!(
+        ui.code("export_report", json!({"request": request, "options": options, "path": blocked.to_str().unwrap()})),
+        "not_found"
+    );
+    let request = json!({"kind": "agreement", "id": a_id});
+    assert_eq!(
+        ui.code("export_report", json!({"request": request, "options": options, "path": blocked.to_str().unwrap()})),
+        "report_unwritable"
+    );
+    assert!(!blocked.exists());
+}

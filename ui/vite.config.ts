@@ -16,6 +16,16 @@ export function aliasesFor(mode: string): Alias[] {
   return [{ find: /^@tauri-apps\/api\/core$/, replacement: here('./src/test/fixture/tauri-core.ts') }];
 }
 
+/**
+ * The Tauri plugins' JS (dialog, opener) calls `@tauri-apps/api/core` too.
+ * In fixture mode they are served as they are, not pre-bundled, so their
+ * import goes through the alias to the one live fake backend rather than
+ * into a pre-bundled (and stale) copy of it.
+ */
+export function unbundledFor(mode: string): string[] {
+  return mode === 'fixture' ? ['@tauri-apps/plugin-dialog', '@tauri-apps/plugin-opener'] : [];
+}
+
 export default defineConfig(({ mode }) => ({
   plugins: [svelte(), svelteTesting()],
   // Relative asset URLs: the bundle is loaded from Tauri's custom protocol.
@@ -23,6 +33,9 @@ export default defineConfig(({ mode }) => ({
   clearScreen: false,
   resolve: {
     alias: aliasesFor(mode),
+  },
+  optimizeDeps: {
+    exclude: unbundledFor(mode),
   },
   server: {
     // tauri.conf.json's devUrl; the fixture server keeps clear of it.

@@ -24,6 +24,12 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<clausebook_core::report::ReportError> for AppError {
+    fn from(e: clausebook_core::report::ReportError) -> Self {
+        AppError::new(e.code(), e.to_string())
+    }
+}
+
 impl From<CalendarError> for AppError {
     fn from(e: CalendarError) -> Self {
         AppError::new(e.code(), e.to_string())

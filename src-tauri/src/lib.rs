@@ -54,6 +54,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         overview::search,
         dates::parse_date,
         dates::parse_deadline,
+        reports::export_report,
     ])
 }
 
@@ -94,8 +95,22 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     })
 }
 
+/// When the process started, for `CLAUSEBOOK_TRACE_STARTUP`.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// With `CLAUSEBOOK_TRACE_STARTUP` set, prints (once) how long after the
+/// process started the UI made its first call: the app bench's "cold start to
+/// a usable window".
+pub fn trace_ui_ready() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if let Some(started) = STARTED.get().filter(|_| std::env::var_os("CLAUSEBOOK_TRACE_STARTUP").is_some()) {
+        ONCE.call_once(|| eprintln!("clausebook: ui ready {} ms after start", started.elapsed().as_millis()));
+    }
+}
+
 /// Starts the desktop app.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     let builder = tauri::Builder::default()
         // A second launch focuses the first window: two writers on one
         // database is how data gets lost.

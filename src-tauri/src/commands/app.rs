@@ -34,6 +34,7 @@ pub struct AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    crate::trace_ui_ready();
     Ok(AppInfo {
         database_path: state.path().display().to_string(),
         version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -8,3 +8,4 @@ pub mod clauses;
 pub mod dates;
 pub mod overview;
 pub mod partners;
+pub mod reports;

@@ -38,6 +38,11 @@ export const commands = {
 	parseDate: (text: string) => typedError<string, AppError>(__TAURI_INVOKE("parse_date", { text })),
 	/**  `3 months`, `90 days`, a date, or nothing. */
 	parseDeadline: (text: string) => typedError<Deadline, AppError>(__TAURI_INVOKE("parse_deadline", { text })),
+	/**
+	 *  Typesets a report and writes it to `path` (chosen in the save dialog).
+	 *  Async, so typesetting runs off the window's thread.
+	 */
+	exportReport: (request: ReportRequest, options: ReportOptions, path: string) => typedError<ExportSummary, AppError>(__TAURI_INVOKE("export_report", { request, options, path })),
 };
 
 /* Types */
@@ -115,6 +120,24 @@ export type AuditEntry = {
 	entity_id: string,
 	action: string,
 	changes: FieldChange[],
+};
+
+/**  What a meeting brief covers. */
+export type BriefSpec = {
+	/**  Agreements shown in full. */
+	agreements: string[],
+	/**  Individual clauses shown on their own. */
+	clauses: string[],
+	/**  Limits the overdue, due and progress sections to one partner. */
+	partner: string | null,
+	/**  Include open clauses due from today up to this day. */
+	due_before: string | null,
+	/**  Include progress notes dated on or after this day. */
+	progress_since: string | null,
+	/**  Include the overdue clauses. */
+	overdue: boolean,
+	/**  A title of the officer's own (e.g. the meeting's name). */
+	title: string | null,
 };
 
 /**
@@ -218,6 +241,14 @@ export type DueState =
 { state: "due_soon"; days: number } | 
 /**  Open and due later. */
 { state: "later"; days: number };
+
+/**  What an export produced. */
+export type ExportSummary = {
+	path: string,
+	pages: number,
+	bytes: number,
+	clauses: number,
+};
 
 /**  One field's change in an audit entry. */
 export type FieldChange = {
@@ -373,6 +404,31 @@ export type Party = {
 	name: string,
 	name_fa: string | null,
 };
+
+/**  How a report is made. */
+export type ReportOptions = {
+	lang: Lang,
+	/**  Produce PDF/A-2b, for archiving. */
+	pdf_a: boolean,
+	/**  The reference number printed in the letterhead. */
+	reference: string | null,
+	/**  The attachments line of the letterhead. */
+	attachments: string | null,
+};
+
+/**  Which report. */
+export type ReportRequest = 
+/**  One agreement with all its clauses. */
+{ kind: "agreement"; id: string } | 
+/**  Every agreement with one partner country or organisation. */
+{ kind: "partner"; id: string } | 
+/**
+ *  Chosen agreements or clauses, plus what is overdue, what falls due
+ *  before a date and the progress recorded since a date.
+ */
+{
+	kind: "brief",
+} & BriefSpec;
 
 /**  What a parent clause shows of its children. */
 export type Rollup = {

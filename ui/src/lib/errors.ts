@@ -2,7 +2,8 @@
  * Error display. The UI branches on `code` only, never on message text. In
  * English the backend's message is shown as it is (it says what to fix); in
  * Persian a known code gets its translation, with the backend's message kept
- * as the detail, and an unknown code falls back to the message.
+ * as the detail, and an unknown code falls back to the message. A few codes
+ * ({@link UI_TEXT_FIRST}) lead with the UI's own text in both languages.
  */
 import { ApiError, toApiError } from './api';
 import type { Lang } from './bindings';
@@ -29,7 +30,20 @@ export const KNOWN_CODES = [
   'not_empty',
   'busy',
   'database',
+  'report_unwritable',
+  'report_empty_brief',
+  'report_typeset',
+  'report_pdf',
 ] as const;
+
+/**
+ * Codes whose translated text leads in English too, with the backend's
+ * message as the detail: what to do next matters more than the core's
+ * wording (a PDF that cannot be written: "choose another folder", with the
+ * path and the system's reason below), or the message is a developer's
+ * (a template or PDF failure).
+ */
+export const UI_TEXT_FIRST: readonly string[] = ['report_unwritable', 'report_typeset', 'report_pdf'];
 
 export interface ShownError {
   /** The main line, in the interface language. */
@@ -47,6 +61,10 @@ export function codeKey(code: string): Key | null {
 export function describeError(e: unknown, lang: Lang): ShownError {
   const err = toApiError(e);
   const message = err.message?.trim() ?? '';
+  if (UI_TEXT_FIRST.includes(err.code)) {
+    const key = codeKey(err.code);
+    if (key) return { text: translate(lang, key), detail: message && message !== err.code ? message : null };
+  }
   if (lang === 'en') {
     if (message) return { text: message, detail: null };
     const key = codeKey(err.code);

@@ -7,6 +7,8 @@ export interface Toast {
   text: string;
   detail?: string | null;
   action?: { label: string; run: () => void | Promise<void> };
+  /** Work under way (e.g. "Preparing the PDF…"): a spinner instead of the check mark. */
+  busy?: boolean;
   timeout: number;
 }
 
@@ -47,7 +49,8 @@ export function pause(id: number): void {
 
 export function resume(id: number): void {
   const t = toasts.list.find((x) => x.id === id);
-  if (t && !timers.has(id)) arm(id, 4_000);
+  // A toast without a timeout (work under way) stays until it is dismissed.
+  if (t && t.timeout > 0 && !timers.has(id)) arm(id, 4_000);
 }
 
 /** The last undo a toast offered, for Ctrl+Z. */

@@ -6,10 +6,16 @@ export const ui = $state<{
   help: boolean;
   partnerForm: { partner: Partner | null } | null;
   agreementForm: { agreement: Agreement | null; partnerId: string | null } | null;
-}>({ search: false, help: false, partnerForm: null, agreementForm: null });
+  /** The meeting-brief builder, optionally for one partner. */
+  brief: { partnerId: string | null } | null;
+}>({ search: false, help: false, partnerForm: null, agreementForm: null, brief: null });
 
 export function openPartnerForm(partner: Partner | null = null): void {
   ui.partnerForm = { partner };
+}
+
+export function openBrief(partnerId: string | null = null): void {
+  ui.brief = { partnerId };
 }
 
 export function openAgreementForm(agreement: Agreement | null = null, partnerId: string | null = null): void {
@@ -25,5 +31,5 @@ export function isTyping(e: KeyboardEvent): boolean {
 }
 
 export function anyDialogOpen(): boolean {
-  return ui.search || ui.help || ui.partnerForm !== null || ui.agreementForm !== null || document.querySelector('[aria-modal="true"]') !== null;
+  return ui.search || ui.help || ui.partnerForm !== null || ui.agreementForm !== null || ui.brief !== null || document.querySelector('[aria-modal="true"]') !== null;
 }

@@ -65,6 +65,25 @@ describe('error display', () => {
     for (const code of KNOWN_CODES) expect(codeKey(code), code).not.toBeNull();
   });
 
+  it('report_unwritable shows "choose another folder" with the backend message, in both languages', () => {
+    const e = new ApiError('report_unwritable', 'cannot write /mnt/x/a.pdf: Permission denied (os error 13); choose another folder or file name');
+    expect(describeError(e, 'en')).toEqual({ text: 'The PDF could not be saved there: choose another folder.', detail: e.message });
+    expect(describeError(e, 'fa')).toEqual({ text: 'پرونده PDF در آن‌جا ذخیره نشد: پوشه دیگری برگزینید.', detail: e.message });
+    expect(errorLine(e, 'en')).toBe(`The PDF could not be saved there: choose another folder. (${e.message})`);
+  });
+
+  it('maps the other report codes to their own words', () => {
+    const typeset = new ApiError('report_typeset', 'the report could not be typeset: error: unknown variable');
+    expect(describeError(typeset, 'en').text).toMatch(/^The report could not be typeset\. This is a fault in Clausebook/);
+    expect(describeError(typeset, 'en').detail).toBe(typeset.message);
+    expect(describeError(new ApiError('report_pdf', 'the PDF could not be written: PDF/A-2b forbids …'), 'en').text).toMatch(/Try again without PDF\/A/);
+    const empty = new ApiError('report_empty_brief', 'the brief covers nothing: choose agreements or clauses, or include overdue, due or recent progress');
+    expect(describeError(empty, 'en').text).toBe(empty.message);
+    expect(describeError(empty, 'fa').text).toMatch(/^گزارش هنوز چیزی در بر ندارد/);
+    const gone = new ApiError('not_found', 'no agreement with id 0190: check the id');
+    expect(describeError(gone, 'fa')).toEqual({ text: 'این مورد دیگر در دفتر نیست؛ شاید حذف شده باشد.', detail: gone.message });
+  });
+
   it('places field errors by code, never by message', () => {
     expect(fieldForCode('duplicate_number', CLAUSE_FIELDS)).toBe('number');
     expect(fieldForCode('deadline_before_signing', CLAUSE_FIELDS)).toBe('deadline');

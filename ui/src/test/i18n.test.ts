@@ -28,6 +28,29 @@ describe('i18n dictionaries', () => {
     }
   });
 
+  it('translate every string into Persian (not English left in place)', () => {
+    // Names that are the same in both, and strings of symbols only.
+    const same = new Set(['app.name', 'common.none', 'date.confirm', 'lang.switchTo', 'report.lang.en', 'report.lang.fa']);
+    for (const [key, value] of Object.entries(fa)) {
+      if (same.has(key)) continue;
+      expect(value, key).toMatch(/[\u0600-\u06FF]/);
+      expect(value, key).not.toBe(en[key as keyof typeof en]);
+    }
+  });
+
+  it('have the PDF export and meeting brief strings, with error texts for their codes', () => {
+    const keys = Object.keys(en).filter((k) => /^(report|brief)\./.test(k));
+    expect(keys.length).toBeGreaterThan(40);
+    for (const code of ['report_unwritable', 'report_empty_brief', 'report_typeset', 'report_pdf', 'not_found'])
+      expect(Object.keys(fa), code).toContain(`error.${code}`);
+    // A Persian sentence must not start with a Latin word: dir="auto" would set it left to right.
+    for (const key of [...keys, 'error.report_unwritable', 'error.report_pdf'] as (keyof typeof fa)[]) {
+      if (key === 'report.lang.en') continue;
+      const firstLetter = fa[key].replace(/\{\w+\}/g, '').match(/\p{L}/u)?.[0] ?? '';
+      expect(firstLetter, key).toMatch(/[\u0600-\u06FF]/);
+    }
+  });
+
   it('fills placeholders, with Persian digits in Persian', () => {
     expect(translate('en', 'count.clauses.other', { n: 12 })).toBe('12 clauses');
     expect(translate('fa', 'count.clauses.other', { n: 12 })).toBe('۱۲ بند');

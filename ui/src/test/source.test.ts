@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aliasesFor } from '../../vite.config';
+import { aliasesFor, unbundledFor } from '../../vite.config';
 
 const SRC = join(__dirname, '..');
 
@@ -54,5 +54,16 @@ describe('source guards', () => {
     const fixture = aliasesFor('fixture');
     expect(fixture).toHaveLength(1);
     expect(String(fixture[0].replacement)).toMatch(/src[\\/]test[\\/]fixture[\\/]tauri-core\.ts$/);
+  });
+
+  it('leaves the file plugins un-pre-bundled only in fixture mode, so their IPC reaches the one fake', () => {
+    expect(unbundledFor('production')).toEqual([]);
+    expect(unbundledFor('development')).toEqual([]);
+    expect(unbundledFor('fixture')).toEqual(['@tauri-apps/plugin-dialog', '@tauri-apps/plugin-opener']);
+  });
+
+  it('reaches the file plugins through lib/files.ts only (what tests mock)', () => {
+    const users = appFiles.filter((f) => /@tauri-apps\/plugin-/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f));
+    expect(users).toEqual([join('lib', 'files.ts')]);
   });
 });

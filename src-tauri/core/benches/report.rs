@@ -1,0 +1,220 @@
+//! The report benchmark: the agreement report of a generated 1,000- and
+//! 10,000-clause agreement, each made by a fresh `clausebook report` process
+//! (as an officer's export is), timed and measured for peak memory; and the
+//! same report as HTML printed to PDF by headless Chromium, for comparison.
+//!
+//! `cargo bench -p clausebook-core --bench report` (run `make bench`, which
+//! installs Chromium and GNU time if they are missing).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clausebook_core::Store;
+use clausebook_core::calendar::Calendar;
+use clausebook_core::deadline::Deadline;
+use clausebook_core::model::{ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner};
+use clausebook_core::report::{ReportOptions, ReportRequest};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const TODAY: &str = "2026-11-22";
+
+const SENTENCES: &[&str] = &[
+    "The parties exchange rehabilitation experts and report progress to the joint working group every quarter.",
+    "Vocational training for people with disabilities and women heads of household in Dushanbe and Khujand.",
+    "برگزاری کارگاه‌های آموزشی مشترک برای کارشناسان توانبخشی دو کشور و تبادل تجربه در زمینه توانبخشی از راه دور.",
+    "Тайёр кардани мутахассисони тавонбахшӣ ва ташкили намоишгоҳи маҳсулоти занони сарпарасти оила.",
+    "Sogʻliqni saqlash vazirligi bilan tibbiy uskunalar va tajriba almashish boʻyicha hamkorlik.",
+];
+
+fn generate(path: &Path, clauses: usize) -> String {
+    let mut s = Store::open(path).unwrap();
+    let p = s
+        .create_partner(NewPartner {
+            name: "Tajikistan".into(),
+            name_fa: Some("تاجیکستان".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut new = NewAgreement::draft(format!("Generated action plan with {clauses} clauses"), vec![p.id]);
+    new.calendar = Calendar::Persian;
+    new.signed_on = NaiveDate::from_ymd_opt(2025, 4, 27);
+    let a = s.create_agreement(new).unwrap();
+    let mut rng = StdRng::seed_from_u64(clauses as u64);
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let batch: Vec<NewClause> = (1..=clauses)
+        .map(|i| {
+            let mut c = NewClause::new(&a.id, i.to_string(), SENTENCES[rng.random_range(0..SENTENCES.len())]);
+            c.our_lead = Some("State Welfare Organization".into());
+            c.partner_lead = Some("Вазорати тандурустӣ ва ҳифзи иҷтимоии аҳолӣ".into());
+            c.deadline =
+                Deadline::On { date: today + chrono::Days::new(rng.random_range(0..600)) - chrono::Days::new(300) };
+            c.status = ClauseStatus::ALL[rng.random_range(0..5)];
+            c.percent = Some(rng.random_range(0..=100));
+            c
+        })
+        .collect();
+    let created = s.create_clauses(&a.id, batch).unwrap();
+    let mut notes = Vec::new();
+    for c in created.iter().step_by(2) {
+        notes.push(NewNote {
+            clause_id: c.id.clone(),
+            on_date: today - chrono::Days::new(rng.random_range(1..200)),
+            author: Some("Maryam Ahmadi".into()),
+            text: SENTENCES[rng.random_range(0..SENTENCES.len())].to_owned(),
+            status_to: None,
+        });
+    }
+    s.add_notes(notes).unwrap();
+    a.id
+}
+
+/// Runs a command under GNU time: (wall seconds, peak RSS MiB).
+fn timed(cmd: &mut Command) -> (f64, f64) {
+    let out = cmd.output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().rev().find(|l| l.starts_with("CB ")).expect("GNU time line");
+    let mut parts = last.split_whitespace().skip(1);
+    let wall: f64 = parts.next().unwrap().parse().unwrap();
+    let kib: f64 = parts.next().unwrap().parse().unwrap();
+    (wall, kib / 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The same report as an HTML page (same data, a plain table), for Chromium.
+fn html_report(store: &Store, agreement: &str, dir: &Path) -> std::path::PathBuf {
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let data = clausebook_core::report::data::build(
+        store,
+        &ReportRequest::Agreement { id: agreement.to_owned() },
+        &ReportOptions::default(),
+        today,
+        "2026-11-22 10:00",
+    )
+    .unwrap();
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><style>body{font-family:'Noto Sans',sans-serif;font-size:9pt}\
+         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:3px;vertical-align:top}\
+         thead{display:table-header-group}.chip{border:1px solid #369;border-radius:8px;padding:0 4px}</style>",
+    );
+    html.push_str(&format!("<h1>{}</h1><table><thead><tr><th>No.<th>Clause<th>Our lead<th>Partner lead<th>Deadline<th>Status<th>Latest note</thead><tbody>", html_escape(&data.title.s)));
+    for section in &data.sections {
+        for r in &section.rows {
+            let dir = |rtl: bool| if rtl { "rtl" } else { "ltr" };
+            html.push_str(&format!(
+                "<tr><td>{}<td dir={}>{}<td>{}<td>{}<td>{}<br>{}<td><span class=chip>{}</span><td dir={}>{}</tr>",
+                html_escape(&r.number.s),
+                dir(r.text.rtl),
+                html_escape(&r.text.s),
+                html_escape(r.our_lead.as_ref().map(|u| u.s.as_str()).unwrap_or("—")),
+                html_escape(r.partner_lead.as_ref().map(|u| u.s.as_str()).unwrap_or("—")),
+                r.due_gregorian.as_deref().unwrap_or("—"),
+                r.due_persian.as_deref().unwrap_or(""),
+                r.status,
+                dir(r.latest_note.as_ref().is_some_and(|u| u.rtl)),
+                html_escape(r.latest_note.as_ref().map(|u| u.s.as_str()).unwrap_or("—")),
+            ));
+        }
+    }
+    html.push_str("</tbody></table>");
+    let path = dir.join(format!("{agreement}.html"));
+    std::fs::write(&path, html).unwrap();
+    path
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("report bench: run with `cargo bench -p clausebook-core --bench report`");
+        return;
+    }
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or(cli);
+    let exe = target.join("release").join("clausebook");
+    assert!(exe.exists(), "build the CLI first: cargo build --release -p clausebook-core --bin clausebook");
+    let dir = tempfile::tempdir().unwrap();
+    let chromium =
+        ["chromium", "chromium-browser"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok());
+    for (clauses, target_s, target_mib) in [(1_000usize, 0.4, 200.0), (10_000, 4.0, 800.0)] {
+        let db = dir.path().join(format!("r{clauses}.sqlite3"));
+        let agreement = generate(&db, clauses);
+        let mut walls = Vec::new();
+        let mut peaks = Vec::new();
+        let mut pages = 0;
+        for run in 0..5 {
+            let out = dir.path().join(format!("r{clauses}-{run}.pdf"));
+            let (wall, peak) = timed(
+                Command::new("/usr/bin/time")
+                    .args(["-f", "CB %e %M"])
+                    .arg(&exe)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["--today", TODAY, "--json", "report", "agreement", &agreement, "-o"])
+                    .arg(&out),
+            );
+            walls.push(wall);
+            peaks.push(peak);
+            pages = lopdf_pages(&out);
+        }
+        let wall = median(walls);
+        let peak = peaks.iter().cloned().fold(0.0, f64::max);
+        let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+        println!(
+            "report, {clauses:>6} clauses ({pages} pages): {wall:>6.2} s (target ≤ {target_s} s, {})   peak {peak:>6.0} MiB (target ≤ {target_mib} MiB, {})",
+            verdict(wall <= target_s),
+            verdict(peak <= target_mib)
+        );
+        match chromium {
+            Some(chromium) => {
+                let store = Store::open(&db).unwrap();
+                let html = html_report(&store, &agreement, dir.path());
+                let out = dir.path().join(format!("chromium-{clauses}.pdf"));
+                let profile = tempfile::tempdir().unwrap();
+                let t = Instant::now();
+                let status = Command::new(chromium)
+                    .args([
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--no-pdf-header-footer",
+                    ])
+                    .arg(format!("--user-data-dir={}", profile.path().display()))
+                    .arg(format!("--print-to-pdf={}", out.display()))
+                    .arg(format!("file://{}", html.display()))
+                    .output()
+                    .expect("chromium");
+                let chrome = t.elapsed().as_secs_f64();
+                let ratio = chrome / wall;
+                println!(
+                    "  same report as HTML via headless Chromium: {chrome:.2} s ({} ok) → Clausebook is {ratio:.1}× faster (goal ≥ 8×, {})",
+                    if status.status.success() && out.exists() { "PDF" } else { "FAILED" },
+                    verdict(ratio >= 8.0)
+                );
+            }
+            None => println!("  Chromium not installed: no HTML comparison (make bench installs it)"),
+        }
+    }
+}
+
+/// Page count via pdfinfo (poppler-utils).
+fn lopdf_pages(pdf: &Path) -> u32 {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap_or(0)))
+        .unwrap_or(0)
+}

@@ -1,0 +1,24 @@
+//! Exporting status reports as PDF.
+
+use std::path::PathBuf;
+
+use clausebook_core::report::{self, ExportSummary, ReportOptions, ReportRequest};
+use tauri::State;
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+
+/// Typesets a report and writes it to `path` (chosen in the save dialog).
+/// Async, so typesetting runs off the window's thread.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_report(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    options: ReportOptions,
+    path: String,
+) -> CmdResult<ExportSummary> {
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let store = state.store()?;
+    Ok(report::export(&store, &request, &options, state.today(), &now, &PathBuf::from(path))?)
+}
