@@ -24,9 +24,8 @@ for run in 1 2 3 4 5; do
   pid=$!
   for _ in $(seq 200); do grep -q "ui ready" "$WORK/start-$run.log" 2>/dev/null && break; sleep 0.05; done
   sleep 2
-  # The app and the WebKit processes it spawned.
-  kib=$(ps -o rss= --pid "$pid" --ppid "$pid" | awk '{s+=$1} END {print s}')
-  for child in $(pgrep -P "$pid"); do kib=$((kib + $(ps -o rss= --ppid "$child" | awk '{s+=$1} END {print s+0}'))); done
+  # The app and the WebKit processes it spawned (its direct children).
+  kib=$(ps -o rss= --pid "$pid" --ppid "$pid" | awk '{s+=$1} END {print s+0}')
   echo "$(grep -o 'ui ready [0-9]*' "$WORK/start-$run.log" | grep -o '[0-9]*') $kib" >> "$WORK/start.txt"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -133,7 +133,11 @@ pub fn render(
 ) -> Result<Pdf, ReportError> {
     let data = data::build(store, request, options, today, now)?;
     let clauses = data.row_count();
-    let (bytes, pages) = world::typeset(&data, options.pdf_a)?;
+    // Only the JSON goes on: the structured copy is freed before Typst
+    // starts, which matters for 10,000-clause reports.
+    let json = serde_json::to_string(&data).expect("report data serialises");
+    drop(data);
+    let (bytes, pages) = world::typeset(json, options.pdf_a)?;
     Ok(Pdf { bytes, pages, clauses })
 }
 

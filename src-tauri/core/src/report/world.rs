@@ -14,7 +14,6 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::ReportError;
-use super::data::ReportData;
 
 const TEMPLATE: &str = include_str!("../../../../assets/reports/report.typ");
 
@@ -98,12 +97,12 @@ fn describe(diagnostics: &[SourceDiagnostic]) -> String {
     diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
-/// Typesets the data with the bundled template; returns the PDF and its
+/// Typesets the report data (as JSON, see [`ReportData`](super::data::ReportData)) with the bundled
+/// template; returns the PDF and its
 /// page count. Typst's caches are evicted afterwards, so a long-running app
 /// does not grow with every export.
-pub fn typeset(data: &ReportData, pdf_a: bool) -> Result<(Vec<u8>, u32), ReportError> {
-    let json = serde_json::to_string(data).expect("report data serialises");
-    let world = ReportWorld::new(json);
+pub fn typeset(data_json: String, pdf_a: bool) -> Result<(Vec<u8>, u32), ReportError> {
+    let world = ReportWorld::new(data_json);
     let result = typst::compile::<PagedDocument>(&world).output;
     let out = result.map_err(|d| ReportError::Typeset(describe(&d))).and_then(|document| {
         let standards = if pdf_a {

@@ -119,7 +119,7 @@ impl Store {
     /// (any script, any spelling variant the normaliser folds): agreements,
     /// then clauses, then notes, each best first.
     ///
-    /// Ranking is bounded: the 2,000 newest matches of each kind are ranked
+    /// Ranking is bounded: the 500 newest matches of each kind are ranked
     /// by relevance (bm25), so a word found in half a million notes costs
     /// the same as a rare one.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
@@ -128,7 +128,7 @@ impl Store {
             let mut hits = Vec::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300)
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
                  JOIN agreements a ON a.rowid = f.rowid WHERE a.deleted_at IS NULL",
             )?;
             let rows: Vec<(String, String, String)> = stmt
@@ -150,7 +150,7 @@ impl Store {
             }
             let mut stmt = conn.prepare_cached(
                 "SELECT c.id, c.number, substr(c.text, 1, 300), a.id, a.title
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
                  JOIN clauses c ON c.rowid = f.rowid JOIN agreements a ON a.id = c.agreement_id
                  WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL",
             )?;
@@ -173,7 +173,7 @@ impl Store {
             }
             let mut stmt = conn.prepare_cached(
                 "SELECT n.id, substr(n.text, 1, 300), c.id, c.number, a.id, a.title
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT 2000) m ORDER BY m.rank LIMIT ?2) f
+                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
                  JOIN notes n ON n.rowid = f.rowid JOIN clauses c ON c.id = n.clause_id
                  JOIN agreements a ON a.id = c.agreement_id
                  WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL",
