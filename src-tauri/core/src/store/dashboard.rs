@@ -174,6 +174,26 @@ impl Store {
         partner: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OverdueItem>> {
+        self.open_due(today, today, until, partner, limit)
+    }
+
+    /// The open clauses past their deadline on `today`, most overdue first;
+    /// with `partner`, only that partner's.
+    pub fn overdue(&self, today: NaiveDate, partner: Option<&str>, limit: u32) -> Result<Vec<OverdueItem>> {
+        let Some(yesterday) = today.pred_opt() else { return Ok(Vec::new()) };
+        self.open_due(today, NaiveDate::MIN, yesterday, partner, limit)
+    }
+
+    /// Open clauses due from `from` to `to` (inclusive), earliest first, with
+    /// how many days each is overdue on `today` (0 when not yet due).
+    fn open_due(
+        &self,
+        today: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        partner: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OverdueItem>> {
         self.read(|conn| {
             let partner_id = partner.map(|p| partners::get(conn, p)).transpose()?.map(|p| p.id);
             let mut stmt = conn.prepare_cached(&format!(
@@ -185,31 +205,9 @@ impl Store {
                  ORDER BY c.due_on, c.id LIMIT ?4",
                 clauses::COLUMNS
             ))?;
-            let rows = stmt.query_map(params![today, until, partner_id, limit], |r| {
+            let rows = stmt.query_map(params![from, to, partner_id, limit], |r| {
                 let clause = clauses::from_row(r)?;
-                Ok(OverdueItem { clause, agreement_title: r.get(19)?, days_overdue: 0 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
-    /// The open clauses past their deadline on `today`, most overdue first;
-    /// with `partner`, only that partner's.
-    pub fn overdue(&self, today: NaiveDate, partner: Option<&str>, limit: u32) -> Result<Vec<OverdueItem>> {
-        self.read(|conn| {
-            let partner_id = partner.map(|p| partners::get(conn, p)).transpose()?.map(|p| p.id);
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {}, a.title FROM clauses c JOIN agreements a ON a.id = c.agreement_id
-                 WHERE c.deleted_at IS NULL AND c.due_on IS NOT NULL
-                   AND c.status IN ('not_started', 'in_progress', 'on_hold')
-                   AND c.due_on < ?1 AND a.deleted_at IS NULL
-                   AND (?2 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?2))
-                 ORDER BY c.due_on, c.id LIMIT ?3",
-                clauses::COLUMNS
-            ))?;
-            let rows = stmt.query_map(params![today, partner_id, limit], |r| {
-                let clause = clauses::from_row(r)?;
-                let days_overdue = clause.due_on.map(|d| (today - d).num_days() as i32).unwrap_or(0);
+                let days_overdue = clause.due_on.map(|d| (today - d).num_days().max(0) as i32).unwrap_or(0);
                 Ok(OverdueItem { clause, agreement_title: r.get(19)?, days_overdue })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
