@@ -176,6 +176,18 @@ fn dashboards_and_dates() {
     assert_eq!(ui.code("partner_dashboard", json!({"partnerId": "missing"})), "not_found");
     assert_eq!(ui.ok("parse_date", json!({"text": "۱۴۰۴/۰۳/۱۵"})), "2025-06-05");
     assert_eq!(ui.code("parse_date", json!({"text": "1404/12/30"})), "date_no_such_day");
+    // The values the UI words the error with in Persian cross IPC typed.
+    let err = ui.call("parse_date", json!({"text": "1404/12/30"})).unwrap_err();
+    assert_eq!(
+        err["params"],
+        json!({
+            "input": {"kind": "text", "value": "1404/12/30"},
+            "month": {"kind": "month", "calendar": "persian", "month": 12},
+            "year": {"kind": "number", "value": 1404},
+            "days": {"kind": "number", "value": 29},
+            "year_kind": {"kind": "word", "value": "common_year"},
+        })
+    );
     assert_eq!(ui.code("parse_date", json!({"text": "soon"})), "date_unreadable");
     assert_eq!(
         ui.ok("parse_deadline", json!({"text": "3 months"})),

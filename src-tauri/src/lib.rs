@@ -23,39 +23,43 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
     // One TypeScript type per Rust type: our types have the same shape in
     // both directions (patch fields are declared with `specta(type)`).
-    tauri_specta::Builder::<R>::new().disable_serde_phases().commands(tauri_specta::collect_commands![
-        app::settings,
-        app::update_settings,
-        app::app_info,
-        app::load_demo,
-        partners::partners,
-        partners::create_partner,
-        partners::update_partner,
-        partners::delete_partner,
-        partners::restore,
-        agreements::agreements,
-        agreements::agreement,
-        agreements::create_agreement,
-        agreements::update_agreement,
-        agreements::delete_agreement,
-        clauses::clause_rows,
-        clauses::clause,
-        clauses::create_clause,
-        clauses::update_clause,
-        clauses::move_clause,
-        clauses::delete_clause,
-        clauses::notes,
-        clauses::add_note,
-        clauses::delete_note,
-        clauses::history,
-        overview::dashboard,
-        overview::partner_dashboard,
-        overview::overdue,
-        overview::search,
-        dates::parse_date,
-        dates::parse_deadline,
-        reports::export_report,
-    ])
+    tauri_specta::Builder::<R>::new()
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            app::settings,
+            app::update_settings,
+            app::app_info,
+            app::load_demo,
+            partners::partners,
+            partners::create_partner,
+            partners::update_partner,
+            partners::delete_partner,
+            partners::restore,
+            agreements::agreements,
+            agreements::agreement,
+            agreements::create_agreement,
+            agreements::update_agreement,
+            agreements::delete_agreement,
+            clauses::clause_rows,
+            clauses::clause,
+            clauses::create_clause,
+            clauses::update_clause,
+            clauses::move_clause,
+            clauses::delete_clause,
+            clauses::notes,
+            clauses::add_note,
+            clauses::delete_note,
+            clauses::history,
+            overview::dashboard,
+            overview::partner_dashboard,
+            overview::overdue,
+            overview::search,
+            dates::parse_date,
+            dates::parse_deadline,
+            reports::export_report,
+        ])
+        .constant("ERROR_CATALOG", error::error_catalog())
+        .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
 }
 
 /// The TypeScript bindings as they should be committed.

@@ -11,6 +11,8 @@ use icu_calendar::Date;
 use icu_calendar::cal::Persian;
 use serde::{Deserialize, Serialize};
 
+use crate::detail::{Param, Params};
+
 /// The calendar an agreement is drafted in. It decides how "N months after
 /// signing" is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,9 +46,20 @@ pub enum CalendarError {
     /// The text is not a date in a form we read.
     #[error("\"{0}\" is not a date: write it as 2025-06-05 (Gregorian) or 1404/03/15 (Solar Hijri)")]
     Unreadable(String),
-    /// The text names a day the calendar does not have.
-    #[error("{input} does not exist: {reason}")]
-    NoSuchDay { input: String, reason: String },
+    /// The text names a month past the twelfth.
+    #[error("{input} does not exist: the year has 12 months, not {month}")]
+    NoSuchMonth { input: String, month: u32 },
+    /// The text names a day the month does not have.
+    #[error("{input} does not exist: {} {year} has {days} days{}", month_name(*.calendar, *.month), leap_note(*.leap, *.year))]
+    NoSuchDay {
+        input: String,
+        calendar: Calendar,
+        year: i32,
+        month: u8,
+        days: u8,
+        /// For the last month of a Solar Hijri year: whether the year is a leap year.
+        leap: Option<bool>,
+    },
     /// The date lies outside the years the register handles.
     #[error("{0} is outside the supported years (Gregorian 1800–2300, Solar Hijri 1200–1700)")]
     OutOfRange(String),
@@ -60,12 +73,99 @@ impl CalendarError {
     pub fn code(&self) -> &'static str {
         match self {
             CalendarError::Unreadable(_) => "date_unreadable",
+            CalendarError::NoSuchMonth { .. } => "date_no_such_month",
             CalendarError::NoSuchDay { .. } => "date_no_such_day",
             CalendarError::OutOfRange(_) => "date_out_of_range",
             CalendarError::UnknownCalendar(_) => "unknown_calendar",
         }
     }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> Params {
+        match self {
+            CalendarError::Unreadable(input) | CalendarError::OutOfRange(input) => {
+                vec![("input", Param::Text(input.clone()))]
+            }
+            CalendarError::NoSuchMonth { input, month } => {
+                vec![("input", Param::Text(input.clone())), ("month_number", Param::Number(i64::from(*month)))]
+            }
+            CalendarError::NoSuchDay { input, calendar, year, month, days, leap } => {
+                let mut p = vec![
+                    ("input", Param::Text(input.clone())),
+                    ("month", Param::Month { calendar: *calendar, month: *month }),
+                    ("year", Param::Number(i64::from(*year))),
+                    ("days", Param::Number(i64::from(*days))),
+                ];
+                if let Some(leap) = leap {
+                    p.push(("year_kind", Param::Word(if *leap { "leap_year" } else { "common_year" })));
+                }
+                p
+            }
+            CalendarError::UnknownCalendar(name) => vec![("name", Param::Text(name.clone()))],
+        }
+    }
+
+    /// One error of every variant, for [`crate::detail::catalog`]. The match
+    /// below fails to compile when a variant is added, as a reminder to add
+    /// its example here.
+    pub fn examples() -> Vec<CalendarError> {
+        let all = vec![
+            CalendarError::Unreadable("next spring".into()),
+            CalendarError::NoSuchMonth { input: "1404/13/01".into(), month: 13 },
+            CalendarError::NoSuchDay {
+                input: "1404/12/30".into(),
+                calendar: Calendar::Persian,
+                year: 1404,
+                month: 12,
+                days: 29,
+                leap: Some(false),
+            },
+            CalendarError::OutOfRange("0999-01-01".into()),
+            CalendarError::UnknownCalendar("lunar".into()),
+        ];
+        for e in &all {
+            match e {
+                CalendarError::Unreadable(_)
+                | CalendarError::NoSuchMonth { .. }
+                | CalendarError::NoSuchDay { .. }
+                | CalendarError::OutOfRange(_)
+                | CalendarError::UnknownCalendar(_) => {}
+            }
+        }
+        all
+    }
 }
+
+fn month_name(calendar: Calendar, month: u8) -> &'static str {
+    let i = usize::from(month.clamp(1, 12) - 1);
+    match calendar {
+        Calendar::Persian => PERSIAN_MONTHS_EN[i],
+        Calendar::Gregorian => GREGORIAN_MONTHS_EN[i],
+    }
+}
+
+fn leap_note(leap: Option<bool>, year: i32) -> String {
+    match leap {
+        Some(true) => format!(" ({year} is a leap year)"),
+        Some(false) => format!(" ({year} is not a leap year)"),
+        None => String::new(),
+    }
+}
+
+const GREGORIAN_MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// The Solar Hijri month names, Farvardin to Esfand.
 pub const PERSIAN_MONTHS_FA: [&str; 12] =
@@ -133,27 +233,15 @@ pub fn from_persian(year: i32, month: u8, day: u8) -> Result<NaiveDate, Calendar
         return Err(CalendarError::OutOfRange(input));
     }
     if !(1..=12).contains(&month) {
-        return Err(CalendarError::NoSuchDay {
-            input,
-            reason: format!("the Solar Hijri year has 12 months, not {month}"),
-        });
+        return Err(CalendarError::NoSuchMonth { input, month: u32::from(month) });
     }
-    let len = persian_month_len(year, month);
-    if day == 0 || day > len {
-        let name = PERSIAN_MONTHS_EN[usize::from(month - 1)];
-        let leap_note = if month == 12 {
-            if is_persian_leap_year(year) {
-                format!(" ({year} is a leap year)")
-            } else {
-                format!(" ({year} is not a leap year)")
-            }
-        } else {
-            String::new()
-        };
-        return Err(CalendarError::NoSuchDay { input, reason: format!("{name} {year} has {len} days{leap_note}") });
+    let days = persian_month_len(year, month);
+    if day == 0 || day > days {
+        let leap = (month == 12).then(|| is_persian_leap_year(year));
+        return Err(CalendarError::NoSuchDay { input, calendar: Calendar::Persian, year, month, days, leap });
     }
     let iso = Date::try_new_persian(year, month, day)
-        .map_err(|_| CalendarError::NoSuchDay { input: input.clone(), reason: "not a Solar Hijri date".into() })?
+        .map_err(|_| CalendarError::OutOfRange(input.clone()))?
         .to_calendar(icu_calendar::Iso);
     let naive = NaiveDate::from_ymd_opt(
         iso.year().extended_year(),
@@ -170,12 +258,15 @@ pub fn from_gregorian(year: i32, month: u32, day: u32) -> Result<NaiveDate, Cale
         return Err(CalendarError::OutOfRange(input));
     }
     if !(1..=12).contains(&month) {
-        return Err(CalendarError::NoSuchDay { input, reason: format!("the year has 12 months, not {month}") });
+        return Err(CalendarError::NoSuchMonth { input, month });
     }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        let len = gregorian_month_len(year, month);
-        let name = chrono::Month::try_from(month as u8).map(|m| m.name()).unwrap_or("that month");
-        CalendarError::NoSuchDay { input, reason: format!("{name} {year} has {len} days") }
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| CalendarError::NoSuchDay {
+        input,
+        calendar: Calendar::Gregorian,
+        year,
+        month: month as u8,
+        days: gregorian_month_len(year, month) as u8,
+        leap: None,
     })
 }
 
@@ -354,7 +445,7 @@ mod tests {
         assert!(e.to_string().contains("February 2025 has 28 days"), "{e}");
         assert!(parse_date("1403/12/30").is_ok(), "1403 is a leap year");
         assert_eq!(parse_date("next tuesday").unwrap_err().code(), "date_unreadable");
-        assert_eq!(parse_date("1404/13/01").unwrap_err().code(), "date_no_such_day");
+        assert_eq!(parse_date("1404/13/01").unwrap_err().code(), "date_no_such_month");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`normalize`]: the search normaliser for Persian and Arabic text.
 //! - [`demo`]: the bundled demo dataset.
 //! - [`report`]: status reports as PDF (Typst, fonts and template built in).
+//! - [`detail`]: the values each error is about, for messages in other languages.
 //!
 //! The crate knows nothing of Tauri, IPC or any transport: front ends map its
 //! typed errors (each has a stable [`code`](store::StoreError::code)) to their own.
@@ -17,6 +18,7 @@
 pub mod calendar;
 pub mod deadline;
 pub mod demo;
+pub mod detail;
 pub mod model;
 pub mod normalize;
 pub mod report;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, MAX_OFFSET_DAYS, MAX_OFFSET_MONTHS, OffsetUnit};
+use crate::detail::{Param, Params};
 
 /// Longest name, number, lead body or reference, in characters.
 pub const SHORT_TEXT_MAX_CHARS: usize = 500;
@@ -63,6 +64,71 @@ impl ValidationError {
             ValidationError::BadTag(_) => "bad_tag",
             ValidationError::UnknownValue { .. } => "unknown_value",
         }
+    }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> Params {
+        match self {
+            ValidationError::Empty { .. } | ValidationError::NoParties => Vec::new(),
+            ValidationError::TooLong { len, max, unit, .. } => vec![
+                ("length", Param::Number(*len as i64)),
+                ("max", Param::Number(*max as i64)),
+                ("unit", Param::Word(unit)),
+            ],
+            ValidationError::Percent(value) => vec![("value", Param::Number(*value))],
+            ValidationError::DeadlineBeforeSigning { deadline, signed } => {
+                vec![("deadline", Param::Date(*deadline)), ("signed", Param::Date(*signed))]
+            }
+            ValidationError::EndBeforeStart { from, until } => {
+                vec![("from", Param::Date(*from)), ("until", Param::Date(*until))]
+            }
+            ValidationError::InForceBeforeSigning { from, signed } => {
+                vec![("from", Param::Date(*from)), ("signed", Param::Date(*signed))]
+            }
+            ValidationError::DuplicateParty(name) => vec![("name", Param::Text(name.clone()))],
+            ValidationError::OffsetTooLarge { amount, unit, max } => vec![
+                ("amount", Param::Number(i64::from(*amount))),
+                ("max", Param::Number(i64::from(*max))),
+                ("unit", Param::Word(unit)),
+            ],
+            ValidationError::BadTag(tag) => vec![("tag", Param::Text(tag.clone()))],
+            ValidationError::UnknownValue { value, .. } => vec![("value_text", Param::Text(value.clone()))],
+        }
+    }
+
+    /// One error of every variant, for [`crate::detail::catalog`]; the match
+    /// fails to compile when a variant is added, as a reminder to add it here.
+    pub fn examples() -> Vec<ValidationError> {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a valid example date");
+        let all = vec![
+            ValidationError::Empty { field: "title" },
+            ValidationError::TooLong { field: "text", len: 120_000, max: LONG_TEXT_MAX_BYTES, unit: "bytes" },
+            ValidationError::Percent(140),
+            ValidationError::DeadlineBeforeSigning { deadline: day(2025, 1, 5), signed: day(2025, 3, 1) },
+            ValidationError::EndBeforeStart { from: day(2025, 3, 1), until: day(2024, 3, 1) },
+            ValidationError::InForceBeforeSigning { from: day(2025, 1, 1), signed: day(2025, 3, 1) },
+            ValidationError::NoParties,
+            ValidationError::DuplicateParty("IOM".into()),
+            ValidationError::OffsetTooLarge { amount: 900, unit: "months", max: MAX_OFFSET_MONTHS },
+            ValidationError::BadTag("a\nb".into()),
+            ValidationError::UnknownValue { field: "status", value: "done".into(), allowed: "not_started, completed" },
+        ];
+        for e in &all {
+            match e {
+                ValidationError::Empty { .. }
+                | ValidationError::TooLong { .. }
+                | ValidationError::Percent(_)
+                | ValidationError::DeadlineBeforeSigning { .. }
+                | ValidationError::EndBeforeStart { .. }
+                | ValidationError::InForceBeforeSigning { .. }
+                | ValidationError::NoParties
+                | ValidationError::DuplicateParty(_)
+                | ValidationError::OffsetTooLarge { .. }
+                | ValidationError::BadTag(_)
+                | ValidationError::UnknownValue { .. } => {}
+            }
+        }
+        all
     }
 }
 

@@ -3,7 +3,7 @@
  * unwrapped: it resolves to the data or throws an {@link ApiError} whose
  * `code` the UI branches on (never on the message text).
  */
-import { commands, type AppError } from './bindings';
+import { commands, type AppError, type ErrorParam } from './bindings';
 
 /**
  * What every generated command resolves to. Written out here rather than
@@ -14,11 +14,14 @@ type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
 
 export class ApiError extends Error {
   readonly code: string;
+  /** The values the message was built from, for translations (see errors.ts). */
+  readonly params: Partial<Record<string, ErrorParam>>;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, params: Partial<Record<string, ErrorParam>> = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.params = params;
   }
 }
 
@@ -31,7 +34,8 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e && typeof e === 'object' && 'code' in e && typeof (e as AppError).code === 'string') {
     const err = e as AppError;
-    return new ApiError(err.code, typeof err.message === 'string' ? err.message : err.code);
+    const params = err.params && typeof err.params === 'object' ? err.params : {};
+    return new ApiError(err.code, typeof err.message === 'string' ? err.message : err.code, params);
   }
   if (e instanceof Error) return new ApiError('ipc', e.message);
   return new ApiError('ipc', typeof e === 'string' ? e : 'The backend did not answer.');

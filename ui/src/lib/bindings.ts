@@ -45,6 +45,11 @@ export const commands = {
 	exportReport: (request: ReportRequest, options: ReportOptions, path: string) => typedError<ExportSummary, AppError>(__TAURI_INVOKE("export_report", { request, options, path })),
 };
 
+/* Constants */
+export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"cycle":{"number":"text","parent":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"end_before_start":{"from":"date","until":"date"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"not_empty":{},"not_found":{},"nothing_to_restore":{},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"too_long":{"length":"number","max":"number","unit":"word"},"unknown_calendar":{"name":"text"},"unknown_value":{"value_text":"text"}} as const;
+
+export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
+
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
 export type Agreement = {
@@ -99,6 +104,8 @@ export type AgreementStatus = "draft" | "signed" | "in_force" | "expired" | "ter
 export type AppError = {
 	code: string,
 	message: string,
+	/**  Named values for the UI's translation of `code` (`{number}`, `{deadline}`). */
+	params: { [key in string]: ErrorParam },
 };
 
 /**  What the Settings screen and the first-start screen need to know. */
@@ -241,6 +248,17 @@ export type DueState =
 { state: "due_soon"; days: number } | 
 /**  Open and due later. */
 { state: "later"; days: number };
+
+/**  One value of an error, typed so the UI can word it in its language. */
+export type ErrorParam = 
+/**  Shown as it is (a clause number, a partner's name, the text typed). */
+{ kind: "text"; value: string } | { kind: "number"; value: number } | 
+/**  An ISO date, shown in the reader's calendar. */
+{ kind: "date"; value: string } | 
+/**  A month of a calendar, shown by its name. */
+{ kind: "month"; calendar: Calendar; month: number } | 
+/**  A word from `ERROR_WORDS`, translated. */
+{ kind: "word"; value: string };
 
 /**  What an export produced. */
 export type ExportSummary = {

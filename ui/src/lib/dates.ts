@@ -167,3 +167,20 @@ export function daysBetween(from: string, to: string): number {
   if (!a || !b) return 0;
   return Math.round((b.getTime() - a.getTime()) / 86_400_000);
 }
+
+/** The name of a month (1–12) of a calendar: "Esfand", "اسفند", "February", "فوریه". */
+export function monthName(calendar: Calendar, month: number, lang: Lang): string {
+  // Walk from the first day of 1380 AP (2001-03-21) to a day in that month
+  // of either calendar, and let ICU name it.
+  let day = isoToDate('2001-03-21')!;
+  for (let i = 0; i < 40; i++) {
+    const iso = day.toISOString().slice(0, 10);
+    if (partsIn(iso, calendar)?.month === month) {
+      const ca = calendar === 'persian' ? 'persian' : 'gregory';
+      const loc = lang === 'fa' ? `fa-IR-u-ca-${ca}-nu-latn` : `en-u-ca-${ca}-nu-latn`;
+      return formatter(loc, { month: 'long' }).formatToParts(day).find((x) => x.type === 'month')?.value ?? String(month);
+    }
+    day = new Date(day.getTime() + 10 * 86_400_000);
+  }
+  return localDigits(String(month), lang);
+}

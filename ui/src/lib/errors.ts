@@ -1,40 +1,25 @@
 /**
- * Error display. The UI branches on `code` only, never on message text. In
- * English the backend's message is shown as it is (it says what to fix); in
- * Persian a known code gets its translation, with the backend's message kept
- * as the detail, and an unknown code falls back to the message. A few codes
- * ({@link UI_TEXT_FIRST}) lead with the UI's own text in both languages.
+ * Error display. The UI branches on `code` only, never on message text.
+ *
+ * In English the core's message is shown as it is: it names the record and
+ * says what to fix. In Persian the code's translation is shown, filled with
+ * the error's `params` (a clause number, two dates in the reader's calendar,
+ * a month by its Persian name), so a Persian reader meets no English; the
+ * bindings' ERROR_CATALOG lists every code with its params, and a test
+ * checks every translation against it. A few codes ({@link UI_TEXT_FIRST})
+ * lead with the UI's own text in both languages.
  */
 import { ApiError, toApiError } from './api';
-import type { Lang } from './bindings';
+import { ERROR_CATALOG, type DateDisplay, type ErrorParam, type Lang } from './bindings';
+import { dateText, localDigits, monthName } from './dates';
 import { hasKey, translate, type Key } from './i18n';
+import { locale } from './locale.svelte';
 
-export const KNOWN_CODES = [
-  'not_found',
-  'empty_field',
-  'too_long',
-  'duplicate_number',
-  'cycle',
-  'parent_in_other_agreement',
-  'partner_in_use',
-  'nothing_to_restore',
-  'parent_deleted',
-  'deadline_before_signing',
-  'end_before_start',
-  'in_force_before_signing',
-  'no_parties',
-  'duplicate_party',
-  'percent_out_of_range',
-  'date_no_such_day',
-  'date_unreadable',
-  'not_empty',
-  'busy',
-  'database',
-  'report_unwritable',
-  'report_empty_brief',
-  'report_typeset',
-  'report_pdf',
-] as const;
+/** Codes the UI raises itself, beside the core's (ERROR_CATALOG). */
+export const UI_CODES = ['ipc', 'unknown', 'note_in_future'] as const;
+
+/** Every code an error shown to the user can carry. */
+export const KNOWN_CODES: readonly string[] = [...Object.keys(ERROR_CATALOG), ...UI_CODES];
 
 /**
  * Codes whose translated text leads in English too, with the backend's
@@ -48,7 +33,7 @@ export const UI_TEXT_FIRST: readonly string[] = ['report_unwritable', 'report_ty
 export interface ShownError {
   /** The main line, in the interface language. */
   text: string;
-  /** The backend's own words, when they add something to `text`. */
+  /** The backend's own words, when they add something to `text` (English only). */
   detail: string | null;
 }
 
@@ -57,22 +42,54 @@ export function codeKey(code: string): Key | null {
   return hasKey(key) ? key : null;
 }
 
+/** Bidirectional isolation: user text keeps its own direction inside a sentence. */
+const isolate = (text: string) => `\u2068${text}\u2069`;
+
+/** One param as words in `lang`: dates in the display setting's calendars, months by name. */
+export function paramText(p: ErrorParam, lang: Lang, display: DateDisplay): string {
+  switch (p.kind) {
+    case 'text':
+      return isolate(p.value);
+    case 'number':
+      return localDigits(String(p.value), lang);
+    case 'date':
+      return isolate(dateText(p.value, display, lang));
+    case 'month':
+      return monthName(p.calendar, p.month, lang);
+    case 'word': {
+      const key = `errorword.${p.value}`;
+      return hasKey(key) ? translate(lang, key) : '';
+    }
+  }
+}
+
+/** The params of an error as fill-ins; a param the catalog lists but the error lacks is empty. */
+export function paramTexts(
+  code: string,
+  params: Partial<Record<string, ErrorParam>> | undefined,
+  lang: Lang,
+  display: DateDisplay,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const listed = (ERROR_CATALOG as Record<string, Record<string, string>>)[code] ?? {};
+  for (const name of Object.keys(listed)) out[name] = '';
+  for (const [name, p] of Object.entries(params ?? {})) if (p) out[name] = paramText(p, lang, display);
+  return out;
+}
+
 /** What to show for an error, in `lang`. */
-export function describeError(e: unknown, lang: Lang): ShownError {
+export function describeError(e: unknown, lang: Lang, display: DateDisplay = locale.dateDisplay): ShownError {
   const err = toApiError(e);
   const message = err.message?.trim() ?? '';
-  if (UI_TEXT_FIRST.includes(err.code)) {
-    const key = codeKey(err.code);
-    if (key) return { text: translate(lang, key), detail: message && message !== err.code ? message : null };
-  }
-  if (lang === 'en') {
-    if (message) return { text: message, detail: null };
-    const key = codeKey(err.code);
-    return { text: translate('en', key ?? 'error.unknown'), detail: null };
-  }
   const key = codeKey(err.code);
-  if (key) return { text: translate(lang, key), detail: message || null };
-  return { text: message || translate(lang, 'error.unknown'), detail: null };
+  const filled = () => translate(lang, key ?? 'error.unknown', paramTexts(err.code, err.params, lang, display));
+  if (lang === 'en') {
+    if (key && UI_TEXT_FIRST.includes(err.code)) {
+      return { text: filled(), detail: message && message !== err.code ? message : null };
+    }
+    return { text: message || filled(), detail: null };
+  }
+  return { text: filled(), detail: null };
 }
 
 /** One line for a toast. */
@@ -101,6 +118,8 @@ export const CLAUSE_FIELDS: Record<string, string> = {
   duplicate_number: 'number',
   deadline_before_signing: 'deadline',
   date_no_such_day: 'deadline',
+  date_no_such_month: 'deadline',
+  date_out_of_range: 'deadline',
   date_unreadable: 'deadline',
   offset_too_large: 'deadline',
   percent_out_of_range: 'percent',
@@ -118,6 +137,8 @@ export const AGREEMENT_FIELDS: Record<string, string> = {
 export const NOTE_FIELDS: Record<string, string> = {
   note_in_future: 'on_date',
   date_no_such_day: 'on_date',
+  date_no_such_month: 'on_date',
+  date_out_of_range: 'on_date',
   date_unreadable: 'on_date',
 };
 

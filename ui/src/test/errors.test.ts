@@ -15,7 +15,9 @@ vi.mock('@tauri-apps/api/core', () => ({
 }));
 
 import { api, ApiError } from '../lib/api';
+import { ERROR_CATALOG, ERROR_WORDS, type ErrorParam } from '../lib/bindings';
 import { CLAUSE_FIELDS, KNOWN_CODES, codeKey, describeError, errorLine, fieldForCode } from '../lib/errors';
+import { dictionaries, type Key } from '../lib/i18n';
 
 describe('api unwraps results', () => {
   beforeEach(() => {
@@ -46,30 +48,108 @@ describe('api unwraps results', () => {
 });
 
 describe('error display', () => {
-  const err = new ApiError('date_no_such_day', '1404/12/30 does not exist: Esfand 1404 has 29 days (1404 is not a leap year)');
+  const err = new ApiError('date_no_such_day', '1404/12/30 does not exist: Esfand 1404 has 29 days (1404 is not a leap year)', {
+    input: { kind: 'text', value: '1404/12/30' },
+    month: { kind: 'month', calendar: 'persian', month: 12 },
+    year: { kind: 'number', value: 1404 },
+    days: { kind: 'number', value: 29 },
+    year_kind: { kind: 'word', value: 'common_year' },
+  });
+  const FSI = '\u2068';
+  const PDI = '\u2069';
 
   it('shows the backend message in English', () => {
     expect(describeError(err, 'en')).toEqual({ text: err.message, detail: null });
   });
 
-  it('translates known codes in Persian and keeps the message as detail', () => {
-    expect(describeError(err, 'fa')).toEqual({ text: 'چنین روزی در این تقویم وجود ندارد.', detail: err.message });
-    expect(errorLine(err, 'fa')).toContain('(1404/12/30');
+  it('says the same in Persian from the params: month name, Persian digits, no English', () => {
+    expect(describeError(err, 'fa')).toEqual({
+      text: `${FSI}1404/12/30${PDI} وجود ندارد: اسفند ۱۴۰۴ ۲۹ روز دارد؛ این سال کبیسه نیست.`,
+      detail: null,
+    });
   });
 
-  it('falls back to the message for unknown codes', () => {
-    expect(describeError(new ApiError('something_new', 'a new rule'), 'fa')).toEqual({ text: 'a new rule', detail: null });
+  it('leaves out a param the error does not carry', () => {
+    const feb = new ApiError('date_no_such_day', '2025-02-29 does not exist: February 2025 has 28 days', {
+      input: { kind: 'text', value: '2025-02-29' },
+      month: { kind: 'month', calendar: 'gregorian', month: 2 },
+      year: { kind: 'number', value: 2025 },
+      days: { kind: 'number', value: 28 },
+    });
+    expect(describeError(feb, 'fa').text).toBe(`${FSI}2025-02-29${PDI} وجود ندارد: فوریه ۲۰۲۵ ۲۸ روز دارد.`);
   });
 
-  it('has a Persian text for every code the UI must branch on', () => {
+  it('shows date params in the reader\'s calendar', () => {
+    const e = new ApiError('deadline_before_signing', 'the deadline 2025-01-05 is before the agreement was signed (2025-03-01): check both dates', {
+      deadline: { kind: 'date', value: '2025-01-05' },
+      signed: { kind: 'date', value: '2025-03-01' },
+    });
+    expect(describeError(e, 'fa', 'persian').text).toBe(
+      `مهلت (${FSI}۱۶ دی ۱۴۰۳${PDI}) پیش از تاریخ امضا (${FSI}۱۱ اسفند ۱۴۰۳${PDI}) است: هر دو تاریخ را بررسی کنید.`,
+    );
+    expect(describeError(e, 'fa', 'both').text).toContain('۱۶ دی ۱۴۰۳ (۵ ژانویه ۲۰۲۵)');
+  });
+
+  it('falls back to a Persian sentence for a code it does not know', () => {
+    expect(describeError(new ApiError('something_new', 'a new rule'), 'fa')).toEqual({ text: 'مشکلی پیش آمد.', detail: null });
+    expect(describeError(new ApiError('something_new', 'a new rule'), 'en')).toEqual({ text: 'a new rule', detail: null });
+  });
+
+  it('has an English and a Persian text for every code, using only the params the core sends', () => {
     for (const code of KNOWN_CODES) expect(codeKey(code), code).not.toBeNull();
+    const catalog = ERROR_CATALOG as Record<string, Record<string, string>>;
+    for (const [code, params] of Object.entries(catalog)) {
+      for (const lang of ['en', 'fa'] as const) {
+        const text = dictionaries[lang][`error.${code}` as Key];
+        expect(text, `${lang} error.${code}`).toBeTruthy();
+        for (const [, name] of text.matchAll(/\{(\w+)\}/g)) {
+          expect(Object.keys(params), `${lang} error.${code} uses {${name}}, which the core does not send`).toContain(name);
+        }
+      }
+    }
+    for (const word of ERROR_WORDS) {
+      expect(dictionaries.en[`errorword.${word}` as Key], word).toBeTruthy();
+      expect(dictionaries.fa[`errorword.${word}` as Key], word).toBeTruthy();
+    }
   });
 
-  it('report_unwritable shows "choose another folder" with the backend message, in both languages', () => {
-    const e = new ApiError('report_unwritable', 'cannot write /mnt/x/a.pdf: Permission denied (os error 13); choose another folder or file name');
-    expect(describeError(e, 'en')).toEqual({ text: 'The PDF could not be saved there: choose another folder.', detail: e.message });
-    expect(describeError(e, 'fa')).toEqual({ text: 'پرونده PDF در آن‌جا ذخیره نشد: پوشه دیگری برگزینید.', detail: e.message });
-    expect(errorLine(e, 'en')).toBe(`The PDF could not be saved there: choose another folder. (${e.message})`);
+  it('shows no Latin letters to a Persian reader for any code, whatever its params', () => {
+    const catalog = ERROR_CATALOG as Record<string, Record<string, string>>;
+    const sample = (kind: string): ErrorParam => {
+      switch (kind) {
+        case 'text':
+          return { kind: 'text', value: '۳-۱' };
+        case 'number':
+          return { kind: 'number', value: 12 };
+        case 'date':
+          return { kind: 'date', value: '2025-06-05' };
+        case 'month':
+          return { kind: 'month', calendar: 'persian', month: 3 };
+        default:
+          return { kind: 'word', value: ERROR_WORDS[0] };
+      }
+    };
+    for (const [code, params] of Object.entries(catalog)) {
+      const filled = Object.fromEntries(Object.entries(params).map(([n, k]) => [n, sample(k)]));
+      const shown = describeError(new ApiError(code, 'English words here', filled), 'fa', 'both');
+      expect(shown.detail, code).toBeNull();
+      // Product and format names stay as they are; ⁦2025-06-05⁩ is an input example.
+      const rest = shown.text.replace(/Clausebook|PDF(\/A)?/g, '');
+      expect(rest, code).not.toMatch(/[A-Za-z]/);
+      expect(rest, code).not.toMatch(/\{\w+\}/);
+    }
+  });
+
+  it('report_unwritable shows "choose another folder" with the backend message in English, the path in Persian', () => {
+    const e = new ApiError('report_unwritable', 'cannot write /mnt/x/a.pdf: Permission denied (os error 13); choose another folder or file name', {
+      path: { kind: 'text', value: '/mnt/x/a.pdf' },
+    });
+    expect(describeError(e, 'en')).toEqual({
+      text: `The PDF could not be saved to ${FSI}/mnt/x/a.pdf${PDI}: choose another folder or file name.`,
+      detail: e.message,
+    });
+    expect(describeError(e, 'fa')).toEqual({ text: `پرونده PDF در ${FSI}/mnt/x/a.pdf${PDI} ذخیره نشد: پوشه یا نام دیگری برگزینید.`, detail: null });
+    expect(errorLine(e, 'en')).toBe(`${describeError(e, 'en').text} (${e.message})`);
   });
 
   it('maps the other report codes to their own words', () => {
@@ -81,7 +161,7 @@ describe('error display', () => {
     expect(describeError(empty, 'en').text).toBe(empty.message);
     expect(describeError(empty, 'fa').text).toMatch(/^گزارش هنوز چیزی در بر ندارد/);
     const gone = new ApiError('not_found', 'no agreement with id 0190: check the id');
-    expect(describeError(gone, 'fa')).toEqual({ text: 'این مورد دیگر در دفتر نیست؛ شاید حذف شده باشد.', detail: gone.message });
+    expect(describeError(gone, 'fa')).toEqual({ text: 'این مورد دیگر در دفتر نیست؛ شاید حذف شده باشد.', detail: null });
   });
 
   it('places field errors by code, never by message', () => {

@@ -192,7 +192,8 @@ describe('export errors', () => {
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain('The PDF could not be saved there: choose another folder.');
+    expect(alert.textContent).toContain('The PDF could not be saved to \u2068/mnt/share/read-only/');
+    expect(alert.textContent).toContain('choose another folder or file name.');
     expect(alert.textContent).toContain('cannot write /mnt/share/read-only/Action Plan');
     expect(alert.textContent).toContain('Permission denied');
     expect(h.opened).toEqual([]);
@@ -213,8 +214,9 @@ describe('export errors', () => {
     expect((within(dialog).getByRole('radio', { name: 'فارسی' }) as HTMLInputElement).checked).toBe(true);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'ذخیره PDF…' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain('پرونده PDF در آن‌جا ذخیره نشد: پوشه دیگری برگزینید.');
-    expect(alert.textContent).toContain('cannot write /mnt/share/read-only/');
+    expect(alert.textContent).toContain('پرونده PDF در \u2068/mnt/share/read-only/');
+    expect(alert.textContent).toContain('ذخیره نشد: پوشه یا نام دیگری برگزینید.');
+    expect(alert.textContent).not.toMatch(/cannot write|Permission denied/);
   });
 
   it('an error after the dialog closed goes to a toast', async () => {
@@ -224,7 +226,7 @@ describe('export errors', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(reportExport.phase).toBe('typesetting'));
     await fireEvent.keyDown(dialog, { key: 'Escape' });
-    expect(await screen.findByText(/^The PDF could not be saved there: choose another folder\. \(cannot write/)).toBeTruthy();
+    expect(await screen.findByText(/^The PDF could not be saved to .*: choose another folder or file name\. \(cannot write/)).toBeTruthy();
   });
 
   it('not_found: the agreement was deleted meanwhile', async () => {

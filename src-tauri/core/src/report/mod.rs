@@ -113,6 +113,38 @@ impl ReportError {
             ReportError::EmptyBrief => "report_empty_brief",
         }
     }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> crate::detail::Params {
+        use crate::detail::Param;
+        match self {
+            ReportError::Store(e) => e.params(),
+            ReportError::Write { path, .. } => vec![("path", Param::Text(path.display().to_string()))],
+            ReportError::Typeset(_) | ReportError::Pdf(_) | ReportError::EmptyBrief => Vec::new(),
+        }
+    }
+
+    /// One error of every variant of its own, for [`crate::detail::catalog`];
+    /// the match fails to compile when a variant is added, as a reminder to
+    /// add it here.
+    pub fn examples() -> Vec<ReportError> {
+        let all = vec![
+            ReportError::Typeset("example".into()),
+            ReportError::Pdf("example".into()),
+            ReportError::Write { path: PathBuf::from("/tmp/report.pdf"), reason: "read-only".into() },
+            ReportError::EmptyBrief,
+        ];
+        for e in &all {
+            match e {
+                ReportError::Store(_)
+                | ReportError::Typeset(_)
+                | ReportError::Pdf(_)
+                | ReportError::Write { .. }
+                | ReportError::EmptyBrief => {}
+            }
+        }
+        all
+    }
 }
 
 /// A finished PDF in memory.

@@ -28,6 +28,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::calendar::CalendarError;
+use crate::detail::{Param, Params};
 use crate::model::{FieldChange, ValidationError};
 
 /// Why a store operation failed. Each kind has a stable [`code`](Self::code).
@@ -110,6 +111,81 @@ impl StoreError {
             StoreError::Migration(_) => "migration",
             StoreError::Demo(_) => "demo_malformed",
         }
+    }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> Params {
+        match self {
+            StoreError::Invalid(e) => e.params(),
+            StoreError::Date(e) => e.params(),
+            StoreError::Ambiguous { prefix, .. } => vec![("prefix", Param::Text(prefix.clone()))],
+            StoreError::DuplicateNumber { number, .. } | StoreError::ParentDeleted { number } => {
+                vec![("number", Param::Text(number.clone()))]
+            }
+            StoreError::Cycle { number, parent } => {
+                vec![("number", Param::Text(number.clone())), ("parent", Param::Text(parent.clone()))]
+            }
+            StoreError::PartnerInUse { name, count } => {
+                vec![("name", Param::Text(name.clone())), ("count", Param::Number(*count))]
+            }
+            StoreError::NewerSchema { found, known } => {
+                vec![("found", Param::Number(*found)), ("known", Param::Number(*known as i64))]
+            }
+            StoreError::Open { path, .. } => vec![("path", Param::Text(path.display().to_string()))],
+            StoreError::NotFound { .. }
+            | StoreError::ParentInOtherAgreement
+            | StoreError::NothingToRestore(_)
+            | StoreError::NotEmpty
+            | StoreError::Busy
+            | StoreError::Sqlite(_)
+            | StoreError::Demo(_)
+            | StoreError::Migration(_) => Vec::new(),
+        }
+    }
+
+    /// One error of every variant of its own (the wrapped enums give theirs),
+    /// for [`crate::detail::catalog`]; the match fails to compile when a
+    /// variant is added, as a reminder to add it here.
+    pub fn examples() -> Vec<StoreError> {
+        let all = vec![
+            StoreError::NotFound { entity: "clause", id: "0192f0c1".into() },
+            StoreError::Ambiguous { entity: "clause", prefix: "0192".into() },
+            StoreError::DuplicateNumber { number: "3.1".into(), scope: "under clause 3".into() },
+            StoreError::Cycle { number: "3".into(), parent: "3.1".into() },
+            StoreError::ParentInOtherAgreement,
+            StoreError::PartnerInUse { name: "IOM".into(), count: 2 },
+            StoreError::NothingToRestore("0192f0c1".into()),
+            StoreError::ParentDeleted { number: "3".into() },
+            StoreError::NotEmpty,
+            StoreError::NewerSchema { found: 9, known: 1 },
+            StoreError::Busy,
+            StoreError::Open { path: PathBuf::from("/tmp/register.sqlite3"), reason: "permission denied".into() },
+            StoreError::Sqlite(rusqlite::Error::InvalidQuery),
+            StoreError::Demo(crate::demo::DemoError::UnknownPartner("x".into())),
+            StoreError::Migration("example".into()),
+        ];
+        for e in &all {
+            match e {
+                StoreError::Invalid(_)
+                | StoreError::Date(_)
+                | StoreError::NotFound { .. }
+                | StoreError::Ambiguous { .. }
+                | StoreError::DuplicateNumber { .. }
+                | StoreError::Cycle { .. }
+                | StoreError::ParentInOtherAgreement
+                | StoreError::PartnerInUse { .. }
+                | StoreError::NothingToRestore(_)
+                | StoreError::ParentDeleted { .. }
+                | StoreError::NotEmpty
+                | StoreError::NewerSchema { .. }
+                | StoreError::Busy
+                | StoreError::Open { .. }
+                | StoreError::Sqlite(_)
+                | StoreError::Demo(_)
+                | StoreError::Migration(_) => {}
+            }
+        }
+        all
     }
 }
 
