@@ -10,7 +10,9 @@
 // of the failure is saved as fail-<step>.png, and the session is closed.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { remote } from 'webdriverio';
 
@@ -18,6 +20,8 @@ const PORT = Number(process.env.CLAUSEBOOK_E2E_PORT);
 const APP = process.env.CLAUSEBOOK_E2E_APP;
 const SHOTS = process.env.CLAUSEBOOK_E2E_SHOTS;
 const DB = process.env.CLAUSEBOOK_DB;
+/** The repository's root; the shared reference data lies beside it. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 for (const [name, value] of Object.entries({ CLAUSEBOOK_E2E_PORT: PORT, CLAUSEBOOK_E2E_APP: APP, CLAUSEBOOK_E2E_SHOTS: SHOTS, CLAUSEBOOK_DB: DB })) {
   if (!value) throw new Error(`${name} is not set: run the suite through tests/e2e/run.sh`);
 }
@@ -168,6 +172,40 @@ async function waitText(selector, part, timeout = WAIT) {
 
 const hash = () => browser.execute(() => location.hash);
 
+/**
+ * The app's own words in Latin letters now on screen: visible text nodes
+ * and labels outside user text (which always carries dir="auto"). Product
+ * and format names (Clausebook, PDF) and the ISO input example are allowed.
+ * Labels of elements inside user text are checked too (a row's menu button).
+ */
+async function englishOnScreen() {
+  return browser.execute(() => {
+    const allowed = /Clausebook|PDF\/A|PDF|\d{4}-\d{2}-\d{2}/g;
+    const latin = (s) => /[A-Za-z]/.test(s.replace(allowed, ''));
+    // User text carries dir="auto"; a language's own name carries its lang
+    // (the switch to English); key caps are printed in Latin on Persian keyboards.
+    const userText = (el) =>
+      el.closest('[dir="auto"], input, textarea, code, kbd, .toasts') || el.closest('[lang]')?.getAttribute('lang') !== 'fa';
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = n.textContent.trim();
+      if (!text || !el || el.closest('script, style') || userText(el) || !visible(el)) continue;
+      if (latin(text)) found.push(`${el.tagName.toLowerCase()}.${el.className}: ${text}`);
+    }
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+      if (!visible(el) || (el.closest('[dir="auto"]') && !el.matches('[dir="auto"]'))) continue;
+      for (const attr of ['aria-label', 'title', 'placeholder']) {
+        const v = el.getAttribute(attr);
+        if (v && latin(v) && !el.matches('[dir="auto"]')) found.push(`${el.tagName.toLowerCase()}[${attr}]: ${v}`);
+      }
+    }
+    return found;
+  });
+}
+
 /** Closes the toasts so screenshots show the screen itself. */
 async function clearToasts() {
   await browser.execute(() => document.querySelectorAll('.toast button.x').forEach((b) => b.click()));
@@ -280,6 +318,25 @@ describe('Clausebook, end to end', () => {
     await type(signed, SIGNED_TYPED);
     // The date is read by the core and confirmed in both calendars.
     const confirm = `[id="${await signed.getAttribute('id')}-confirm"]`;
+    await waitText(confirm, '27 Apr 2025 · 7 Ordibehesht 1404');
+    // The calendar button opens a month grid in the agreement's calendar,
+    // with the Gregorian day under every Solar Hijri day.
+    const picker = `${await signed.getAttribute('id')}-picker`;
+    await (await shown(`//*[@role="dialog"]//button[@aria-controls="${picker}"]`)).click();
+    await shown(`//*[@id="${picker}"]//table[@role="grid"][@aria-label="Ordibehesht 1404"]`);
+    await waitText(`[id="${picker}"] .title`, 'April – May 2025');
+    const day7 = await shown(`//*[@id="${picker}"]//button[@aria-label="7 Ordibehesht 1404 (27 Apr 2025)"]`);
+    assert.match(await day7.getAttribute('class'), /selected/);
+    assert.equal((await textOf(day7)).replace(/\s+/g, ' '), '7 27');
+    await shot('02b-date-picker.png');
+    const day10 = await shown(`//*[@id="${picker}"]//button[@aria-label="10 Ordibehesht 1404 (30 Apr 2025)"]`);
+    await day10.click();
+    await waitText(confirm, '30 Apr 2025 · 10 Ordibehesht 1404');
+    assert.equal(await signed.getValue(), '1404/02/10');
+    assert.equal(await browser.$(`[id="${picker}"]`).isExisting(), false, 'the grid closes once a day is chosen');
+    await (await shown(`//*[@role="dialog"]//button[@aria-controls="${picker}"]`)).click();
+    await (await shown(`//*[@id="${picker}"]//button[@aria-label="7 Ordibehesht 1404 (27 Apr 2025)"]`)).click();
+    assert.equal(await signed.getValue(), SIGNED_TYPED);
     await waitText(confirm, '27 Apr 2025 · 7 Ordibehesht 1404');
     await (await button('Save', '//*[@role="dialog"]')).click();
     await noDialog();
@@ -505,10 +562,52 @@ describe('Clausebook, end to end', () => {
     assert.equal(await figure('انجام‌شده'), '۱');
     await shown(`//main//a[contains(@class,"pcard")]//h3[normalize-space(.)=${lit(PARTNER.fa)}]`);
     await shot('06-dashboard-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English on the Persian dashboard');
 
     await openAgreementFromList('اسناد همکاری');
     await waitText('main .ag-head .kind', 'برنامه اقدام');
     await shot('07-agreement-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English on the Persian agreement page');
+
+    // The date picker in Persian: a Solar Hijri grid from Saturday, Persian
+    // digits, the Gregorian day under each; Escape closes the grid, not the form.
+    await (await button('ویرایش', '//main//header')).click();
+    await dialog('ویرایش سند همکاری');
+    const signedFa = await field('تاریخ امضا', '[role="dialog"]');
+    assert.equal(await signedFa.getValue(), '۱۴۰۴/۰۲/۰۷');
+    const pickerFa = `${await signedFa.getAttribute('id')}-picker`;
+    await (await shown(`//*[@role="dialog"]//button[@aria-controls="${pickerFa}"]`)).click();
+    await shown(`//*[@id="${pickerFa}"]//table[@role="grid"][@aria-label="اردیبهشت ۱۴۰۴"]`);
+    await shown(`//*[@id="${pickerFa}"]//button[@aria-label="۷ اردیبهشت ۱۴۰۴ (۲۷ آوریل ۲۰۲۵)"]`);
+    await waitText(`[id="${pickerFa}"] thead`, 'ش');
+    await shot('07b-date-picker-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian agreement form');
+    await browser.keys('Escape');
+    await browser.waitUntil(async () => !(await browser.$(`[id="${pickerFa}"]`).isExisting()), { timeout: WAIT });
+    await dialog('ویرایش سند همکاری');
+    await browser.keys('Escape');
+    await noDialog();
+
+    // Every Nowruz of the official leap-year table, as this WebKit's ICU
+    // (which draws every Solar Hijri date on screen) reads it.
+    const kabise = fs
+      .readFileSync(path.join(ROOT, '../shared/data/persian-calendar/kabise.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\d/.test(l))
+      .map((l) => l.split(/\s+/));
+    const wrong = await browser.execute((rows) => {
+      const f = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
+      return rows
+        .filter(([y, iso]) => {
+          const [Y, M, D] = iso.split('-').map(Number);
+          const parts = f.formatToParts(new Date(Date.UTC(Y, M - 1, D, 12)));
+          const get = (type) => Number(parts.find((p) => p.type === type)?.value);
+          return !(get('year') === Number(y.replace(/\*/g, '')) && get('month') === 1 && get('day') === 1);
+        })
+        .map(([y, iso]) => `${y} ${iso}: ${new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`))}`);
+    }, kabise);
+    assert.equal(kabise.length, 293);
+    assert.deepEqual(wrong, [], 'Nowruz dates WebKit gets wrong');
 
     // Back to English, from Settings.
     await (await link('تنظیمات', sidebar)).click();
