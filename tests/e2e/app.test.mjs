@@ -180,7 +180,7 @@ const hash = () => browser.execute(() => location.hash);
  */
 async function englishOnScreen() {
   return browser.execute(() => {
-    const allowed = /Clausebook|PDF\/A|PDF|\d{4}-\d{2}-\d{2}/g;
+    const allowed = /Clausebook|PDF\/A[-\u2011]\d[a-z]|PDF\/A|PDF|\d{4}-\d{2}-\d{2}/g;
     const latin = (s) => /[A-Za-z]/.test(s.replace(allowed, ''));
     // User text carries dir="auto"; a language's own name carries its lang
     // (the switch to English); key caps are printed in Latin on Persian keyboards.
@@ -609,9 +609,40 @@ describe('Clausebook, end to end', () => {
     assert.equal(kabise.length, 293);
     assert.deepEqual(wrong, [], 'Nowruz dates WebKit gets wrong');
 
+    // The other screens and dialogs a Persian officer opens: none shows English.
+    await (await shown(`${row('1')}//div[contains(@class,"text")]/p`)).click();
+    const panelFa = '//aside[contains(@class,"panel")]';
+    await shown(`${panelFa}//h2[normalize-space(.)="بند 1"]`);
+    await waitText('aside.panel', 'پیشرفت');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian clause panel');
+    await (await shown(`${panelFa}//button[@role="tab"][contains(normalize-space(.),"تاریخچه")]`)).click();
+    await shown(`${panelFa}//ol[contains(@class,"history")]`);
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian clause history');
+    await shot('07c-clause-history-fa.png');
+    await browser.keys('Escape');
+    await (await button('خروجی PDF', '//main//header')).click();
+    await shown('//*[@role="dialog"]//input[@type="radio"]');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian export dialog');
+    await browser.keys('Escape');
+    await noDialog();
+    await browser.keys(['Control', 'k']);
+    const searchFa = await shown('//*[@role="dialog"]//input[@role="combobox"]');
+    await type(searchFa, NOTE_WORD);
+    await shown('//*[@role="dialog"]//li[@role="option"]');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian search');
+    await browser.keys('Escape');
+    await noDialog();
+    await (await link(PARTNER.fa, '//main')).click();
+    await shown(`//main//h1[normalize-space(.)=${lit(PARTNER.fa)}]`);
+    assert.deepEqual(await englishOnScreen(), [], 'English on the Persian partner page');
+    await (await link('اسناد همکاری', sidebar)).click();
+    await shown(`//main//h1[normalize-space(.)="اسناد همکاری"]`);
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian list of agreements');
+
     // Back to English, from Settings.
     await (await link('تنظیمات', sidebar)).click();
     await shown(`//main//h1[normalize-space(.)="تنظیمات"]`);
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian settings');
     await (await shown(`//main//label[normalize-space(.)="English"]/input`)).click();
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'ltr', {
       timeout: WAIT,
