@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use clausebook_core::Store;
-use clausebook_core::calendar::{Calendar, Lang};
+use clausebook_core::calendar::{Calendar, DateDisplay, Lang};
 use clausebook_core::model::{ClauseStatus, NewClause, SettingsPatch};
 use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
 use common::{agreement, date, partner, today};
@@ -76,6 +76,44 @@ fn export(
     let path = dir.join(name);
     let summary = report::export(store, request, &options(lang), today(), NOW, &path).unwrap();
     (path, summary)
+}
+
+/// How many `dddd{sep}dd{sep}dd` dates the text holds.
+fn dates_with(text: &str, sep: char) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let shape =
+        |w: &[char]| w.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == sep } else { c.is_ascii_digit() });
+    chars.windows(10).filter(|w| shape(w)).count()
+}
+
+#[test]
+fn dates_follow_the_display_setting() {
+    let mut store = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let id = store.agreements(None).unwrap().into_iter().find(|a| a.signed_on.is_some()).unwrap().id;
+    let request = ReportRequest::Agreement { id };
+    let mut counts = Vec::new();
+    for dates in [DateDisplay::Gregorian, DateDisplay::Persian, DateDisplay::Both] {
+        let path = dir.path().join(format!("{dates:?}.pdf"));
+        let opts = ReportOptions { dates: Some(dates), ..options(Lang::En) };
+        report::export(&store, &request, &opts, today(), NOW, &path).unwrap();
+        let text = text_of(&path);
+        counts.push((dates, dates_with(&text, '-'), dates_with(&text, '/')));
+    }
+    // Gregorian dates are ISO (2025-06-05), Solar Hijri ones 1404/03/15.
+    let [(_, g_iso, g_sh), (_, p_iso, p_sh), (_, b_iso, b_sh)] = counts[..] else { unreachable!() };
+    assert!(g_iso > 3 && g_sh == 0, "Gregorian only: {counts:?}");
+    assert!(p_iso == 0 && p_sh > 3, "Solar Hijri only: {counts:?}");
+    // Both: every date in the main calendar, deadlines and the letterhead in
+    // the other too (note dates and the footer keep to the main one).
+    assert!(b_iso == g_iso && b_sh > 3 && b_sh < p_sh, "both: {counts:?}");
+
+    // Without a choice, the export follows the register's own setting.
+    store.update_settings(SettingsPatch { date_display: Some(DateDisplay::Persian), ..Default::default() }).unwrap();
+    let path = dir.path().join("setting.pdf");
+    report::export(&store, &request, &options(Lang::En), today(), NOW, &path).unwrap();
+    let text = text_of(&path);
+    assert_eq!((dates_with(&text, '-'), dates_with(&text, '/')), (0, p_sh), "the register's setting: {text}");
 }
 
 #[test]

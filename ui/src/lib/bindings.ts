@@ -432,6 +432,11 @@ export type ReportOptions = {
 	reference: string | null,
 	/**  The attachments line of the letterhead. */
 	attachments: string | null,
+	/**
+	 *  The calendars dates are shown in; `None` follows the register's
+	 *  display setting, as the app's screens do.
+	 */
+	dates?: DateDisplay | null,
 };
 
 /**  Which report. */

@@ -742,6 +742,7 @@ fn run(cli: Cli) -> Out {
                 pdf_a: common.pdf_a,
                 reference: common.reference,
                 attachments: common.attachments,
+                dates: None,
             };
             let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
             let summary = report::export(&store, &request, &options, today, &now, &common.output)?;

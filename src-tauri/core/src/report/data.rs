@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{BriefSpec, ReportError, ReportOptions, ReportRequest};
-use crate::calendar::{self, Lang};
+use crate::calendar::{self, DateDisplay, Lang};
 use crate::model::{Agreement, AgreementKind, AgreementStatus, Clause, ClauseStatus, DueState};
 use crate::store::Store;
 
@@ -60,8 +60,9 @@ impl ReportData {
 pub struct Letterhead {
     pub organisation: Ut,
     pub reference: Option<Ut>,
-    pub date_gregorian: String,
-    pub date_persian: String,
+    /// Today, in each calendar the display setting shows (the other is `None`).
+    pub date_gregorian: Option<String>,
+    pub date_persian: Option<String>,
     pub attachments: Option<Ut>,
 }
 
@@ -103,9 +104,11 @@ pub struct Row {
     pub overdue_days: Option<i32>,
     pub latest_note: Option<Ut>,
     pub latest_note_date: Option<String>,
+    /// The calendar `latest_note_date` is written in: "gregorian" or "persian".
+    pub latest_note_calendar: &'static str,
 }
 
-fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &str)>) -> Row {
+fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &str)>, w: &Words) -> Row {
     let due = clause.due_state(today);
     Row {
         clause_id: clause.id.clone(),
@@ -115,8 +118,8 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
         text: Ut::new(&clause.text),
         our_lead: clause.our_lead.as_deref().map(Ut::new),
         partner_lead: clause.partner_lead.as_deref().map(Ut::new),
-        due_gregorian: clause.due_on.map(calendar::format_gregorian),
-        due_persian: clause.due_on.map(|d| calendar::format_persian(d, Lang::En)),
+        due_gregorian: clause.due_on.filter(|_| w.shows_gregorian()).map(calendar::format_gregorian),
+        due_persian: clause.due_on.filter(|_| w.shows_persian()).map(|d| calendar::format_persian(d, Lang::En)),
         status: clause.status.as_str(),
         percent: clause.percent,
         overdue_days: match due {
@@ -124,13 +127,16 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
             _ => None,
         },
         latest_note: note.map(|(_, text)| Ut::new(text)),
-        latest_note_date: note.map(|(d, _)| calendar::format_gregorian(d)),
+        latest_note_date: note.map(|(d, _)| w.main_date(d)),
+        latest_note_calendar: if w.main_is_persian() { "persian" } else { "gregorian" },
     }
 }
 
 /// The words the report composes itself, in its language.
 struct Words {
     lang: Lang,
+    /// Which calendars dates are shown in (the register's setting, unless the export chose).
+    display: DateDisplay,
 }
 
 impl Words {
@@ -138,17 +144,54 @@ impl Words {
         if self.lang == Lang::Fa { fa } else { en }
     }
 
-    /// A date in both calendars, the report language's calendar first. In
-    /// Persian the Gregorian date uses `/`: hyphens reorder inside RTL text.
-    fn date(&self, d: NaiveDate) -> String {
-        match self.lang {
-            Lang::En => format!("{} ({})", calendar::format_gregorian(d), calendar::format_persian(d, Lang::En)),
-            Lang::Fa => calendar::persian_digits(&format!(
-                "{} ({})",
-                calendar::format_persian(d, Lang::En),
-                d.format("%Y/%m/%d")
-            )),
+    fn shows_gregorian(&self) -> bool {
+        self.display != DateDisplay::Persian
+    }
+
+    fn shows_persian(&self) -> bool {
+        self.display != DateDisplay::Gregorian
+    }
+
+    /// Whether the first (or only) calendar is Solar Hijri: when only it is
+    /// shown, or both are in a Persian report.
+    fn main_is_persian(&self) -> bool {
+        match self.display {
+            DateDisplay::Persian => true,
+            DateDisplay::Gregorian => false,
+            DateDisplay::Both => self.lang == Lang::Fa,
         }
+    }
+
+    /// A date in the main calendar, as the template's `gdate`/`pdate` expect it.
+    fn main_date(&self, d: NaiveDate) -> String {
+        if self.main_is_persian() { calendar::format_persian(d, Lang::En) } else { calendar::format_gregorian(d) }
+    }
+
+    /// "2026-11-22 10:30" with the day in the main calendar ("1405/09/01 10:30").
+    fn moment(&self, now: &str) -> String {
+        let (day, time) = now.split_once(' ').unwrap_or((now, ""));
+        match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(d) => format!("{} {time}", self.main_date(d)).trim_end().to_owned(),
+            Err(_) => now.to_owned(),
+        }
+    }
+
+    /// A date in the calendars the display setting shows, the main one first.
+    /// In Persian the Gregorian date uses `/` (hyphens reorder inside RTL
+    /// text) and every digit is Persian.
+    fn date(&self, d: NaiveDate) -> String {
+        let gregorian = match self.lang {
+            Lang::En => calendar::format_gregorian(d),
+            Lang::Fa => d.format("%Y/%m/%d").to_string(),
+        };
+        let persian = calendar::format_persian(d, Lang::En);
+        let text = match self.display {
+            DateDisplay::Gregorian => gregorian,
+            DateDisplay::Persian => persian,
+            DateDisplay::Both if self.main_is_persian() => format!("{persian} ({gregorian})"),
+            DateDisplay::Both => format!("{gregorian} ({persian})"),
+        };
+        if self.lang == Lang::Fa { calendar::persian_digits(&text) } else { text }
     }
 
     fn kind(&self, k: AgreementKind) -> &'static str {
@@ -213,7 +256,7 @@ fn agreement_section(store: &Store, a: &Agreement, today: NaiveDate, w: &Words) 
     let rows = store
         .clause_rows(&a.id, today)?
         .iter()
-        .map(|r| row(&r.clause, r.depth, today, r.latest_note.as_ref().map(|n| (n.on_date, n.text.as_str()))))
+        .map(|r| row(&r.clause, r.depth, today, r.latest_note.as_ref().map(|n| (n.on_date, n.text.as_str())), w))
         .collect();
     Ok(Section {
         heading: Ut::new(&a.title),
@@ -237,6 +280,7 @@ fn grouped_sections(
     items: Vec<Listed>,
     empty: &str,
     today: NaiveDate,
+    w: &Words,
 ) -> Result<Vec<Section>, ReportError> {
     if items.is_empty() {
         return Ok(vec![Section {
@@ -252,7 +296,7 @@ fn grouped_sections(
             Some(n) => Some(n),
             None => store.notes(&clause.id)?.pop().map(|n| (n.on_date, n.text)),
         };
-        let r = row(&clause, 0, today, note.as_ref().map(|(d, t)| (*d, t.as_str())));
+        let r = row(&clause, 0, today, note.as_ref().map(|(d, t)| (*d, t.as_str())), w);
         let section_heading = format!("{heading} — {title}");
         match sections.last_mut() {
             Some(s) if s.heading.s == section_heading => s.rows.push(r),
@@ -304,7 +348,7 @@ fn brief_sections(
             let title = store.agreement(&c.agreement_id)?.title;
             items.push((title, c, None));
         }
-        sections.extend(grouped_sections(store, w.pick("Selected clauses", "بندهای برگزیده"), items, "", today)?);
+        sections.extend(grouped_sections(store, w.pick("Selected clauses", "بندهای برگزیده"), items, "", today, w)?);
     }
     let limit = 500;
     if spec.overdue {
@@ -314,7 +358,7 @@ fn brief_sections(
             .map(|o| (o.agreement_title, o.clause, None))
             .collect();
         let empty = w.pick("Nothing is overdue.", "هیچ بندی از موعد خود عقب نیست.");
-        sections.extend(grouped_sections(store, w.pick("Overdue", "دارای تأخیر"), items, empty, today)?);
+        sections.extend(grouped_sections(store, w.pick("Overdue", "دارای تأخیر"), items, empty, today, w)?);
     }
     if let Some(until) = spec.due_before {
         let items = store
@@ -324,7 +368,7 @@ fn brief_sections(
             .collect();
         let heading = format!("{} {}", w.pick("Due by", "سررسید تا"), w.date(until));
         let empty = w.pick("Nothing falls due in this period.", "در این بازه سررسیدی نیست.");
-        sections.extend(grouped_sections(store, &heading, items, empty, today)?);
+        sections.extend(grouped_sections(store, &heading, items, empty, today, w)?);
     }
     if let Some(since) = spec.progress_since {
         let items = store
@@ -334,7 +378,7 @@ fn brief_sections(
             .collect();
         let heading = format!("{} {}", w.pick("Progress since", "پیشرفت از"), w.date(since));
         let empty = w.pick("No progress was recorded in this period.", "در این بازه پیشرفتی ثبت نشده است.");
-        sections.extend(grouped_sections(store, &heading, items, empty, today)?);
+        sections.extend(grouped_sections(store, &heading, items, empty, today, w)?);
     }
     if sections.is_empty() {
         return Err(ReportError::EmptyBrief);
@@ -354,7 +398,8 @@ pub fn build(
     today: NaiveDate,
     now: &str,
 ) -> Result<ReportData, ReportError> {
-    let w = Words { lang: options.lang };
+    let settings = store.settings()?;
+    let w = Words { lang: options.lang, display: options.dates.unwrap_or(settings.date_display) };
     let (kind, title, subtitle, sections) = match request {
         ReportRequest::Agreement { id } => {
             let a = store.agreement(id)?;
@@ -398,7 +443,6 @@ pub fn build(
             ("brief", title, subtitle, sections)
         }
     };
-    let settings = store.settings()?;
     let organisation = if settings.organisation.trim().is_empty() { "—".to_owned() } else { settings.organisation };
     Ok(ReportData {
         lang: if options.lang == Lang::Fa { "fa" } else { "en" },
@@ -406,15 +450,15 @@ pub fn build(
         letterhead: Letterhead {
             organisation: Ut::new(organisation),
             reference: options.reference.as_deref().map(Ut::new),
-            date_gregorian: calendar::format_gregorian(today),
-            date_persian: calendar::format_persian(today, Lang::En),
+            date_gregorian: w.shows_gregorian().then(|| calendar::format_gregorian(today)),
+            date_persian: w.shows_persian().then(|| calendar::format_persian(today, Lang::En)),
             attachments: options.attachments.as_deref().map(Ut::new),
         },
         title: Ut::new(title),
         subtitle: subtitle.map(Ut::new),
         summary: summarise(&sections),
         sections,
-        generated_at: now.to_owned(),
+        generated_at: w.moment(now),
     })
 }
 

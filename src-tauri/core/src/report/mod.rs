@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Lang;
+use crate::calendar::{DateDisplay, Lang};
 use crate::store::{Store, StoreError};
 
 /// Which report.
@@ -64,11 +64,16 @@ pub struct ReportOptions {
     pub reference: Option<String>,
     /// The attachments line of the letterhead.
     pub attachments: Option<String>,
+    /// The calendars dates are shown in; `None` follows the register's
+    /// display setting, as the app's screens do.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub dates: Option<DateDisplay>,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { lang: Lang::En, pdf_a: false, reference: None, attachments: None }
+        ReportOptions { lang: Lang::En, pdf_a: false, reference: None, attachments: None, dates: None }
     }
 }
 
