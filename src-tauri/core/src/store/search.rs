@@ -89,19 +89,82 @@ pub struct SearchHit {
     pub excerpt: String,
 }
 
+/// The words of a query after normalisation; the last one matches as a prefix.
+fn query_words(input: &str) -> Vec<String> {
+    normalize(input)
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Builds a safe FTS5 query: each word quoted, the last one a prefix.
 /// Returns `None` when nothing searchable is left.
 pub fn fts_query(input: &str) -> Option<String> {
-    let normalized = normalize(input);
-    let words: Vec<String> = normalized
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
+    let words: Vec<String> = query_words(input).iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
     if words.is_empty() {
         return None;
     }
     Some(format!("{}*", words.join(" ")))
+}
+
+/// How many of the newest matches of each kind are ranked.
+const WINDOW: u32 = 500;
+
+/// Relevance of matched texts to the query words, in the manner of BM25
+/// (term frequency saturating, longer texts weighing less) but without the
+/// inverse document frequency: every candidate contains every word, and
+/// FTS5's `bm25()` pays for that factor by reading each word's whole posting
+/// list, 800,000 entries for a common word in a large register.
+struct Ranker {
+    words: Vec<String>,
+}
+
+impl Ranker {
+    fn new(query: &str) -> Self {
+        Ranker { words: query_words(query).iter().map(|w| w.to_lowercase()).collect() }
+    }
+
+    /// Scores each text; the first of equal scores stays first (the newest).
+    fn order<T>(&self, items: Vec<(T, String)>, limit: u32) -> Vec<T> {
+        let tokenised: Vec<Vec<String>> = items
+            .iter()
+            .map(|(_, text)| {
+                normalize(text)
+                    .to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect();
+        let avg = (tokenised.iter().map(Vec::len).sum::<usize>() as f64 / tokenised.len().max(1) as f64).max(1.0);
+        let (k1, b) = (1.2, 0.75);
+        let last = self.words.len().saturating_sub(1);
+        let mut scored: Vec<(f64, usize, T)> = items
+            .into_iter()
+            .zip(&tokenised)
+            .enumerate()
+            .map(|(i, ((item, _), tokens))| {
+                let norm = k1 * (1.0 - b + b * tokens.len() as f64 / avg);
+                let score = self
+                    .words
+                    .iter()
+                    .enumerate()
+                    .map(|(wi, w)| {
+                        let tf = tokens
+                            .iter()
+                            .filter(|t| if wi == last { t.starts_with(w.as_str()) } else { *t == w })
+                            .count() as f64;
+                        tf * (k1 + 1.0) / (tf + norm)
+                    })
+                    .sum::<f64>();
+                (score, i, item)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(limit as usize).map(|(_, _, item)| item).collect()
+    }
 }
 
 fn parties(conn: &Connection, agreement_id: &str) -> Result<(Vec<String>, Vec<String>)> {
@@ -120,21 +183,23 @@ impl Store {
     /// then clauses, then notes, each best first.
     ///
     /// Ranking is bounded: the 500 newest matches of each kind are ranked
-    /// by relevance (bm25), so a word found in half a million notes costs
-    /// the same as a rare one.
+    /// by relevance ([`Ranker`]), so a word found in half a million notes
+    /// costs about the same as a rare one.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
+        let ranker = Ranker::new(query);
         self.read(|conn| {
             let mut hits = Vec::new();
             let mut stmt = conn.prepare_cached(
-                "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300)
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
-                 JOIN agreements a ON a.rowid = f.rowid WHERE a.deleted_at IS NULL",
+                "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300),
+                        a.title || ' ' || coalesce(a.reference, '') || ' ' || coalesce(a.summary, '')
+                 FROM (SELECT rowid FROM agreement_fts WHERE agreement_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) f
+                 JOIN agreements a ON a.rowid = f.rowid WHERE a.deleted_at IS NULL ORDER BY f.rowid DESC",
             )?;
-            let rows: Vec<(String, String, String)> = stmt
-                .query_map(params![q, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, title, excerpt) in rows {
+            let rows = stmt
+                .query_map(params![q, WINDOW], |r| Ok(((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?), r.get(3)?)))?
+                .collect::<rusqlite::Result<Vec<((String, String, String), String)>>>()?;
+            for (id, title, excerpt) in ranker.order(rows, limit) {
                 let (partner_ids, partner_names) = parties(conn, &id)?;
                 hits.push(SearchHit {
                     kind: HitKind::Agreement,
@@ -149,15 +214,20 @@ impl Store {
                 });
             }
             let mut stmt = conn.prepare_cached(
-                "SELECT c.id, c.number, substr(c.text, 1, 300), a.id, a.title
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
+                "SELECT c.id, c.number, substr(c.text, 1, 300), a.id, a.title,
+                        c.number || ' ' || c.text || ' ' || coalesce(c.our_lead, '') || ' ' || coalesce(c.partner_lead, '')
+                            || ' ' || coalesce(c.indicator, '')
+                 FROM (SELECT rowid FROM clause_fts WHERE clause_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) f
                  JOIN clauses c ON c.rowid = f.rowid JOIN agreements a ON a.id = c.agreement_id
-                 WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL",
+                 WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY f.rowid DESC",
             )?;
-            let rows: Vec<(String, String, String, String, String)> = stmt
-                .query_map(params![q, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, number, excerpt, agreement_id, title) in rows {
+            type ClauseRow = (String, String, String, String, String);
+            let rows = stmt
+                .query_map(params![q, WINDOW], |r| {
+                    Ok(((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?), r.get(5)?))
+                })?
+                .collect::<rusqlite::Result<Vec<(ClauseRow, String)>>>()?;
+            for (id, number, excerpt, agreement_id, title) in ranker.order(rows, limit) {
                 let (partner_ids, partner_names) = parties(conn, &agreement_id)?;
                 hits.push(SearchHit {
                     kind: HitKind::Clause,
@@ -172,18 +242,19 @@ impl Store {
                 });
             }
             let mut stmt = conn.prepare_cached(
-                "SELECT n.id, substr(n.text, 1, 300), c.id, c.number, a.id, a.title
-                 FROM (SELECT m.rowid FROM (SELECT rowid, rank FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT 500) m ORDER BY m.rank LIMIT ?2) f
+                "SELECT n.id, substr(n.text, 1, 300), c.id, c.number, a.id, a.title, n.text || ' ' || n.author
+                 FROM (SELECT rowid FROM note_fts WHERE note_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) f
                  JOIN notes n ON n.rowid = f.rowid JOIN clauses c ON c.id = n.clause_id
                  JOIN agreements a ON a.id = c.agreement_id
-                 WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL",
+                 WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY f.rowid DESC",
             )?;
-            let rows: Vec<(String, String, String, String, String, String)> = stmt
-                .query_map(params![q, limit], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            type NoteRow = (String, String, String, String, String, String);
+            let rows = stmt
+                .query_map(params![q, WINDOW], |r| {
+                    Ok(((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?), r.get(6)?))
                 })?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, excerpt, clause_id, number, agreement_id, title) in rows {
+                .collect::<rusqlite::Result<Vec<(NoteRow, String)>>>()?;
+            for (id, excerpt, clause_id, number, agreement_id, title) in ranker.order(rows, limit) {
                 let (partner_ids, partner_names) = parties(conn, &agreement_id)?;
                 hits.push(SearchHit {
                     kind: HitKind::Note,
@@ -213,5 +284,21 @@ mod tests {
         assert_eq!(fts_query("a\" OR b NEAR(c)").unwrap(), "\"a\" \"OR\" \"b\" \"NEAR\" \"c\"*");
         assert_eq!(fts_query("كتاب").unwrap(), "\"کتاب\"*");
         assert_eq!(fts_query("  ()* ").as_deref(), None);
+    }
+
+    #[test]
+    fn ranks_by_frequency_and_length_newest_first_among_equals() {
+        let r = Ranker::new("border heal");
+        let items = vec![
+            ("newest, long", "a long text about many things that mentions the border once and health once".to_owned()),
+            ("short", "border health".to_owned()),
+            ("twice", "border health, border healthcare".to_owned()),
+            ("same as short, older", "Border Health".to_owned()),
+        ];
+        assert_eq!(r.order(items, 3), ["twice", "short", "same as short, older"]);
+        // Persian forms fold as in the index; the last word is a prefix.
+        let r = Ranker::new("همكاري توانمند");
+        let items = vec![("no", "همکاری".to_owned()), ("yes", "همکاری و توانمندسازی".to_owned())];
+        assert_eq!(r.order(items, 2), ["yes", "no"]);
     }
 }
