@@ -276,7 +276,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{Ranker, fts_query};
 
     #[test]
     fn user_text_never_becomes_query_syntax() {
