@@ -89,32 +89,36 @@ proptest! {
                 }
                 _ => {}
             }
-            // Recount from the clause lists.
-            let d = s.dashboard(today).unwrap();
-            let mut overall = (0u32, 0u32, 0u32);
-            let mut per_partner = std::collections::HashMap::<String, (u32, u32, u32)>::new();
-            for ag in s.agreements(None).unwrap() {
-                for r in s.clause_rows(&ag.id, common::today()).unwrap() {
-                    let (od, soon) = match r.clause.due_state(today) {
-                        DueState::Overdue { .. } => (1, 0),
-                        DueState::DueSoon { .. } => (0, 1),
-                        _ => (0, 0),
-                    };
-                    overall = (overall.0 + 1, overall.1 + od, overall.2 + soon);
-                    for p in &ag.parties {
-                        let e = per_partner.entry(p.partner_id.clone()).or_default();
-                        *e = (e.0 + 1, e.1 + od, e.2 + soon);
+            // Recount from the clause lists, seen on days before, inside and
+            // after the due dates (mid-month and month ends: the dashboard
+            // sums whole months, then days).
+            for today in [today, date("2025-05-20"), date("2025-09-17"), date("2026-02-28"), date("2026-07-10")] {
+                let d = s.dashboard(today).unwrap();
+                let mut overall = (0u32, 0u32, 0u32);
+                let mut per_partner = std::collections::HashMap::<String, (u32, u32, u32)>::new();
+                for ag in s.agreements(None).unwrap() {
+                    for r in s.clause_rows(&ag.id, common::today()).unwrap() {
+                        let (od, soon) = match r.clause.due_state(today) {
+                            DueState::Overdue { .. } => (1, 0),
+                            DueState::DueSoon { .. } => (0, 1),
+                            _ => (0, 0),
+                        };
+                        overall = (overall.0 + 1, overall.1 + od, overall.2 + soon);
+                        for p in &ag.parties {
+                            let e = per_partner.entry(p.partner_id.clone()).or_default();
+                            *e = (e.0 + 1, e.1 + od, e.2 + soon);
+                        }
                     }
                 }
-            }
-            prop_assert_eq!((d.overall.counts.total(), d.overall.overdue, d.overall.due_soon), overall);
-            for card in &d.partners {
-                let f = card.figures;
-                prop_assert_eq!(
-                    (f.counts.total(), f.overdue, f.due_soon),
-                    per_partner.get(&card.partner.id).copied().unwrap_or_default(),
-                    "partner {}", card.partner.name
-                );
+                prop_assert_eq!((d.overall.counts.total(), d.overall.overdue, d.overall.due_soon), overall);
+                for card in &d.partners {
+                    let f = card.figures;
+                    prop_assert_eq!(
+                        (f.counts.total(), f.overdue, f.due_soon),
+                        per_partner.get(&card.partner.id).copied().unwrap_or_default(),
+                        "partner {} on {}", card.partner.name, today
+                    );
+                }
             }
         }
     }

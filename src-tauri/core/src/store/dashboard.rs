@@ -6,7 +6,7 @@
 //! ten clauses as for a million. "Today" is a parameter: overdue is derived
 //! at reading time, never stored.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -87,16 +87,29 @@ impl Store {
                 let s: String = r.get(1)?;
                 figures.entry(r.get(0)?).or_default().counts.add(status(&s), r.get(2)?);
             }
+            // Overdue: whole months before this one from the monthly roll-up,
+            // then this month's days before today; due soon: the days of the
+            // window. Each partner's day rows are read by a range of its key.
+            let month_start = today.with_day(1).expect("every month has a first day");
             let mut stmt = conn.prepare_cached(
-                "SELECT partner_id,
-                        coalesce(sum(n) FILTER (WHERE due_on < ?1), 0),
-                        coalesce(sum(n) FILTER (WHERE due_on >= ?1 AND due_on <= ?2), 0)
-                 FROM partner_open_due WHERE due_on <= ?2 GROUP BY partner_id",
+                "SELECT partner_id, sum(n) FROM partner_open_due_month WHERE month < ?1 GROUP BY partner_id",
             )?;
-            let mut rows = stmt.query(params![today, soon])?;
+            let mut rows = stmt.query(params![month_start.format("%Y-%m").to_string()])?;
+            while let Some(r) = rows.next()? {
+                figures.entry(r.get(0)?).or_default().overdue = r.get(1)?;
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT p.partner_id,
+                        coalesce(sum(d.n) FILTER (WHERE d.due_on < ?2), 0),
+                        coalesce(sum(d.n) FILTER (WHERE d.due_on >= ?2), 0)
+                 FROM (SELECT DISTINCT partner_id FROM partner_open_due_month) p
+                 JOIN partner_open_due d ON d.partner_id = p.partner_id AND d.due_on >= ?1 AND d.due_on <= ?3
+                 GROUP BY p.partner_id",
+            )?;
+            let mut rows = stmt.query(params![month_start, today, soon])?;
             while let Some(r) = rows.next()? {
                 let f = figures.entry(r.get(0)?).or_default();
-                f.overdue = r.get(1)?;
+                f.overdue += r.get::<_, u32>(1)?;
                 f.due_soon = r.get(2)?;
             }
             let mut stmt = conn.prepare_cached(

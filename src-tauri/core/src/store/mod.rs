@@ -201,11 +201,14 @@ impl From<rusqlite::Error> for StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_register.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_register.sql")),
+        M::up(include_str!("migrations/002_due_by_month.sql")),
+    ])
 }
 
 /// The number of schema versions this build knows.
-pub const SCHEMA_VERSION: usize = 1;
+pub const SCHEMA_VERSION: usize = 2;
 
 /// The register: one SQLite database.
 pub struct Store {

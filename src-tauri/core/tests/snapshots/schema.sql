@@ -116,6 +116,14 @@ CREATE TABLE partner_open_due (
     PRIMARY KEY (partner_id, due_on)
 ) STRICT, WITHOUT ROWID;
 
+-- table partner_open_due_month
+CREATE TABLE partner_open_due_month (
+    partner_id TEXT NOT NULL,
+    month      TEXT NOT NULL, -- 'YYYY-MM' of due_on
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, month)
+) STRICT, WITHOUT ROWID;
+
 -- table partner_status_counts
 CREATE TABLE partner_status_counts (
     partner_id TEXT NOT NULL,
@@ -291,6 +299,21 @@ BEGIN
           AND status IN ('not_started', 'in_progress', 'on_hold')
         GROUP BY due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+END;
+
+-- trigger partner_open_due_month_insert
+CREATE TRIGGER partner_open_due_month_insert AFTER INSERT ON partner_open_due
+BEGIN
+    INSERT INTO partner_open_due_month (partner_id, month, n) VALUES (NEW.partner_id, substr(NEW.due_on, 1, 7), NEW.n)
+        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
+END;
+
+-- trigger partner_open_due_month_update
+CREATE TRIGGER partner_open_due_month_update AFTER UPDATE OF n ON partner_open_due
+BEGIN
+    INSERT INTO partner_open_due_month (partner_id, month, n)
+        VALUES (NEW.partner_id, substr(NEW.due_on, 1, 7), NEW.n - OLD.n)
+        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
 END;
 
 -- view count_flush
