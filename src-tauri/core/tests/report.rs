@@ -117,6 +117,23 @@ fn dates_follow_the_display_setting() {
 }
 
 #[test]
+fn a_prepared_report_shows_the_register_as_it_was_and_needs_no_store() {
+    let mut store = demo();
+    let a = store.agreements(None).unwrap().remove(0);
+    let prepared =
+        report::prepare(&store, &ReportRequest::Agreement { id: a.id.clone() }, &options(Lang::En), today(), NOW)
+            .unwrap();
+    // Typesetting happens without the store: the app releases its lock here.
+    fn owns_no_borrow<T: Send + 'static>(_: &T) {}
+    owns_no_borrow(&prepared);
+    store.create_clause(NewClause::new(&a.id, "99", "Added while the report was typesetting")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snapshot.pdf");
+    prepared.export(&path).unwrap();
+    assert!(!text_of(&path).contains("Added while the report"), "the report is the register as prepared");
+}
+
+#[test]
 fn every_demo_agreement_reports_in_english_and_persian() {
     let store = demo();
     let dir = tempfile::tempdir().unwrap();

@@ -9,7 +9,8 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 
 /// Typesets a report and writes it to `path` (chosen in the save dialog).
-/// Async, so typesetting runs off the window's thread.
+/// Async, so typesetting runs off the window's thread; the register is
+/// locked only while the report's data is read, not while it is typeset.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_report(
@@ -19,6 +20,6 @@ pub async fn export_report(
     path: String,
 ) -> CmdResult<ExportSummary> {
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    let store = state.store()?;
-    Ok(report::export(&store, &request, &options, state.today(), &now, &PathBuf::from(path))?)
+    let prepared = report::prepare(&*state.store()?, &request, &options, state.today(), &now)?;
+    Ok(prepared.export(&PathBuf::from(path))?)
 }

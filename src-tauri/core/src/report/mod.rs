@@ -159,8 +159,56 @@ pub struct Pdf {
     pub clauses: u32,
 }
 
-/// Builds the report's data and typesets it. `today` dates the letterhead and
-/// decides what is overdue; `now` is the "generated" stamp in the footer.
+/// A report's data, read from the register and ready to typeset. It holds
+/// no borrow of the store: a front end reads under its lock, then typesets
+/// (the slow part) without holding it, and the report shows the register as
+/// it was when prepared.
+pub struct Prepared {
+    json: String,
+    clauses: u32,
+    pdf_a: bool,
+}
+
+/// Reads a report's data. `today` dates the letterhead and decides what is
+/// overdue; `now` is the "generated" stamp in the footer.
+pub fn prepare(
+    store: &Store,
+    request: &ReportRequest,
+    options: &ReportOptions,
+    today: NaiveDate,
+    now: &str,
+) -> Result<Prepared, ReportError> {
+    let data = data::build(store, request, options, today, now)?;
+    let clauses = data.row_count();
+    // Only the JSON goes on: the structured copy is freed before Typst
+    // starts, which matters for 10,000-clause reports.
+    let json = serde_json::to_string(&data).expect("report data serialises");
+    Ok(Prepared { json, clauses, pdf_a: options.pdf_a })
+}
+
+impl Prepared {
+    /// Typesets the report into a PDF in memory.
+    pub fn render(self) -> Result<Pdf, ReportError> {
+        let (bytes, pages) = world::typeset(self.json, self.pdf_a)?;
+        Ok(Pdf { bytes, pages, clauses: self.clauses })
+    }
+
+    /// Typesets the report and writes it to `path` atomically: into a
+    /// temporary file beside it, then renamed. On any error no file is left
+    /// behind.
+    pub fn export(self, path: &Path) -> Result<ExportSummary, ReportError> {
+        let pdf = self.render()?;
+        write_atomically(path, &pdf.bytes)?;
+        Ok(ExportSummary {
+            path: path.display().to_string(),
+            pages: pdf.pages,
+            bytes: u32::try_from(pdf.bytes.len()).unwrap_or(u32::MAX),
+            clauses: pdf.clauses,
+        })
+    }
+}
+
+/// Prepares and typesets a report.
 pub fn render(
     store: &Store,
     request: &ReportRequest,
@@ -168,18 +216,10 @@ pub fn render(
     today: NaiveDate,
     now: &str,
 ) -> Result<Pdf, ReportError> {
-    let data = data::build(store, request, options, today, now)?;
-    let clauses = data.row_count();
-    // Only the JSON goes on: the structured copy is freed before Typst
-    // starts, which matters for 10,000-clause reports.
-    let json = serde_json::to_string(&data).expect("report data serialises");
-    drop(data);
-    let (bytes, pages) = world::typeset(json, options.pdf_a)?;
-    Ok(Pdf { bytes, pages, clauses })
+    prepare(store, request, options, today, now)?.render()
 }
 
-/// Renders a report and writes it to `path` atomically: into a temporary
-/// file beside it, then renamed. On any error no file is left behind.
+/// Prepares a report and writes it to `path` (see [`Prepared::export`]).
 pub fn export(
     store: &Store,
     request: &ReportRequest,
@@ -188,14 +228,7 @@ pub fn export(
     now: &str,
     path: &Path,
 ) -> Result<ExportSummary, ReportError> {
-    let pdf = render(store, request, options, today, now)?;
-    write_atomically(path, &pdf.bytes)?;
-    Ok(ExportSummary {
-        path: path.display().to_string(),
-        pages: pdf.pages,
-        bytes: u32::try_from(pdf.bytes.len()).unwrap_or(u32::MAX),
-        clauses: pdf.clauses,
-    })
+    prepare(store, request, options, today, now)?.export(path)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
