@@ -47,6 +47,8 @@ pub struct ReportData {
     pub summary: Summary,
     pub sections: Vec<Section>,
     pub generated_at: String,
+    /// The calendar of note dates and `generated_at`: "gregorian" or "persian".
+    pub main_calendar: &'static str,
 }
 
 impl ReportData {
@@ -97,15 +99,15 @@ pub struct Row {
     pub text: Ut,
     pub our_lead: Option<Ut>,
     pub partner_lead: Option<Ut>,
-    pub due_gregorian: Option<String>,
-    pub due_persian: Option<String>,
+    /// The deadline in the main calendar, and in the other one when the
+    /// display setting shows both (see [`Words::day`]).
+    pub deadline: Option<String>,
+    pub deadline_other: Option<String>,
     pub status: &'static str,
     pub percent: Option<u8>,
     pub overdue_days: Option<i32>,
     pub latest_note: Option<Ut>,
     pub latest_note_date: Option<String>,
-    /// The calendar `latest_note_date` is written in: "gregorian" or "persian".
-    pub latest_note_calendar: &'static str,
 }
 
 fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &str)>, w: &Words) -> Row {
@@ -118,8 +120,11 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
         text: Ut::new(&clause.text),
         our_lead: clause.our_lead.as_deref().map(Ut::new),
         partner_lead: clause.partner_lead.as_deref().map(Ut::new),
-        due_gregorian: clause.due_on.filter(|_| w.shows_gregorian()).map(calendar::format_gregorian),
-        due_persian: clause.due_on.filter(|_| w.shows_persian()).map(|d| calendar::format_persian(d, Lang::En)),
+        deadline: clause.due_on.map(|d| w.day(d, w.main_is_persian())),
+        deadline_other: clause
+            .due_on
+            .filter(|_| w.display == DateDisplay::Both)
+            .map(|d| w.day(d, !w.main_is_persian())),
         status: clause.status.as_str(),
         percent: clause.percent,
         overdue_days: match due {
@@ -128,7 +133,6 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
         },
         latest_note: note.map(|(_, text)| Ut::new(text)),
         latest_note_date: note.map(|(d, _)| w.main_date(d)),
-        latest_note_calendar: if w.main_is_persian() { "persian" } else { "gregorian" },
     }
 }
 
@@ -159,6 +163,17 @@ impl Words {
             DateDisplay::Persian => true,
             DateDisplay::Gregorian => false,
             DateDisplay::Both => self.lang == Lang::Fa,
+        }
+    }
+
+    /// A day in one calendar, numeric, ASCII digits (the template makes them
+    /// Persian): `2025-06-05`, or `2025/06/05` in a Persian report (hyphens
+    /// reorder inside right-to-left text), or Solar Hijri `1404/03/15`.
+    fn day(&self, d: NaiveDate, persian: bool) -> String {
+        match (persian, self.lang) {
+            (true, _) => calendar::format_persian(d, Lang::En),
+            (false, Lang::En) => calendar::format_gregorian(d),
+            (false, Lang::Fa) => d.format("%Y/%m/%d").to_string(),
         }
     }
 
@@ -459,6 +474,7 @@ pub fn build(
         summary: summarise(&sections),
         sections,
         generated_at: w.moment(now),
+        main_calendar: if w.main_is_persian() { "persian" } else { "gregorian" },
     })
 }
 

@@ -255,8 +255,7 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA journal_size_limit = 67108864;
              PRAGMA cache_size = -65536;
-             PRAGMA temp_store = MEMORY;
-             PRAGMA wal_autocheckpoint = 8192;",
+             PRAGMA temp_store = MEMORY;",
         )
         .map_err(open_err)?;
         crate::normalize::register(&conn)?;
