@@ -32,7 +32,7 @@ const STEP_TIMEOUT = 180_000;
 
 // The data an officer records.
 const OFFICER = 'Maryam Rahimi';
-const PARTNER = { name: 'Tajikistan', fa: 'تاجیکستان', local: 'Тоҷикистон', lang: 'tg' };
+const PARTNER = { name: 'Tajikistan', fa: 'تاجیکستان', local: 'Тоҷикистон', lang: 'tg', langName: 'Tajik' };
 const AGREEMENT = 'Action plan on vocational rehabilitation 1404';
 const SIGNED_TYPED = '1404/02/07'; // = 27 April 2025
 const CLAUSE1 = {
@@ -290,7 +290,10 @@ describe('Clausebook, end to end', () => {
     await type(await field('Name in English', d), PARTNER.name);
     await type(await field('Name in Persian', d), PARTNER.fa);
     await type(await field('Name in the partner’s language', d), PARTNER.local);
-    await type(await field('Language of that name', d), PARTNER.lang);
+    // Languages are offered by name (from ICU), stored as their code.
+    const lang = await field('Language of that name', d);
+    await choose(lang, PARTNER.langName);
+    assert.equal(await lang.getValue(), PARTNER.lang);
     await (await button('Save', '//*[@role="dialog"]')).click();
     await noDialog();
     await toast('Tajikistan added');
@@ -587,6 +590,11 @@ describe('Clausebook, end to end', () => {
     await dialog('ویرایش سند همکاری');
     await browser.keys('Escape');
     await noDialog();
+    await (await button('افزودن بند', '//main')).click();
+    await dialog('بند تازه');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian clause form');
+    await browser.keys('Escape');
+    await noDialog();
 
     // Every Nowruz of the official leap-year table, as this WebKit's ICU
     // (which draws every Solar Hijri date on screen) reads it.
@@ -635,6 +643,22 @@ describe('Clausebook, end to end', () => {
     await (await link(PARTNER.fa, '//main')).click();
     await shown(`//main//h1[normalize-space(.)=${lit(PARTNER.fa)}]`);
     assert.deepEqual(await englishOnScreen(), [], 'English on the Persian partner page');
+    await (await button('ویرایش', '//main//header')).click();
+    await dialog(`ویرایش ${PARTNER.fa}`);
+    assert.equal(await contentOf(await browser.$('[role="dialog"] select option:checked')), 'تاجیکی');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian partner form');
+    await browser.keys('Escape');
+    await noDialog();
+    await (await button('گزارش جلسه', sidebar)).click();
+    await dialog('تهیه گزارش جلسه');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian meeting-brief builder');
+    await browser.keys('Escape');
+    await noDialog();
+    await (await shown(`${sidebar}//button[@aria-label="میان‌برهای صفحه‌کلید"]`)).click();
+    await dialog('میان‌برهای صفحه‌کلید');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian shortcuts help');
+    await browser.keys('Escape');
+    await noDialog();
     await (await link('اسناد همکاری', sidebar)).click();
     await shown(`//main//h1[normalize-space(.)="اسناد همکاری"]`);
     assert.deepEqual(await englishOnScreen(), [], 'English in the Persian list of agreements');

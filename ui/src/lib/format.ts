@@ -130,3 +130,12 @@ export function dateInputText(iso: string | null, lang: Lang, calendar: 'gregori
   if (!iso) return '';
   return formatIn(iso, calendar, lang, 'numeric');
 }
+
+/** A language's name in the interface language, from ICU: "Tajik", "تاجیکی". */
+export function languageName(code: string, lang: Lang): string {
+  try {
+    return new Intl.DisplayNames([lang === 'fa' ? 'fa-IR' : 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
