@@ -40,7 +40,8 @@ export const commands = {
 	parseDeadline: (text: string) => typedError<Deadline, AppError>(__TAURI_INVOKE("parse_deadline", { text })),
 	/**
 	 *  Typesets a report and writes it to `path` (chosen in the save dialog).
-	 *  Async, so typesetting runs off the window's thread.
+	 *  Async, so typesetting runs off the window's thread; the register is
+	 *  locked only while the report's data is read, not while it is typeset.
 	 */
 	exportReport: (request: ReportRequest, options: ReportOptions, path: string) => typedError<ExportSummary, AppError>(__TAURI_INVOKE("export_report", { request, options, path })),
 };
