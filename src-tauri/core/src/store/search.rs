@@ -89,7 +89,8 @@ pub struct SearchHit {
     pub excerpt: String,
 }
 
-/// The words of a query after normalisation; the last one matches as a prefix.
+/// The words of a text after normalisation (a query's last word matches as
+/// a prefix).
 fn query_words(input: &str) -> Vec<String> {
     normalize(input)
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
@@ -127,17 +128,7 @@ impl Ranker {
 
     /// Scores each text; the first of equal scores stays first (the newest).
     fn order<T>(&self, items: Vec<(T, String)>, limit: u32) -> Vec<T> {
-        let tokenised: Vec<Vec<String>> = items
-            .iter()
-            .map(|(_, text)| {
-                normalize(text)
-                    .to_lowercase()
-                    .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != 'ʻ')
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .collect();
+        let tokenised: Vec<Vec<String>> = items.iter().map(|(_, text)| query_words(&text.to_lowercase())).collect();
         let avg = (tokenised.iter().map(Vec::len).sum::<usize>() as f64 / tokenised.len().max(1) as f64).max(1.0);
         let (k1, b) = (1.2, 0.75);
         let last = self.words.len().saturating_sub(1);
