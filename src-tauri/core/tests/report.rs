@@ -12,7 +12,10 @@ use clausebook_core::model::{ClauseStatus, NewClause, SettingsPatch};
 use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
 use common::{agreement, date, partner, today};
 
-const NOW: &str = "2026-11-22 10:00";
+/// When the test reports are "generated".
+fn now() -> chrono::NaiveDateTime {
+    today().and_hms_opt(10, 0, 0).unwrap()
+}
 
 fn demo() -> Store {
     let mut s = Store::open_in_memory().unwrap();
@@ -74,7 +77,7 @@ fn export(
     name: &str,
 ) -> (std::path::PathBuf, report::ExportSummary) {
     let path = dir.join(name);
-    let summary = report::export(store, request, &options(lang), today(), NOW, &path).unwrap();
+    let summary = report::export(store, request, &options(lang), today(), now(), &path).unwrap();
     (path, summary)
 }
 
@@ -96,7 +99,7 @@ fn dates_follow_the_display_setting() {
     for dates in [DateDisplay::Gregorian, DateDisplay::Persian, DateDisplay::Both] {
         let path = dir.path().join(format!("{dates:?}.pdf"));
         let opts = ReportOptions { dates: Some(dates), ..options(Lang::En) };
-        report::export(&store, &request, &opts, today(), NOW, &path).unwrap();
+        report::export(&store, &request, &opts, today(), now(), &path).unwrap();
         let text = text_of(&path);
         counts.push((dates, dates_with(&text, '-'), dates_with(&text, '/')));
     }
@@ -111,7 +114,7 @@ fn dates_follow_the_display_setting() {
     // Without a choice, the export follows the register's own setting.
     store.update_settings(SettingsPatch { date_display: Some(DateDisplay::Persian), ..Default::default() }).unwrap();
     let path = dir.path().join("setting.pdf");
-    report::export(&store, &request, &options(Lang::En), today(), NOW, &path).unwrap();
+    report::export(&store, &request, &options(Lang::En), today(), now(), &path).unwrap();
     let text = text_of(&path);
     assert_eq!((dates_with(&text, '-'), dates_with(&text, '/')), (0, p_sh), "the register's setting: {text}");
 }
@@ -121,7 +124,7 @@ fn a_prepared_report_shows_the_register_as_it_was_and_needs_no_store() {
     let mut store = demo();
     let a = store.agreements(None).unwrap().remove(0);
     let prepared =
-        report::prepare(&store, &ReportRequest::Agreement { id: a.id.clone() }, &options(Lang::En), today(), NOW)
+        report::prepare(&store, &ReportRequest::Agreement { id: a.id.clone() }, &options(Lang::En), today(), now())
             .unwrap();
     // Typesetting happens without the store: the app releases its lock here.
     fn owns_no_borrow<T: Send + 'static>(_: &T) {}
@@ -259,7 +262,7 @@ fn pdf_a_declares_itself() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("archive.pdf");
     let opts = ReportOptions { pdf_a: true, ..options(Lang::Fa) };
-    report::export(&store, &ReportRequest::Agreement { id: a.id.clone() }, &opts, today(), NOW, &path).unwrap();
+    report::export(&store, &ReportRequest::Agreement { id: a.id.clone() }, &opts, today(), now(), &path).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let raw = String::from_utf8_lossy(&bytes);
     assert!(
@@ -296,7 +299,7 @@ fn briefs_and_partner_reports() {
         &ReportRequest::Brief(BriefSpec::default()),
         &options(Lang::En),
         today(),
-        NOW,
+        now(),
         &dir.path().join("e.pdf"),
     )
     .unwrap_err();
@@ -313,7 +316,7 @@ fn bad_requests_leave_no_file() {
         &ReportRequest::Agreement { id: "0190ffff-none".into() },
         &options(Lang::En),
         today(),
-        NOW,
+        now(),
         &path,
     )
     .unwrap_err();
@@ -326,7 +329,7 @@ fn bad_requests_leave_no_file() {
         &ReportRequest::Agreement { id: a.id.clone() },
         &options(Lang::En),
         today(),
-        NOW,
+        now(),
         &blocked,
     )
     .unwrap_err();

@@ -28,8 +28,15 @@ fn ten_exports_in_a_row_do_not_grow_memory() {
         let lang = if i.is_multiple_of(2) { Lang::En } else { Lang::Fa };
         let options = ReportOptions { lang, ..ReportOptions::default() };
         let path = dir.path().join(format!("{i}.pdf"));
-        report::export(&store, &ReportRequest::Agreement { id: a.id.clone() }, &options, common::today(), "now", &path)
-            .unwrap();
+        report::export(
+            &store,
+            &ReportRequest::Agreement { id: a.id.clone() },
+            &options,
+            common::today(),
+            common::today().and_hms_opt(10, 0, 0).unwrap(),
+            &path,
+        )
+        .unwrap();
     };
     // Warm up: fonts parsed, allocator arenas in use.
     for i in 0..4 {

@@ -19,7 +19,7 @@ pub async fn export_report(
     options: ReportOptions,
     path: String,
 ) -> CmdResult<ExportSummary> {
-    let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    let prepared = report::prepare(&*state.store()?, &request, &options, state.today(), &now)?;
+    let now = chrono::Local::now().naive_local();
+    let prepared = report::prepare(&*state.store()?, &request, &options, state.today(), now)?;
     Ok(prepared.export(&PathBuf::from(path))?)
 }

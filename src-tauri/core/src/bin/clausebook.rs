@@ -744,8 +744,8 @@ fn run(cli: Cli) -> Out {
                 attachments: common.attachments,
                 dates: None,
             };
-            let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-            let summary = report::export(&store, &request, &options, today, &now, &common.output)?;
+            let now = chrono::Local::now().naive_local();
+            let summary = report::export(&store, &request, &options, today, now, &common.output)?;
             if json {
                 print_json(&summary);
             } else {

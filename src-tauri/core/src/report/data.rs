@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::{BriefSpec, ReportError, ReportOptions, ReportRequest};
@@ -182,13 +182,9 @@ impl Words {
         if self.main_is_persian() { calendar::format_persian(d, Lang::En) } else { calendar::format_gregorian(d) }
     }
 
-    /// "2026-11-22 10:30" with the day in the main calendar ("1405/09/01 10:30").
-    fn moment(&self, now: &str) -> String {
-        let (day, time) = now.split_once(' ').unwrap_or((now, ""));
-        match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-            Ok(d) => format!("{} {time}", self.main_date(d)).trim_end().to_owned(),
-            Err(_) => now.to_owned(),
-        }
+    /// "2026-11-22 10:30", the day in the main calendar ("1405/09/01 10:30").
+    fn moment(&self, now: NaiveDateTime) -> String {
+        format!("{} {}", self.main_date(now.date()), now.format("%H:%M"))
     }
 
     /// A date in the calendars the display setting shows, the main one first.
@@ -411,7 +407,7 @@ pub fn build(
     request: &ReportRequest,
     options: &ReportOptions,
     today: NaiveDate,
-    now: &str,
+    now: NaiveDateTime,
 ) -> Result<ReportData, ReportError> {
     let settings = store.settings()?;
     let w = Words { lang: options.lang, display: options.dates.unwrap_or(settings.date_display) };

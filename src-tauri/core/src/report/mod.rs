@@ -13,7 +13,7 @@ pub mod world;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{DateDisplay, Lang};
@@ -170,13 +170,13 @@ pub struct Prepared {
 }
 
 /// Reads a report's data. `today` dates the letterhead and decides what is
-/// overdue; `now` is the "generated" stamp in the footer.
+/// overdue; `now` (local time) is the "generated" stamp in the footer.
 pub fn prepare(
     store: &Store,
     request: &ReportRequest,
     options: &ReportOptions,
     today: NaiveDate,
-    now: &str,
+    now: NaiveDateTime,
 ) -> Result<Prepared, ReportError> {
     let data = data::build(store, request, options, today, now)?;
     let clauses = data.row_count();
@@ -214,7 +214,7 @@ pub fn render(
     request: &ReportRequest,
     options: &ReportOptions,
     today: NaiveDate,
-    now: &str,
+    now: NaiveDateTime,
 ) -> Result<Pdf, ReportError> {
     prepare(store, request, options, today, now)?.render()
 }
@@ -225,7 +225,7 @@ pub fn export(
     request: &ReportRequest,
     options: &ReportOptions,
     today: NaiveDate,
-    now: &str,
+    now: NaiveDateTime,
     path: &Path,
 ) -> Result<ExportSummary, ReportError> {
     prepare(store, request, options, today, now)?.export(path)
