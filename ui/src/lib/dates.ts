@@ -120,6 +120,12 @@ export function displayDate(
   };
 }
 
+/** A day in both calendars, the language's own first: "5 Jun 2025 · 15 Khordad 1404". */
+export function bothCalendars(iso: string, lang: Lang): string {
+  const [a, b] = calendarsFor('both', lang);
+  return `${formatIn(iso, a, lang)} · ${formatIn(iso, b!, lang)}`;
+}
+
 /** The same as one line of text: "5 Jun 2025 (15 Khordad 1404)". */
 export function dateText(iso: string, display: DateDisplay, lang: Lang, style: DateStyle = 'long'): string {
   const d = displayDate(iso, display, lang, style);
