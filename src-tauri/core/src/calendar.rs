@@ -137,10 +137,10 @@ impl CalendarError {
 }
 
 fn month_name(calendar: Calendar, month: u8) -> &'static str {
-    let i = usize::from(month.clamp(1, 12) - 1);
+    let month = month.clamp(1, 12);
     match calendar {
-        Calendar::Persian => PERSIAN_MONTHS_EN[i],
-        Calendar::Gregorian => GREGORIAN_MONTHS_EN[i],
+        Calendar::Persian => PERSIAN_MONTHS_EN[usize::from(month - 1)],
+        Calendar::Gregorian => chrono::Month::try_from(month).expect("clamped to 1..=12").name(),
     }
 }
 
@@ -151,21 +151,6 @@ fn leap_note(leap: Option<bool>, year: i32) -> String {
         None => String::new(),
     }
 }
-
-const GREGORIAN_MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The Solar Hijri month names, Farvardin to Esfand.
 pub const PERSIAN_MONTHS_FA: [&str; 12] =
