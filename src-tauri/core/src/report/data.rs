@@ -47,8 +47,6 @@ pub struct ReportData {
     pub summary: Summary,
     pub sections: Vec<Section>,
     pub generated_at: String,
-    /// The calendar of note dates and `generated_at`: "gregorian" or "persian".
-    pub main_calendar: &'static str,
 }
 
 impl ReportData {
@@ -132,7 +130,7 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
             _ => None,
         },
         latest_note: note.map(|(_, text)| Ut::new(text)),
-        latest_note_date: note.map(|(d, _)| w.main_date(d)),
+        latest_note_date: note.map(|(d, _)| w.day(d, w.main_is_persian())),
     }
 }
 
@@ -177,25 +175,16 @@ impl Words {
         }
     }
 
-    /// A date in the main calendar, as the template's `gdate`/`pdate` expect it.
-    fn main_date(&self, d: NaiveDate) -> String {
-        if self.main_is_persian() { calendar::format_persian(d, Lang::En) } else { calendar::format_gregorian(d) }
-    }
-
     /// "2026-11-22 10:30", the day in the main calendar ("1405/09/01 10:30").
     fn moment(&self, now: NaiveDateTime) -> String {
-        format!("{} {}", self.main_date(now.date()), now.format("%H:%M"))
+        format!("{} {}", self.day(now.date(), self.main_is_persian()), now.format("%H:%M"))
     }
 
     /// A date in the calendars the display setting shows, the main one first.
     /// In Persian the Gregorian date uses `/` (hyphens reorder inside RTL
     /// text) and every digit is Persian.
     fn date(&self, d: NaiveDate) -> String {
-        let gregorian = match self.lang {
-            Lang::En => calendar::format_gregorian(d),
-            Lang::Fa => d.format("%Y/%m/%d").to_string(),
-        };
-        let persian = calendar::format_persian(d, Lang::En);
+        let (gregorian, persian) = (self.day(d, false), self.day(d, true));
         let text = match self.display {
             DateDisplay::Gregorian => gregorian,
             DateDisplay::Persian => persian,
@@ -470,7 +459,6 @@ pub fn build(
         summary: summarise(&sections),
         sections,
         generated_at: w.moment(now),
-        main_calendar: if w.main_is_persian() { "persian" } else { "gregorian" },
     })
 }
 
