@@ -100,7 +100,7 @@ fn html_report(store: &Store, agreement: &str, dir: &Path) -> std::path::PathBuf
         &ReportRequest::Agreement { id: agreement.to_owned() },
         &ReportOptions::default(),
         today,
-        "2026-11-22 10:00",
+        today.and_hms_opt(10, 0, 0).expect("a valid time"),
     )
     .unwrap();
     let mut html = String::from(
