@@ -372,7 +372,22 @@ pub enum Lang {
 
 /// `2025-06-05`.
 pub fn format_gregorian(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    let year = match u32::try_from(date.year()) {
+        Ok(year) if year <= 9999 => year,
+        _ => return date.format("%Y-%m-%d").to_string(),
+    };
+    // Digit by digit: the store writes two dates for every clause, and
+    // formatting machinery costs more than the rest of the row's checks.
+    let mut out = String::with_capacity(10);
+    for (value, places) in [(year, 4), (date.month(), 2), (date.day(), 2)] {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        for place in (0..places).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    out
 }
 
 /// `1404/03/15`, with Persian digits for [`Lang::Fa`].
@@ -411,6 +426,17 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn writes_gregorian_dates_as_chrono_does() {
+        for text in ["0001-01-01", "0999-12-31", "1999-02-28", "2024-02-29", "2025-06-05", "9999-12-31"] {
+            assert_eq!(format_gregorian(d(text)), text);
+        }
+        let far = NaiveDate::from_ymd_opt(12_345, 1, 2).unwrap();
+        assert_eq!(format_gregorian(far), far.format("%Y-%m-%d").to_string());
+        let before = NaiveDate::from_ymd_opt(-44, 3, 15).unwrap();
+        assert_eq!(format_gregorian(before), before.format("%Y-%m-%d").to_string());
     }
 
     #[test]

@@ -203,7 +203,14 @@ impl Store {
                         indicator: c.indicator.clone(),
                         tags: c.tags.clone(),
                     };
-                    let clause = crate::store::clauses::insert(tx, &agreement, &new, &mut positions)?;
+                    let clause = crate::store::clauses::insert(
+                        tx,
+                        &mut crate::store::clauses::insert_statement(tx)?,
+                        &agreement,
+                        &new,
+                        &mut positions,
+                        crate::store::clauses::Audit::Own,
+                    )?;
                     counts.clauses += 1;
                     for n in &c.notes {
                         let note = NewNote {

@@ -55,6 +55,45 @@ fn a_clause_records_both_lead_bodies_and_its_history() {
 }
 
 #[test]
+fn an_import_is_audited_once_and_each_clause_history_begins_with_it() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.update_settings(SettingsPatch { officer_name: Some("Maryam Ahmadi".into()), ..Default::default() }).unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Persian);
+    let before = s.history(&a.id).unwrap().len();
+    let batch = (1..=3).map(|i| NewClause::new(&a.id, i.to_string(), format!("Exchange visit {i}"))).collect();
+    let created = s.create_clauses(&a.id, batch).unwrap();
+    let agreement_history = s.history(&a.id).unwrap();
+    assert_eq!(agreement_history.len(), before + 1, "one row for the whole import");
+    let import = agreement_history.last().unwrap();
+    assert_eq!(
+        (import.action.as_str(), import.entity.as_str(), import.actor.as_str()),
+        ("import", "agreement", "Maryam Ahmadi")
+    );
+    assert_eq!(import.changes[0].field, "clauses");
+    assert_eq!(import.changes[0].new.as_deref(), Some("3"));
+
+    // Each clause's history starts with the import, then its own changes.
+    let second = &created[1];
+    s.update_clause(&second.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }).unwrap();
+    let h = s.history(&second.id).unwrap();
+    assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["import", "update"]);
+    assert_eq!(h[0].id, import.id);
+    // A clause created on its own keeps a creation row of its own.
+    let alone = s.create_clause(NewClause::new(&a.id, "4", "Joint exhibition")).unwrap();
+    let h = s.history(&alone.id).unwrap();
+    assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create"]);
+
+    // An import with a bad clause writes nothing, not even its audit row.
+    let bad = vec![NewClause::new(&a.id, "5", "Fine"), NewClause::new(&a.id, "6", "")];
+    assert_eq!(s.create_clauses(&a.id, bad).unwrap_err().code(), "empty_field");
+    assert_eq!(s.history(&a.id).unwrap().len(), before + 3, "import, the update, the lone creation");
+    // An empty import changes nothing and records nothing.
+    assert!(s.create_clauses(&a.id, Vec::new()).unwrap().is_empty());
+    assert_eq!(s.history(&a.id).unwrap().len(), before + 3);
+}
+
+#[test]
 fn completing_a_clause_completes_its_percentage_either_way() {
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");

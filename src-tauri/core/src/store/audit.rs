@@ -51,11 +51,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
 
 impl Store {
     /// The history of a record, oldest first. For a clause it includes its
-    /// notes; for an agreement, its clauses.
+    /// notes, and the import that created it if it came in one; for an
+    /// agreement, its clauses.
     pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, at, actor, entity, entity_id, action, changes FROM audit
-             WHERE entity_id = ?1 OR scope_id = ?1 ORDER BY at, id",
+             WHERE entity_id = ?1 OR scope_id = ?1 OR id = (SELECT import_id FROM clauses WHERE id = ?1)
+             ORDER BY at, id",
         )?;
         Ok(stmt.query_map([id.trim()], from_row)?.collect::<rusqlite::Result<_>>()?)
     }

@@ -5,9 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Changes, Result, Store, StoreError, WriteTx, agreements, new_id, resolve_id};
+use crate::calendar::format_gregorian;
 use crate::deadline::{Deadline, OffsetUnit};
 use crate::model::{
-    Agreement, Clause, ClausePatch, ClauseStatus, DueState, NewClause, StatusCounts, check_deadline,
+    Agreement, Clause, ClausePatch, ClauseStatus, DueState, FieldChange, NewClause, StatusCounts, check_deadline,
     check_deadline_after_signing, check_percent, check_tags, optional_long, optional_short, required_long,
     required_short,
 };
@@ -156,12 +157,39 @@ impl Positions {
     }
 }
 
-/// Checks and writes one new clause of `agreement` (already loaded).
+/// How a new clause's creation is audited.
+#[derive(Clone, Copy)]
+pub(crate) enum Audit<'a> {
+    /// A `create` row of its own, with its short fields.
+    Own,
+    /// By the one `import` row (this id) of the write that creates it with
+    /// others; the clause names that row in `import_id`, so its history
+    /// still begins with it.
+    Import(&'a str),
+}
+
+/// The statement [`insert`] writes a clause with; prepared once for a batch.
+pub(crate) fn insert_statement<'c>(conn: &'c Connection) -> Result<rusqlite::CachedStatement<'c>> {
+    // OR FAIL: a broken rule stops the statement without undoing it alone, so
+    // SQLite keeps no statement journal for it; the failed write is rolled
+    // back whole anyway (see migrations/003_cheaper_inserts.sql).
+    Ok(conn.prepare_cached(
+        "INSERT OR FAIL INTO clauses (id, agreement_id, parent_id, position, number, text, our_lead, partner_lead,
+             deadline_kind, deadline_on, deadline_amount, deadline_unit, due_on, status, percent, indicator, tags,
+             created_at, updated_at, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+    )?)
+}
+
+/// Checks and writes one new clause of `agreement` (already loaded), with the
+/// statement from [`insert_statement`].
 pub(crate) fn insert(
-    tx: &mut WriteTx<'_>,
+    tx: &WriteTx<'_>,
+    insert_stmt: &mut rusqlite::CachedStatement<'_>,
     agreement: &Agreement,
     new: &NewClause,
     positions: &mut Positions,
+    audit: Audit<'_>,
 ) -> Result<Clause> {
     let number = required_short("clause number", &new.number)?;
     let text = required_long("clause text", &new.text)?;
@@ -178,43 +206,44 @@ pub(crate) fn insert(
     let (kind, on, amount, unit) = deadline_columns(&new.deadline);
     let id = new_id();
     let tags_json = serde_json::to_string(&tags).expect("strings serialise");
-    tx.prepare_cached(
-        "INSERT INTO clauses (id, agreement_id, parent_id, position, number, text, our_lead, partner_lead,
-             deadline_kind, deadline_on, deadline_amount, deadline_unit, due_on, status, percent, indicator, tags,
-             created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
-    )?
-    .execute(params![
-        id,
-        agreement.id,
-        parent_id,
-        position,
-        number,
-        text,
-        our_lead,
-        partner_lead,
-        kind,
-        on,
-        amount,
-        unit,
-        due_on,
-        new.status.as_str(),
-        new.percent,
-        indicator,
-        tags_json,
-        tx.now
-    ])
-    .map_err(|e| map_duplicate(tx, e, &number, parent_id.as_deref()))?;
-    let mut c = Changes::default();
-    c.field("number", None, Some(&number));
-    c.field("parent_id", None, parent_id.as_ref());
-    c.field("our_lead", None, our_lead.as_ref());
-    c.field("partner_lead", None, partner_lead.as_ref());
-    c.field("deadline", None, Some(&new.deadline).filter(|d| **d != Deadline::None));
-    c.field("status", None, Some(&new.status.as_str()));
-    c.field("percent", None, new.percent.as_ref());
-    c.field("tags", None, Some(&tags.join(", ")).filter(|t| !t.is_empty()));
-    tx.audit("clause", &id, Some(&agreement.id), "create", &c.0)?;
+    insert_stmt
+        .execute(params![
+            id,
+            agreement.id,
+            parent_id,
+            position,
+            number,
+            text,
+            our_lead,
+            partner_lead,
+            kind,
+            on.map(format_gregorian),
+            amount,
+            unit,
+            due_on.map(format_gregorian),
+            new.status.as_str(),
+            new.percent,
+            indicator,
+            tags_json,
+            tx.now,
+            match audit {
+                Audit::Own => None,
+                Audit::Import(row) => Some(row),
+            }
+        ])
+        .map_err(|e| map_duplicate(tx, e, &number, parent_id.as_deref()))?;
+    if let Audit::Own = audit {
+        let mut c = Changes::default();
+        c.field("number", None, Some(&number));
+        c.field("parent_id", None, parent_id.as_ref());
+        c.field("our_lead", None, our_lead.as_ref());
+        c.field("partner_lead", None, partner_lead.as_ref());
+        c.field("deadline", None, Some(&new.deadline).filter(|d| **d != Deadline::None));
+        c.field("status", None, Some(&new.status.as_str()));
+        c.field("percent", None, new.percent.as_ref());
+        c.field("tags", None, Some(&tags.join(", ")).filter(|t| !t.is_empty()));
+        tx.audit("clause", &id, Some(&agreement.id), "create", &c.0)?;
+    }
     Ok(Clause {
         id,
         agreement_id: agreement.id.clone(),
@@ -367,24 +396,34 @@ impl Store {
     pub fn create_clause(&mut self, new: NewClause) -> Result<Clause> {
         self.write(|tx| {
             let agreement = agreements::get(tx, &new.agreement_id)?;
-            insert(tx, &agreement, &new, &mut Positions::default())
+            insert(tx, &mut insert_statement(tx)?, &agreement, &new, &mut Positions::default(), Audit::Own)
         })
     }
 
     /// Creates many clauses of one agreement in one transaction (an import):
     /// all or none. A clause may name as parent an earlier clause of the batch.
+    ///
+    /// The write is audited by one `import` row on the agreement, which
+    /// counts the clauses, rather than a `create` row per clause; each
+    /// clause's history begins with that row.
     pub fn create_clauses(&mut self, agreement_id: &str, new: Vec<NewClause>) -> Result<Vec<Clause>> {
         self.write(|tx| {
             let agreement = agreements::get(tx, agreement_id)?;
+            if new.is_empty() {
+                tx.unchanged();
+                return Ok(Vec::new());
+            }
+            let import = new_id();
             let mut out = Vec::with_capacity(new.len());
             let mut positions = Positions::default();
+            let mut stmt = insert_statement(tx)?;
             for mut n in new {
                 n.agreement_id = agreement.id.clone();
-                out.push(insert(tx, &agreement, &n, &mut positions)?);
+                out.push(insert(tx, &mut stmt, &agreement, &n, &mut positions, Audit::Import(&import))?);
             }
-            if out.is_empty() {
-                tx.unchanged();
-            }
+            drop(stmt);
+            let count = FieldChange { field: "clauses".into(), old: None, new: Some(out.len().to_string()) };
+            tx.audit_as(&import, "agreement", &agreement.id, None, "import", &[count])?;
             Ok(out)
         })
     }

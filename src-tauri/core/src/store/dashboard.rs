@@ -6,8 +6,10 @@
 //! ten clauses as for a million. "Today" is a parameter: overdue is derived
 //! at reading time, never stored.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Result, Store, clauses, partners};
@@ -145,8 +147,8 @@ impl Store {
                  JOIN agreements a ON a.id = ap.agreement_id AND a.deleted_at IS NULL
                  LEFT JOIN (
                      SELECT agreement_id, status, count(*) AS n,
-                            count(*) FILTER (WHERE status IN ('not_started', 'in_progress', 'on_hold') AND due_on < ?2) AS overdue,
-                            count(*) FILTER (WHERE status IN ('not_started', 'in_progress', 'on_hold')
+                            count(*) FILTER (WHERE status NOT IN ('completed', 'cancelled') AND due_on < ?2) AS overdue,
+                            count(*) FILTER (WHERE status NOT IN ('completed', 'cancelled')
                                                AND due_on >= ?2 AND due_on <= ?3) AS due_soon
                      FROM clauses
                      WHERE deleted_at IS NULL
@@ -212,7 +214,7 @@ impl Store {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {}, a.title FROM clauses c JOIN agreements a ON a.id = c.agreement_id
                  WHERE c.deleted_at IS NULL AND c.due_on IS NOT NULL
-                   AND c.status IN ('not_started', 'in_progress', 'on_hold')
+                   AND c.status NOT IN ('completed', 'cancelled') -- as clauses_open_by_due says it
                    AND c.due_on >= ?1 AND c.due_on <= ?2 AND a.deleted_at IS NULL
                    AND (?3 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?3))
                  ORDER BY c.due_on, c.id LIMIT ?4",
@@ -226,4 +228,82 @@ impl Store {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
+}
+
+/// Applies the queued count changes (see `count_queue` in the schema) at the
+/// end of a write. It does what the trigger `count_flush_apply` does, but sums
+/// the queue in one pass here instead of sorting it six times in SQL; for an
+/// import that was the largest single cost (see ARCHITECTURE.md). The trigger
+/// stays for the flushes other triggers need in mid-statement; the property
+/// test `dashboard_counts_match_a_recount` checks both against a recount.
+pub(crate) fn flush_counts(conn: &Connection) -> rusqlite::Result<()> {
+    // Partners by index (0 is '*', everything), each agreement's parties as
+    // indexes, and sums keyed by (partner, status), (partner, due date) and
+    // (partner, month); sorted, so each partner's upserts below walk its
+    // dates in order.
+    let mut partners: Vec<String> = vec!["*".to_owned()];
+    let mut parties_of: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_status: BTreeMap<(usize, usize), i64> = BTreeMap::new();
+    let mut by_day: BTreeMap<(usize, String), i64> = BTreeMap::new();
+    let mut by_month: BTreeMap<(usize, String), i64> = BTreeMap::new();
+    let mut parties = conn.prepare_cached("SELECT partner_id FROM agreement_parties WHERE agreement_id = ?1")?;
+    let mut queue = conn.prepare_cached("SELECT agreement_id, status, due_on, delta FROM count_queue")?;
+    let mut rows = queue.query([])?;
+    let mut queued = false;
+    while let Some(r) = rows.next()? {
+        queued = true;
+        let agreement = r.get_ref(0)?.as_str()?;
+        if !parties_of.contains_key(agreement) {
+            let mut indexes = vec![0];
+            for id in parties.query_map([agreement], |p| p.get::<_, String>(0))? {
+                let id = id?;
+                indexes.push(partners.iter().position(|p| *p == id).unwrap_or_else(|| {
+                    partners.push(id);
+                    partners.len() - 1
+                }));
+            }
+            parties_of.insert(agreement.to_owned(), indexes);
+        }
+        let status = r.get_ref(1)?.as_str()?;
+        let status_at = ClauseStatus::ALL.iter().position(|s| s.as_str() == status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, format!("status {status}").into())
+        })?;
+        let due = r.get_ref(2)?.as_str_or_null()?.filter(|_| !matches!(status, "completed" | "cancelled"));
+        let delta: i64 = r.get(3)?;
+        for &partner in &parties_of[agreement] {
+            *by_status.entry((partner, status_at)).or_default() += delta;
+            if let Some(day) = due {
+                *by_day.entry((partner, day.to_owned())).or_default() += delta;
+                let month = day.get(..7).unwrap_or(day); // as substr(due_on, 1, 7)
+                *by_month.entry((partner, month.to_owned())).or_default() += delta;
+            }
+        }
+    }
+    if !queued {
+        return Ok(());
+    }
+    let upsert = |sql: &str, rows: Vec<(usize, String, i64)>| -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for (partner, key, n) in rows.into_iter().filter(|r| r.2 != 0) {
+            stmt.execute(params![partners[partner], key, n])?;
+        }
+        Ok(())
+    };
+    upsert(
+        "INSERT INTO partner_status_counts (partner_id, status, n) VALUES (?1, ?2, ?3)
+         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n",
+        by_status.into_iter().map(|((p, s), n)| (p, ClauseStatus::ALL[s].as_str().to_owned(), n)).collect(),
+    )?;
+    upsert(
+        "INSERT INTO partner_open_due (partner_id, due_on, n) VALUES (?1, ?2, ?3)
+         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n",
+        by_day.into_iter().map(|((p, d), n)| (p, d, n)).collect(),
+    )?;
+    upsert(
+        "INSERT INTO partner_open_due_month (partner_id, month, n) VALUES (?1, ?2, ?3)
+         ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n",
+        by_month.into_iter().map(|((p, m), n)| (p, m, n)).collect(),
+    )?;
+    conn.prepare_cached("DELETE FROM count_queue")?.execute([])?;
+    Ok(())
 }

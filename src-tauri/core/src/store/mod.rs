@@ -9,13 +9,15 @@
 //! whole write back, so a failed call leaves nothing behind.
 //!
 //! One submodule per table area: [`partners`], [`agreements`], [`clauses`],
-//! [`notes`], [`audit`], [`settings`], [`deletion`], [`search`], [`dashboard`].
+//! [`notes`], [`audit`], [`settings`], [`deletion`], [`search`], [`dashboard`];
+//! `migrate` holds the schema's versions.
 
 pub mod agreements;
 pub mod audit;
 pub mod clauses;
 pub mod dashboard;
 pub mod deletion;
+mod migrate;
 pub mod notes;
 pub mod partners;
 pub mod search;
@@ -25,7 +27,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
-use rusqlite_migration::{M, Migrations};
 
 use crate::calendar::CalendarError;
 use crate::detail::{Param, Params};
@@ -200,15 +201,8 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("migrations/001_register.sql")),
-        M::up(include_str!("migrations/002_due_by_month.sql")),
-    ])
-}
-
 /// The number of schema versions this build knows.
-pub const SCHEMA_VERSION: usize = 2;
+pub const SCHEMA_VERSION: usize = migrate::VERSIONS;
 
 /// The register: one SQLite database.
 pub struct Store {
@@ -255,18 +249,24 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA journal_size_limit = 67108864;
              PRAGMA cache_size = -65536;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
         )
         .map_err(open_err)?;
         crate::normalize::register(&conn)?;
+        // A write uses some twenty statements (an import more); the default
+        // cache of 16 would prepare some of them again for every write.
+        conn.set_prepared_statement_cache_capacity(64);
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > SCHEMA_VERSION as i64 {
             return Err(StoreError::NewerSchema { found, known: SCHEMA_VERSION });
         }
-        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
-        // Refreshes the planner's statistics where they are stale (cheap; the
-        // form SQLite recommends for long-lived connections).
-        conn.execute_batch("PRAGMA optimize = 0x10002;")?;
+        migrate::to_latest(&mut conn)?;
+        // Refreshes the planner's statistics where they are stale: 0x10000
+        // checks every table, as SQLite recommends on opening a long-lived
+        // connection, and 0x10 bounds each analysis to a sample. Without that
+        // bound, opening a million-clause register after an index lost its
+        // statistics read the whole table first (minutes on a cold cache).
+        conn.execute_batch("PRAGMA optimize = 0x10012;")?;
         Ok(Store { conn, path })
     }
 
@@ -287,10 +287,12 @@ impl Store {
         let actor: Option<String> =
             tx.query_row("SELECT value FROM settings WHERE key = 'officer_name'", [], |r| r.get(0)).optional()?;
         let actor = actor.filter(|a| !a.trim().is_empty()).unwrap_or_else(|| UNNAMED_OFFICER.to_owned());
-        let mut w = WriteTx { tx, now: now(), actor, audited: false };
+        let mut w = WriteTx { tx, now: now(), actor, audited: std::cell::Cell::new(false) };
         let out = f(&mut w)?;
-        assert!(w.audited, "a write must record its audit row");
-        search::apply_queues(&w.tx)?;
+        assert!(w.audited.get(), "a write must record its audit row");
+        // What the triggers queued: dashboard counts, then the search index.
+        dashboard::flush_counts(&w.tx)?;
+        search::index_queued(&w.tx)?;
         w.tx.commit()?;
         Ok(out)
     }
@@ -345,7 +347,7 @@ pub(crate) struct WriteTx<'c> {
     tx: rusqlite::Transaction<'c>,
     pub(crate) now: String,
     pub(crate) actor: String,
-    audited: bool,
+    audited: std::cell::Cell<bool>,
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -358,7 +360,21 @@ impl std::ops::Deref for WriteTx<'_> {
 impl WriteTx<'_> {
     /// Records one audit row in this transaction.
     pub(crate) fn audit(
-        &mut self,
+        &self,
+        entity: &str,
+        entity_id: &str,
+        scope_id: Option<&str>,
+        action: &str,
+        changes: &[FieldChange],
+    ) -> Result<()> {
+        self.audit_as(&new_id(), entity, entity_id, scope_id, action, changes)
+    }
+
+    /// Records one audit row with an id chosen beforehand (an import's rows
+    /// name it as they are written).
+    pub(crate) fn audit_as(
+        &self,
+        id: &str,
         entity: &str,
         entity_id: &str,
         scope_id: Option<&str>,
@@ -371,24 +387,15 @@ impl WriteTx<'_> {
                 "INSERT INTO audit (id, at, actor, entity, entity_id, scope_id, action, changes)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
-            .execute(rusqlite::params![
-                new_id(),
-                self.now,
-                self.actor,
-                entity,
-                entity_id,
-                scope_id,
-                action,
-                changes_json
-            ])?;
-        self.audited = true;
+            .execute(rusqlite::params![id, self.now, self.actor, entity, entity_id, scope_id, action, changes_json])?;
+        self.audited.set(true);
         Ok(())
     }
 
     /// Marks a write that found nothing to change: it wrote no data, so it
     /// owes no audit row.
-    pub(crate) fn unchanged(&mut self) {
-        self.audited = true;
+    pub(crate) fn unchanged(&self) {
+        self.audited.set(true);
     }
 }
 

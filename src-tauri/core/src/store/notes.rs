@@ -58,8 +58,10 @@ pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote, seen: &mut Clauses) ->
     let status_to = new.status_to.filter(|s| *s != clause_status);
     let status_from = status_to.map(|_| clause_status);
     let id = new_id();
+    // OR FAIL, as for clauses: no statement journal for a row the whole
+    // write would roll back anyway.
     tx.prepare_cached(&format!(
-        "INSERT INTO notes ({COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+        "INSERT OR FAIL INTO notes ({COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
     ))?
     .execute(params![
         id,

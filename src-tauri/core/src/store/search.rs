@@ -6,20 +6,9 @@
 
 use rusqlite::{Connection, params};
 
-/// Applies the queued dashboard count changes (see `count_queue` in the
-/// schema), then indexes the queued search rows. The store runs this at the
-/// end of every write, inside its transaction.
-pub(crate) fn apply_queues(conn: &Connection) -> rusqlite::Result<()> {
-    let counts: bool = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM count_queue)")?.query_row([], |r| r.get(0))?;
-    if counts {
-        conn.prepare_cached("INSERT INTO count_flush VALUES (1)")?.execute([])?;
-    }
-    index_queued(conn)
-}
-
 /// Indexes every queued row (see `search_queue` in the schema): one
 /// statement per index, so FTS5 flushes once per write, not once per row.
-fn index_queued(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn index_queued(conn: &Connection) -> rusqlite::Result<()> {
     let pending: bool =
         conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM search_queue)")?.query_row([], |r| r.get(0))?;
     if !pending {

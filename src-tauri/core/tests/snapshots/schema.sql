@@ -4,8 +4,8 @@ CREATE VIRTUAL TABLE agreement_fts USING fts5 (body, content = '', contentless_d
 -- table agreement_parties
 CREATE TABLE agreement_parties (
     id           TEXT PRIMARY KEY,
-    agreement_id TEXT NOT NULL REFERENCES agreements (id),
-    partner_id   TEXT NOT NULL REFERENCES partners (id),
+    agreement_id TEXT NOT NULL REFERENCES agreements (id) DEFERRABLE INITIALLY DEFERRED,
+    partner_id   TEXT NOT NULL REFERENCES partners (id) DEFERRABLE INITIALLY DEFERRED,
     position     INTEGER NOT NULL,
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE agreement_parties (
 -- table agreements
 CREATE TABLE agreements (
     id             TEXT PRIMARY KEY,
-    kind           TEXT NOT NULL CHECK (kind IN ('mou', 'cooperation_memorandum', 'action_plan', 'joint_project', 'other')),
+    kind           TEXT NOT NULL CHECK (kind = 'mou' OR kind = 'cooperation_memorandum' OR kind = 'action_plan' OR kind = 'joint_project' OR kind = 'other'),
     title          TEXT NOT NULL CHECK (title <> ''),
     reference      TEXT,
     our_signatory  TEXT,
@@ -23,7 +23,7 @@ CREATE TABLE agreements (
     signed_on      TEXT,
     in_force_from  TEXT,
     in_force_until TEXT,
-    status         TEXT NOT NULL CHECK (status IN ('draft', 'signed', 'in_force', 'expired', 'terminated')),
+    status         TEXT NOT NULL CHECK (status = 'draft' OR status = 'signed' OR status = 'in_force' OR status = 'expired' OR status = 'terminated'),
     source         TEXT,
     summary        TEXT,
     created_at     TEXT NOT NULL,
@@ -37,12 +37,12 @@ CREATE TABLE audit (
     id        TEXT PRIMARY KEY,
     at        TEXT NOT NULL,
     actor     TEXT NOT NULL,
-    entity    TEXT NOT NULL CHECK (entity IN ('settings', 'partner', 'agreement', 'clause', 'note', 'deletion')),
+    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion'),
     entity_id TEXT NOT NULL,
     -- The clause (or agreement) a row also belongs to, so a clause's history
     -- includes its notes.
     scope_id  TEXT,
-    action    TEXT NOT NULL CHECK (action IN ('create', 'update', 'move', 'delete', 'restore', 'import')),
+    action    TEXT NOT NULL CHECK (action = 'create' OR action = 'update' OR action = 'move' OR action = 'delete' OR action = 'restore' OR action = 'import'),
     changes   TEXT NOT NULL CHECK (json_valid(changes))
 ) STRICT, WITHOUT ROWID;
 
@@ -52,8 +52,8 @@ CREATE VIRTUAL TABLE clause_fts USING fts5 (body, content = '', contentless_dele
 -- table clauses
 CREATE TABLE clauses (
     id              TEXT PRIMARY KEY,
-    agreement_id    TEXT NOT NULL REFERENCES agreements (id),
-    parent_id       TEXT REFERENCES clauses (id),
+    agreement_id    TEXT NOT NULL REFERENCES agreements (id) DEFERRABLE INITIALLY DEFERRED,
+    parent_id       TEXT REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
     position        INTEGER NOT NULL,
     number          TEXT NOT NULL CHECK (number <> ''),
     text            TEXT NOT NULL CHECK (text <> ''),
@@ -61,7 +61,7 @@ CREATE TABLE clauses (
     partner_lead    TEXT,
     -- The deadline as the officer wrote it: none, a fixed date, or an offset
     -- after the agreement's signing counted in the agreement's calendar.
-    deadline_kind   TEXT NOT NULL CHECK (deadline_kind IN ('none', 'on', 'after_signing')),
+    deadline_kind   TEXT NOT NULL CHECK (deadline_kind = 'none' OR deadline_kind = 'on' OR deadline_kind = 'after_signing'),
     deadline_on     TEXT,
     deadline_amount INTEGER,
     deadline_unit   TEXT CHECK (deadline_unit IN ('days', 'months')),
@@ -69,14 +69,14 @@ CREATE TABLE clauses (
     -- same transaction whenever the deadline or the agreement's signing date
     -- or calendar changes. Overdue and due-soon are never stored.
     due_on          TEXT,
-    status          TEXT NOT NULL CHECK (status IN ('not_started', 'in_progress', 'completed', 'on_hold', 'cancelled')),
+    status          TEXT NOT NULL CHECK (status = 'not_started' OR status = 'in_progress' OR status = 'completed' OR status = 'on_hold' OR status = 'cancelled'),
     percent         INTEGER CHECK (percent BETWEEN 0 AND 100),
     indicator       TEXT,
-    tags            TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+    tags            TEXT NOT NULL DEFAULT '[]' CHECK (tags >= '[' AND tags < '\'),
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     deleted_at      TEXT,
-    deletion_id     TEXT,
+    deletion_id     TEXT, import_id TEXT,
     CHECK ((deadline_kind = 'none' AND deadline_on IS NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'on' AND deadline_on IS NOT NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'after_signing' AND deadline_on IS NULL AND deadline_amount >= 0 AND deadline_unit IS NOT NULL))
@@ -96,12 +96,12 @@ CREATE VIRTUAL TABLE note_fts USING fts5 (body, content = '', contentless_delete
 -- table notes
 CREATE TABLE notes (
     id          TEXT PRIMARY KEY,
-    clause_id   TEXT NOT NULL REFERENCES clauses (id),
+    clause_id   TEXT NOT NULL REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
     on_date     TEXT NOT NULL,
     author      TEXT NOT NULL,
     text        TEXT NOT NULL CHECK (text <> ''),
     status_from TEXT,
-    status_to   TEXT CHECK (status_to IN ('not_started', 'in_progress', 'completed', 'on_hold', 'cancelled')),
+    status_to   TEXT CHECK (status_to = 'not_started' OR status_to = 'in_progress' OR status_to = 'completed' OR status_to = 'on_hold' OR status_to = 'cancelled'),
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     deleted_at  TEXT,
@@ -148,7 +148,7 @@ CREATE TABLE partners (
 
 -- table search_queue
 CREATE TABLE search_queue (
-    kind    TEXT NOT NULL CHECK (kind IN ('clause', 'note', 'agreement')),
+    kind    TEXT NOT NULL CHECK (kind = 'clause' OR kind = 'note' OR kind = 'agreement'),
     row     INTEGER NOT NULL,
     reindex INTEGER NOT NULL,
     PRIMARY KEY (kind, row)
@@ -178,7 +178,7 @@ CREATE INDEX clauses_by_deletion ON clauses (deletion_id) WHERE deletion_id IS N
 
 -- index clauses_open_by_due
 CREATE INDEX clauses_open_by_due ON clauses (due_on)
-    WHERE deleted_at IS NULL AND due_on IS NOT NULL AND status IN ('not_started', 'in_progress', 'on_hold');
+    WHERE deleted_at IS NULL AND due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled');
 
 -- index clauses_unique_number
 CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(parent_id, ''), number)
@@ -241,20 +241,31 @@ BEGIN
         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
     INSERT INTO partner_status_counts (partner_id, status, n)
         SELECT ap.partner_id, q.status, sum(q.delta)
-        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
         WHERE true GROUP BY ap.partner_id, q.status
         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
     INSERT INTO partner_open_due (partner_id, due_on, n)
         SELECT '*', due_on, sum(delta) FROM count_queue
-        WHERE due_on IS NOT NULL AND status IN ('not_started', 'in_progress', 'on_hold')
+        WHERE due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled')
         GROUP BY due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
     INSERT INTO partner_open_due (partner_id, due_on, n)
         SELECT ap.partner_id, q.due_on, sum(q.delta)
-        FROM count_queue q JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
-        WHERE q.due_on IS NOT NULL AND q.status IN ('not_started', 'in_progress', 'on_hold')
+        FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE q.due_on IS NOT NULL AND q.status NOT IN ('completed', 'cancelled')
         GROUP BY ap.partner_id, q.due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (partner_id, month, n)
+        SELECT '*', substr(due_on, 1, 7), sum(delta) FROM count_queue
+        WHERE due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 7)
+        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (partner_id, month, n)
+        SELECT ap.partner_id, substr(q.due_on, 1, 7), sum(q.delta)
+        FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE q.due_on IS NOT NULL AND q.status NOT IN ('completed', 'cancelled')
+        GROUP BY ap.partner_id, substr(q.due_on, 1, 7)
+        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
     DELETE FROM count_queue;
 END;
 
@@ -280,7 +291,13 @@ BEGIN
     UPDATE partner_open_due SET n = n - (
             SELECT count(*) FROM clauses c
             WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
-              AND c.status IN ('not_started', 'in_progress', 'on_hold'))
+              AND c.status NOT IN ('completed', 'cancelled'))
+        WHERE partner_id = OLD.partner_id;
+    UPDATE partner_open_due_month SET n = n - (
+            SELECT count(*) FROM clauses c
+            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
+              AND c.due_on >= partner_open_due_month.month || '-01' AND c.due_on <= partner_open_due_month.month || '-31'
+              AND c.status NOT IN ('completed', 'cancelled'))
         WHERE partner_id = OLD.partner_id;
 END;
 
@@ -296,23 +313,14 @@ BEGIN
     INSERT INTO partner_open_due (partner_id, due_on, n)
         SELECT NEW.partner_id, due_on, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
-          AND status IN ('not_started', 'in_progress', 'on_hold')
+          AND status NOT IN ('completed', 'cancelled')
         GROUP BY due_on
         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
-END;
-
--- trigger partner_open_due_month_insert
-CREATE TRIGGER partner_open_due_month_insert AFTER INSERT ON partner_open_due
-BEGIN
-    INSERT INTO partner_open_due_month (partner_id, month, n) VALUES (NEW.partner_id, substr(NEW.due_on, 1, 7), NEW.n)
-        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
-END;
-
--- trigger partner_open_due_month_update
-CREATE TRIGGER partner_open_due_month_update AFTER UPDATE OF n ON partner_open_due
-BEGIN
     INSERT INTO partner_open_due_month (partner_id, month, n)
-        VALUES (NEW.partner_id, substr(NEW.due_on, 1, 7), NEW.n - OLD.n)
+        SELECT NEW.partner_id, substr(due_on, 1, 7), count(*) FROM clauses
+        WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
+          AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 7)
         ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
 END;
 
