@@ -280,6 +280,7 @@ export const en = {
   'history.action.move': 'moved',
   'history.action.delete': 'deleted',
   'history.action.restore': 'restored',
+  'history.action.import': 'imported',
   'history.entity.clause': 'Clause',
   'history.entity.note': 'Note',
   'history.entity.agreement': 'Agreement',
@@ -303,6 +304,7 @@ export const en = {
   'history.field.author': 'Author',
   'history.field.deletion_id': 'Deletion',
   'history.field.clauses_deleted': 'Clauses deleted',
+  'history.field.clauses': 'Clauses',
   'history.officerNotSet': '(officer not set)',
 
   'search.title': 'Search',
@@ -754,6 +756,7 @@ export const fa: Record<Key, string> = {
   'history.action.move': 'جابه‌جا کرد',
   'history.action.delete': 'حذف کرد',
   'history.action.restore': 'بازگرداند',
+  'history.action.import': 'وارد کرد',
   'history.entity.clause': 'بند',
   'history.entity.note': 'یادداشت',
   'history.entity.agreement': 'سند',
@@ -777,6 +780,7 @@ export const fa: Record<Key, string> = {
   'history.field.author': 'نویسنده',
   'history.field.deletion_id': 'شناسه حذف',
   'history.field.clauses_deleted': 'بندهای حذف‌شده',
+  'history.field.clauses': 'بندها',
   'history.officerNotSet': '(نام کارشناس تنظیم نشده)',
 
   'search.title': 'جستجو',

@@ -180,6 +180,42 @@ describe('with the demo register', () => {
     expect(created.querySelector('.old')).toBeNull();
   });
 
+  it('begins an imported clause’s history with the import, in both languages', async () => {
+    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
+    // As the core returns it: the import row of the agreement, found through
+    // the clause's import_id (the imitation finds it by scope).
+    h.backend!.audit.unshift({
+      id: 'import-1',
+      at: '2026-11-01T09:00:00.000Z',
+      actor: 'Maryam Ahmadi',
+      entity: 'agreement',
+      entity_id: id,
+      scope_id: three.id,
+      action: 'import',
+      changes: [{ field: 'clauses', old: null, new: '120' }],
+    });
+    history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
+    const { unmount } = render(App);
+    await fireEvent.click(await screen.findByRole('tab', { name: /History/ }));
+    const panel = await screen.findByRole('tabpanel');
+    // Newest first: the import, the oldest entry, comes last.
+    const first = (await within(panel).findAllByRole('listitem')).filter((li) => li.closest('.changes') === null).at(-1)!;
+    expect(first.textContent).toContain('Agreement · imported');
+    const count = first.querySelector('.changes li')!;
+    expect(count.querySelector('.f')?.textContent).toBe('Clauses');
+    expect(count.querySelector('.old')).toBeNull();
+    expect(count.textContent).toContain('120');
+    unmount();
+
+    h.backend!.settings.ui_language = 'fa';
+    render(App);
+    await fireEvent.click(await screen.findByRole('tab', { name: /تاریخچه/ }));
+    const fa = (await within(await screen.findByRole('tabpanel')).findAllByRole('listitem')).filter((li) => li.closest('.changes') === null).at(-1)!;
+    expect(fa.textContent).toContain('سند · وارد کرد');
+    expect(fa.querySelector('.changes li .f')?.textContent).toBe('بندها');
+  });
+
   it('translates the unset-officer sentinel in Persian', async () => {
     h.backend!.settings.officer_name = '';
     h.backend!.settings.ui_language = 'fa';
