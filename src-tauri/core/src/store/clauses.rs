@@ -421,7 +421,6 @@ impl Store {
                 n.agreement_id = agreement.id.clone();
                 out.push(insert(tx, &mut stmt, &agreement, &n, &mut positions, Audit::Import(&import))?);
             }
-            drop(stmt);
             let count = FieldChange { field: "clauses".into(), old: None, new: Some(out.len().to_string()) };
             tx.audit_as(&import, "agreement", &agreement.id, None, "import", &[count])?;
             Ok(out)

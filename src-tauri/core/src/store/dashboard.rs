@@ -1,10 +1,11 @@
 //! Dashboards: counts per status, overdue and due-soon figures, overall and
 //! per partner, and the list of what is overdue.
 //!
-//! The all-partner figures come from the trigger-kept tables
-//! `partner_status_counts` and `partner_open_due`, so they cost the same for
-//! ten clauses as for a million. "Today" is a parameter: overdue is derived
-//! at reading time, never stored.
+//! The all-partner figures come from the count tables `partner_status_counts`,
+//! `partner_open_due` and `partner_open_due_month`, so they cost the same for
+//! ten clauses as for a million. Triggers queue every change in `count_queue`;
+//! `flush_counts` applies the queue at the end of each write. "Today" is a
+//! parameter: overdue is derived at reading time, never stored.
 
 use std::collections::{BTreeMap, HashMap};
 
