@@ -477,3 +477,90 @@ fn errors_have_stable_codes() {
     assert_eq!(e.code(), "not_found");
     assert_eq!(StoreError::Busy.code(), "busy");
 }
+
+#[test]
+fn an_import_writes_agreements_with_clause_trees_in_one_transaction() {
+    use clausebook_core::model::NewAgreement;
+    use clausebook_core::store::import::{ImportAgreement, ImportClause};
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let uz = partner(&mut s, "Uzbekistan");
+    let clause = |number: &str, text: &str| NewClause::new("", number, text);
+    let tree = |number: &str, children: &[&str]| ImportClause {
+        clause: clause(number, &format!("Article {number}")),
+        children: children.iter().map(|c| ImportClause::leaf(clause(c, &format!("Action {c}")))).collect(),
+    };
+    let mut first = NewAgreement::draft("Rehabilitation action plan", vec![tj.id.clone()]);
+    first.signed_on = Some(date("2025-04-27"));
+    let second = NewAgreement::draft("Health cooperation", vec![uz.id.clone(), tj.id.clone()]);
+    let imported = s
+        .import(vec![
+            ImportAgreement { agreement: first, clauses: vec![tree("1", &["1.1", "1.2"]), tree("2", &[])] },
+            ImportAgreement { agreement: second, clauses: vec![tree("1", &["1.1"])] },
+        ])
+        .unwrap();
+    assert_eq!((imported.agreements.len(), imported.clauses), (2, 6));
+
+    // The trees stand as given: parents, positions and depth.
+    let rows = s.clause_rows(&imported.agreements[0].id, common::today()).unwrap();
+    let shape: Vec<(&str, u32, i32)> =
+        rows.iter().map(|r| (r.clause.number.as_str(), r.depth, r.clause.position)).collect();
+    assert_eq!(shape, [("1", 0, 1), ("1.1", 1, 1), ("1.2", 1, 2), ("2", 0, 2)]);
+    assert_eq!(rows[1].clause.parent_id.as_deref(), Some(rows[0].clause.id.as_str()));
+    assert_eq!(rows[0].rollup.unwrap().children, 2);
+    assert_eq!(s.partner_dashboard(&tj.id, common::today()).unwrap().figures.counts.total(), 6);
+
+    // Each agreement: its creation, then one import row counting its clauses;
+    // each clause's history begins with its agreement's import row.
+    for (a, n) in imported.agreements.iter().zip(["4", "2"]) {
+        let h = s.history(&a.id).unwrap();
+        assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create", "import"]);
+        assert_eq!(h[1].changes[0].new.as_deref(), Some(n));
+        let clause = &s.clause_rows(&a.id, common::today()).unwrap()[1].clause;
+        assert_eq!(s.history(&clause.id).unwrap()[0].id, h[1].id);
+    }
+    // Search finds imported text.
+    assert!(!s.search("Action 1.2", 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_bad_import_names_the_agreement_and_clause_to_fix_and_writes_nothing() {
+    use clausebook_core::model::NewAgreement;
+    use clausebook_core::store::import::{ImportAgreement, ImportClause};
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let before = footprint(&s);
+    let good = || ImportAgreement {
+        agreement: NewAgreement::draft("Exchange of experts", vec![tj.id.clone()]),
+        clauses: vec![ImportClause::leaf(NewClause::new("", "1", "Two visits a year"))],
+    };
+    let mut bad = good();
+    bad.agreement.title = "Training".into();
+    bad.clauses.push(ImportClause {
+        clause: NewClause::new("", "3", "Workshops"),
+        children: vec![
+            ImportClause::leaf(NewClause::new("", "3.1", "In Dushanbe")),
+            ImportClause::leaf(NewClause::new("", "3.2", " ")),
+        ],
+    });
+    let e = s.import(vec![good(), bad.clone()]).unwrap_err();
+    assert_eq!(e.code(), "empty_field");
+    assert_eq!((e.agreement, e.clause.as_deref()), (Some(2), Some("3 › 3.2")));
+    assert!(e.to_string().starts_with("agreement 2 (Training), clause 3 › 3.2: "), "{e}");
+    assert_eq!(footprint(&s), before, "nothing of the import is written");
+
+    // Two sibling clauses with one number.
+    bad.clauses[1].children[1].clause.text = "In Tashkent".into();
+    bad.clauses[1].children[1].clause.number = "3.1".into();
+    let e = s.import(vec![bad.clone()]).unwrap_err();
+    assert_eq!((e.code(), e.clause.as_deref()), ("duplicate_number", Some("3 › 3.1")));
+    // A fault of the agreement itself names no clause.
+    bad.agreement.parties = vec!["no-such-partner".into()];
+    let e = s.import(vec![bad]).unwrap_err();
+    assert_eq!((e.code(), e.agreement, e.clause), ("not_found", Some(1), None));
+    assert_eq!(footprint(&s), before);
+
+    // An empty import writes and records nothing.
+    assert!(s.import(Vec::new()).unwrap().agreements.is_empty());
+    assert_eq!(footprint(&s), before);
+}

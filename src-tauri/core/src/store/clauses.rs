@@ -140,6 +140,14 @@ impl Positions {
         Ok(id)
     }
 
+    /// Records a clause this write has just created in the agreement as a
+    /// checked parent (live, same agreement, no cycle possible yet) that has
+    /// no children so far.
+    pub(crate) fn new_parent(&mut self, id: &str) {
+        self.parents.insert(id.to_owned());
+        self.next.insert(Some(id.to_owned()), 0);
+    }
+
     fn next(&mut self, conn: &Connection, agreement_id: &str, parent_id: Option<&str>) -> Result<i32> {
         let key = parent_id.map(str::to_owned);
         if let Some(p) = self.next.get_mut(&key) {
@@ -400,8 +408,9 @@ impl Store {
         })
     }
 
-    /// Creates many clauses of one agreement in one transaction (an import):
-    /// all or none. A clause may name as parent an earlier clause of the batch.
+    /// Creates many clauses of an existing agreement in one transaction: all
+    /// or none. Parents must exist already; [`Store::import`] writes new
+    /// agreements with whole clause trees.
     ///
     /// The write is audited by one `import` row on the agreement, which
     /// counts the clauses, rather than a `create` row per clause; each

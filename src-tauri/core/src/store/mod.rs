@@ -17,6 +17,7 @@ pub mod audit;
 pub mod clauses;
 pub mod dashboard;
 pub mod deletion;
+pub mod import;
 mod migrate;
 pub mod notes;
 pub mod partners;

@@ -1,0 +1,151 @@
+//! Imports: many new agreements, each with its clause tree, written as one
+//! transaction. This is what an import of a workbook writes (reading the
+//! workbook comes with the import issue), and the register's bulk path:
+//! one commit for the whole workbook, so a bad row leaves the register as it
+//! was, and a large import pays for one commit rather than one per agreement.
+//!
+//! Each agreement gets its `create` audit row and one `import` row that
+//! counts its clauses; every imported clause names that row in `import_id`,
+//! so its history begins with it (as with [`Store::create_clauses`]).
+
+use super::clauses::{self, Audit, Positions};
+use super::{Store, StoreError, agreements, dashboard, new_id};
+use crate::model::{Agreement, FieldChange, NewAgreement, NewClause};
+
+/// One agreement to import, with its clauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportAgreement {
+    pub agreement: NewAgreement,
+    /// Its top-level clauses, in order, each with its sub-clauses.
+    pub clauses: Vec<ImportClause>,
+}
+
+/// A clause to import and its sub-clauses, in order. The tree places it:
+/// the clause's own `agreement_id` and `parent_id` are not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportClause {
+    pub clause: NewClause,
+    pub children: Vec<ImportClause>,
+}
+
+impl ImportClause {
+    /// A clause with no sub-clauses.
+    pub fn leaf(clause: NewClause) -> Self {
+        ImportClause { clause, children: Vec::new() }
+    }
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The new agreements, in the order given.
+    pub agreements: Vec<Agreement>,
+    pub clauses: usize,
+}
+
+/// Why an import failed, and where: nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{place}{source}")]
+pub struct ImportError {
+    /// The 1-based position of the agreement in the import, when the error
+    /// is about one.
+    pub agreement: Option<usize>,
+    /// The number of the clause it is about, with its parents' (`3 › 3.1`).
+    pub clause: Option<String>,
+    /// "agreement 2 (title), clause 3 › 3.1: " or empty; kept for `Display`.
+    place: String,
+    #[source]
+    pub source: Box<StoreError>,
+}
+
+impl ImportError {
+    /// The stable code of the underlying error (see [`StoreError::code`]).
+    pub fn code(&self) -> &'static str {
+        self.source.code()
+    }
+}
+
+/// Where an import is while it writes, for its error.
+#[derive(Default)]
+struct Place {
+    agreement: Option<(usize, String)>,
+    clause: Vec<String>,
+}
+
+impl Place {
+    fn error(&self, source: StoreError) -> ImportError {
+        let mut place = String::new();
+        if let Some((i, title)) = &self.agreement {
+            place = format!("agreement {i} ({title})");
+            if !self.clause.is_empty() {
+                place.push_str(&format!(", clause {}", self.clause.join(" › ")));
+            }
+            place.push_str(": ");
+        }
+        ImportError {
+            agreement: self.agreement.as_ref().map(|(i, _)| *i),
+            clause: (!self.clause.is_empty()).then(|| self.clause.join(" › ")),
+            place,
+            source: Box::new(source),
+        }
+    }
+}
+
+impl Store {
+    /// Writes new agreements with their clause trees in one transaction: all
+    /// or nothing. A failure says which agreement and clause to fix.
+    pub fn import(&mut self, agreements: Vec<ImportAgreement>) -> Result<Imported, ImportError> {
+        let mut place = Place::default();
+        let written = self.write(|tx| {
+            let mut out = Imported { agreements: Vec::with_capacity(agreements.len()), clauses: 0 };
+            if agreements.is_empty() {
+                tx.unchanged();
+            }
+            for (i, a) in agreements.into_iter().enumerate() {
+                place.agreement = Some((i + 1, a.agreement.title.clone()));
+                place.clause.clear();
+                let agreement = agreements::insert(tx, &a.agreement)?;
+                if !a.clauses.is_empty() {
+                    let import = new_id();
+                    let mut insert = clauses::insert_statement(tx)?;
+                    let mut positions = Positions::default();
+                    let mut count = 0usize;
+                    // Depth first, in order; `None` marks the end of a
+                    // clause's children, to keep the place right.
+                    let mut stack: Vec<Option<(Option<String>, ImportClause)>> =
+                        a.clauses.into_iter().rev().map(|c| Some((None, c))).collect();
+                    while let Some(entry) = stack.pop() {
+                        let Some((parent_id, c)) = entry else {
+                            place.clause.pop();
+                            continue;
+                        };
+                        place.clause.push(c.clause.number.clone());
+                        let mut new = c.clause;
+                        new.agreement_id.clone_from(&agreement.id);
+                        new.parent_id = parent_id;
+                        let clause =
+                            clauses::insert(tx, &mut insert, &agreement, &new, &mut positions, Audit::Import(&import))?;
+                        count += 1;
+                        stack.push(None);
+                        if !c.children.is_empty() {
+                            positions.new_parent(&clause.id);
+                            stack.extend(c.children.into_iter().rev().map(|k| Some((Some(clause.id.clone()), k))));
+                        }
+                    }
+                    place.clause.clear();
+                    let n = FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) };
+                    tx.audit_as(&import, "agreement", &agreement.id, None, "import", &[n])?;
+                    out.clauses += count;
+                    // Apply this agreement's queued counts now: the next
+                    // agreement's party rows would flush the queue through
+                    // the SQL trigger, which sorts it six times.
+                    dashboard::flush_counts(tx)?;
+                }
+                out.agreements.push(agreement);
+            }
+            place.agreement = None;
+            Ok(out)
+        });
+        written.map_err(|e| place.error(e))
+    }
+}
