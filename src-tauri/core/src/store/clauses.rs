@@ -176,6 +176,13 @@ pub(crate) enum Audit<'a> {
     Import(&'a str),
 }
 
+/// Writes the one `import` audit row (id `import`) that the `count` clauses
+/// created with [`Audit::Import`] name.
+pub(crate) fn audit_import(tx: &WriteTx<'_>, import: &str, agreement_id: &str, count: usize) -> Result<()> {
+    let count = FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) };
+    tx.audit_as(import, "agreement", agreement_id, None, "import", &[count])
+}
+
 /// The statement [`insert`] writes a clause with; prepared once for a batch.
 pub(crate) fn insert_statement<'c>(conn: &'c Connection) -> Result<rusqlite::CachedStatement<'c>> {
     // OR FAIL: a broken rule stops the statement without undoing it alone, so
@@ -430,8 +437,7 @@ impl Store {
                 n.agreement_id = agreement.id.clone();
                 out.push(insert(tx, &mut stmt, &agreement, &n, &mut positions, Audit::Import(&import))?);
             }
-            let count = FieldChange { field: "clauses".into(), old: None, new: Some(out.len().to_string()) };
-            tx.audit_as(&import, "agreement", &agreement.id, None, "import", &[count])?;
+            audit_import(tx, &import, &agreement.id, out.len())?;
             Ok(out)
         })
     }

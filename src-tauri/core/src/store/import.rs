@@ -10,7 +10,7 @@
 
 use super::clauses::{self, Audit, Positions};
 use super::{Store, StoreError, agreements, dashboard, new_id};
-use crate::model::{Agreement, FieldChange, NewAgreement, NewClause};
+use crate::model::{Agreement, NewAgreement, NewClause};
 
 /// One agreement to import, with its clauses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,15 +45,15 @@ pub struct Imported {
 
 /// Why an import failed, and where: nothing of it was written.
 #[derive(Debug, thiserror::Error)]
-#[error("{place}{source}")]
+#[error("{}{source}", self.place())]
 pub struct ImportError {
     /// The 1-based position of the agreement in the import, when the error
     /// is about one.
     pub agreement: Option<usize>,
+    /// That agreement's title, as given.
+    pub title: Option<String>,
     /// The number of the clause it is about, with its parents' (`3 › 3.1`).
     pub clause: Option<String>,
-    /// "agreement 2 (title), clause 3 › 3.1: " or empty; kept for `Display`.
-    place: String,
     #[source]
     pub source: Box<StoreError>,
 }
@@ -62,6 +62,16 @@ impl ImportError {
     /// The stable code of the underlying error (see [`StoreError::code`]).
     pub fn code(&self) -> &'static str {
         self.source.code()
+    }
+
+    /// "agreement 2 (title), clause 3 › 3.1: ", or nothing.
+    fn place(&self) -> String {
+        let Some(i) = self.agreement else { return String::new() };
+        let mut place = format!("agreement {i} ({})", self.title.as_deref().unwrap_or_default());
+        if let Some(clause) = &self.clause {
+            place.push_str(&format!(", clause {clause}"));
+        }
+        place + ": "
     }
 }
 
@@ -73,19 +83,12 @@ struct Place {
 }
 
 impl Place {
-    fn error(&self, source: StoreError) -> ImportError {
-        let mut place = String::new();
-        if let Some((i, title)) = &self.agreement {
-            place = format!("agreement {i} ({title})");
-            if !self.clause.is_empty() {
-                place.push_str(&format!(", clause {}", self.clause.join(" › ")));
-            }
-            place.push_str(": ");
-        }
+    fn error(self, source: StoreError) -> ImportError {
+        let (agreement, title) = self.agreement.unzip();
         ImportError {
-            agreement: self.agreement.as_ref().map(|(i, _)| *i),
+            agreement,
+            title,
             clause: (!self.clause.is_empty()).then(|| self.clause.join(" › ")),
-            place,
             source: Box::new(source),
         }
     }
@@ -133,8 +136,7 @@ impl Store {
                         }
                     }
                     place.clause.clear();
-                    let n = FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) };
-                    tx.audit_as(&import, "agreement", &agreement.id, None, "import", &[n])?;
+                    clauses::audit_import(tx, &import, &agreement.id, count)?;
                     out.clauses += count;
                     // Apply this agreement's queued counts now: the next
                     // agreement's party rows would flush the queue through
