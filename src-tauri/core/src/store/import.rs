@@ -9,7 +9,7 @@
 //! so its history begins with it (as with [`Store::create_clauses`]).
 
 use super::clauses::{self, Audit, Positions};
-use super::{Store, StoreError, agreements, dashboard, new_id};
+use super::{Store, StoreError, agreements, new_id};
 use crate::model::{Agreement, NewAgreement, NewClause};
 
 /// One agreement to import, with its clauses.
@@ -104,46 +104,50 @@ impl Store {
             if agreements.is_empty() {
                 tx.unchanged();
             }
+            // The agreements and their parties first, then every clause:
+            // a party row flushes the count queue through the SQL trigger,
+            // which sorts it six times, so no clause may be queued before the
+            // last party is written. The write's end applies the queue once.
+            let mut trees = Vec::with_capacity(agreements.len());
             for (i, a) in agreements.into_iter().enumerate() {
                 place.agreement = Some((i + 1, a.agreement.title.clone()));
-                place.clause.clear();
-                let agreement = agreements::insert(tx, &a.agreement)?;
-                if !a.clauses.is_empty() {
-                    let import = new_id();
-                    let mut insert = clauses::insert_statement(tx)?;
-                    let mut positions = Positions::default();
-                    let mut count = 0usize;
-                    // Depth first, in order; `None` marks the end of a
-                    // clause's children, to keep the place right.
-                    let mut stack: Vec<Option<(Option<String>, ImportClause)>> =
-                        a.clauses.into_iter().rev().map(|c| Some((None, c))).collect();
-                    while let Some(entry) = stack.pop() {
-                        let Some((parent_id, c)) = entry else {
-                            place.clause.pop();
-                            continue;
-                        };
-                        place.clause.push(c.clause.number.clone());
-                        let mut new = c.clause;
-                        new.agreement_id.clone_from(&agreement.id);
-                        new.parent_id = parent_id;
-                        let clause =
-                            clauses::insert(tx, &mut insert, &agreement, &new, &mut positions, Audit::Import(&import))?;
-                        count += 1;
-                        stack.push(None);
-                        if !c.children.is_empty() {
-                            positions.new_parent(&clause.id);
-                            stack.extend(c.children.into_iter().rev().map(|k| Some((Some(clause.id.clone()), k))));
-                        }
-                    }
-                    place.clause.clear();
-                    clauses::audit_import(tx, &import, &agreement.id, count)?;
-                    out.clauses += count;
-                    // Apply this agreement's queued counts now: the next
-                    // agreement's party rows would flush the queue through
-                    // the SQL trigger, which sorts it six times.
-                    dashboard::flush_counts(tx)?;
+                out.agreements.push(agreements::insert(tx, &a.agreement)?);
+                trees.push((a.agreement.title, a.clauses));
+            }
+            let mut insert = clauses::insert_statement(tx)?;
+            for (i, ((title, tree), agreement)) in trees.into_iter().zip(&out.agreements).enumerate() {
+                if tree.is_empty() {
+                    continue;
                 }
-                out.agreements.push(agreement);
+                place.agreement = Some((i + 1, title));
+                let import = new_id();
+                let mut positions = Positions::default();
+                let mut count = 0usize;
+                // Depth first, in order; `None` marks the end of a clause's
+                // children, to keep the place right.
+                let mut stack: Vec<Option<(Option<String>, ImportClause)>> =
+                    tree.into_iter().rev().map(|c| Some((None, c))).collect();
+                while let Some(entry) = stack.pop() {
+                    let Some((parent_id, c)) = entry else {
+                        place.clause.pop();
+                        continue;
+                    };
+                    place.clause.push(c.clause.number.clone());
+                    let mut new = c.clause;
+                    new.agreement_id.clone_from(&agreement.id);
+                    new.parent_id = parent_id;
+                    let clause =
+                        clauses::insert(tx, &mut insert, agreement, &new, &mut positions, Audit::Import(&import))?;
+                    count += 1;
+                    stack.push(None);
+                    if !c.children.is_empty() {
+                        positions.new_parent(&clause.id);
+                        stack.extend(c.children.into_iter().rev().map(|k| Some((Some(clause.id.clone()), k))));
+                    }
+                }
+                place.clause.clear();
+                clauses::audit_import(tx, &import, &agreement.id, count)?;
+                out.clauses += count;
             }
             place.agreement = None;
             Ok(out)
