@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 
-use super::{Changes, Result, Store, WriteTx, new_id, resolve_id};
+use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id};
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, OffsetUnit};
 use crate::model::{
@@ -108,11 +108,12 @@ fn reresolve_deadlines(
         )?;
         stmt.query_map([agreement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
     };
-    let mut update = tx.prepare_cached("UPDATE clauses SET due_on = ?2 WHERE id = ?1 AND due_on IS NOT ?2")?;
+    let mut update =
+        tx.prepare_cached("UPDATE clauses SET due_on = ?2, due_day = ?3 WHERE id = ?1 AND due_on IS NOT ?2")?;
     for (id, amount, unit) in rows {
         let unit = OffsetUnit::parse(&unit).unwrap_or(OffsetUnit::Days);
         let due = Deadline::AfterSigning { amount, unit }.resolve(signed_on, calendar);
-        update.execute(params![id, due])?;
+        update.execute(params![id, due, due.map(clauses::day_number)])?;
     }
     Ok(())
 }

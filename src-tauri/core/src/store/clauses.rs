@@ -77,6 +77,12 @@ fn deadline_columns(d: &Deadline) -> (&'static str, Option<chrono::NaiveDate>, O
     }
 }
 
+/// A date as the column `due_day` holds it: days since 1970-01-01, as
+/// SQLite's `unixepoch(date) / 86400` (see `migrations/004_due_day.sql`).
+pub(crate) fn day_number(date: chrono::NaiveDate) -> i64 {
+    (date - chrono::DateTime::UNIX_EPOCH.date_naive()).num_days()
+}
+
 /// Where a clause number must be unique, in words.
 fn scope_words(conn: &Connection, parent_id: Option<&str>) -> String {
     match parent_id {
@@ -191,8 +197,8 @@ pub(crate) fn insert_statement<'c>(conn: &'c Connection) -> Result<rusqlite::Cac
     Ok(conn.prepare_cached(
         "INSERT OR FAIL INTO clauses (id, agreement_id, parent_id, position, number, text, our_lead, partner_lead,
              deadline_kind, deadline_on, deadline_amount, deadline_unit, due_on, status, percent, indicator, tags,
-             created_at, updated_at, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+             created_at, updated_at, import_id, due_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19, ?20)",
     )?)
 }
 
@@ -244,7 +250,8 @@ pub(crate) fn insert(
             match audit {
                 Audit::Own => None,
                 Audit::Import(row) => Some(row),
-            }
+            },
+            due_on.map(day_number)
         ])
         .map_err(|e| map_duplicate(tx, e, &number, parent_id.as_deref()))?;
     if let Audit::Own = audit {
@@ -505,7 +512,7 @@ impl Store {
             tx.execute(
                 "UPDATE clauses SET number = ?2, text = ?3, our_lead = ?4, partner_lead = ?5, deadline_kind = ?6,
                     deadline_on = ?7, deadline_amount = ?8, deadline_unit = ?9, due_on = ?10, status = ?11,
-                    percent = ?12, indicator = ?13, tags = ?14, updated_at = ?15
+                    percent = ?12, indicator = ?13, tags = ?14, updated_at = ?15, due_day = ?16
                  WHERE id = ?1",
                 params![
                     old.id,
@@ -522,7 +529,8 @@ impl Store {
                     percent,
                     indicator,
                     serde_json::to_string(&tags).expect("strings serialise"),
-                    tx.now
+                    tx.now,
+                    due_on.map(day_number)
                 ],
             )
             .map_err(|e| map_duplicate(tx, e, &number, old.parent_id.as_deref()))?;

@@ -214,13 +214,14 @@ impl Store {
             let partner_id = partner.map(|p| partners::get(conn, p)).transpose()?.map(|p| p.id);
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {}, a.title FROM clauses c JOIN agreements a ON a.id = c.agreement_id
-                 WHERE c.deleted_at IS NULL AND c.due_on IS NOT NULL
+                 WHERE c.deleted_at IS NULL AND c.due_day IS NOT NULL
                    AND c.status NOT IN ('completed', 'cancelled') -- as clauses_open_by_due says it
-                   AND c.due_on >= ?1 AND c.due_on <= ?2 AND a.deleted_at IS NULL
+                   AND c.due_day >= ?1 AND c.due_day <= ?2 AND a.deleted_at IS NULL
                    AND (?3 IS NULL OR c.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE partner_id = ?3))
-                 ORDER BY c.due_on, c.id LIMIT ?4",
+                 ORDER BY c.due_day, c.id LIMIT ?4",
                 clauses::COLUMNS
             ))?;
+            let (from, to) = (clauses::day_number(from), clauses::day_number(to));
             let rows = stmt.query_map(params![from, to, partner_id, limit], |r| {
                 let clause = clauses::from_row(r)?;
                 let days_overdue = clause.due_on.map(|d| (today - d).num_days().max(0) as i32).unwrap_or(0);

@@ -1,8 +1,9 @@
 //! The schema's versions, applied in order on open (`rusqlite_migration`
 //! keeps the version in `PRAGMA user_version`).
 //!
-//! Each version is a SQL file under `migrations/`. Version 3 also edits table
-//! definitions in place ([`edit_tables`]), which plain SQL cannot do safely.
+//! Each version is a SQL file under `migrations/`. Versions 3 and 4 also edit
+//! table definitions in place ([`edit_tables`]), which plain SQL cannot do
+//! safely.
 
 use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{HookError, HookResult, M, Migrations};
@@ -10,13 +11,16 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 3;
+pub(crate) const VERSIONS: usize = 4;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_register.sql")),
         M::up(include_str!("migrations/002_due_by_month.sql")),
-        M::up_with_hook(include_str!("migrations/003_cheaper_inserts.sql"), edit_tables),
+        M::up_with_hook(include_str!("migrations/003_cheaper_inserts.sql"), |tx: &Transaction| {
+            edit_tables(tx, VERSION_3)
+        }),
+        M::up_with_hook(include_str!("migrations/004_due_day.sql"), |tx: &Transaction| edit_tables(tx, VERSION_4)),
     ])
 }
 
@@ -44,9 +48,11 @@ enum Edit {
 
 const CLAUSE_STATUSES: &[&str] = &["not_started", "in_progress", "completed", "on_hold", "cancelled"];
 
-/// The edits of version 3 (see `migrations/003_cheaper_inserts.sql` for why),
-/// by table.
-const EDITS: &[(&str, &[Edit])] = &[
+/// Edits to the definitions of some tables, by table.
+type Edits = &'static [(&'static str, &'static [Edit])];
+
+/// The edits of version 3 (see `migrations/003_cheaper_inserts.sql` for why).
+const VERSION_3: Edits = &[
     (
         "agreements",
         &[
@@ -76,6 +82,12 @@ const EDITS: &[(&str, &[Edit])] = &[
     ("search_queue", &[Edit::InList("kind", &["clause", "note", "agreement"])]),
 ];
 
+/// The edit of version 4 (see `migrations/004_due_day.sql`): the column it
+/// adds is set exactly when `due_on` is. ALTER TABLE cannot add this check,
+/// since it tests the existing rows before the migration has filled them.
+const VERSION_4: Edits =
+    &[("clauses", &[Edit::Replace("due_day INTEGER", "due_day INTEGER CHECK ((due_day IS NULL) = (due_on IS NULL))")])];
+
 impl Edit {
     /// The fragment as it stands, and what it becomes.
     fn fragments(&self) -> (String, String) {
@@ -95,16 +107,16 @@ impl Edit {
     }
 }
 
-/// Applies [`EDITS`] to the stored `CREATE TABLE` texts, following SQLite's
+/// Applies `edits` to the stored `CREATE TABLE` texts, following SQLite's
 /// procedure for changes that leave every stored row valid and in place
 /// (<https://sqlite.org/lang_altertable.html#otheralter>): edit
 /// `sqlite_schema` with `writable_schema` on, bump `schema_version` so every
 /// connection reloads the schema, all in the migration's transaction. Each
 /// fragment must be found exactly once, or the migration fails and the file
 /// is left as it was.
-fn edit_tables(tx: &Transaction) -> HookResult {
+fn edit_tables(tx: &Transaction, edits: Edits) -> HookResult {
     tx.pragma_update(None, "writable_schema", true)?;
-    for (table, edits) in EDITS {
+    for (table, edits) in edits {
         let mut sql: String =
             tx.query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))?;
         for edit in *edits {
@@ -144,6 +156,9 @@ mod tests {
                                   status, tags, created_at, updated_at)
                  VALUES ('c1', 'a1', 0, '1', 'Workshops', 'on', '2026-01-01', '2026-01-01', 'in_progress',
                          '[\"training\"]', 't', 't');
+             INSERT INTO clauses (id, agreement_id, position, number, text, deadline_kind, status, created_at,
+                                  updated_at)
+                 VALUES ('c2', 'a1', 1, '2', 'Report', 'none', 'not_started', 't', 't');
              INSERT INTO notes VALUES ('n1', 'c1', '2025-12-01', 'Officer', 'Venue found', NULL, NULL, 't', 't',
                                        NULL, NULL);
              INSERT INTO audit VALUES ('u1', 't', 'Officer', 'clause', 'c1', 'a1', 'create', '{}');",
@@ -153,12 +168,12 @@ mod tests {
     }
 
     #[test]
-    fn version_3_keeps_every_row_and_every_rule() {
+    fn versions_3_and_4_keep_every_row_and_every_rule() {
         let (_dir, path) = version_2();
         let store = crate::Store::open(&path).unwrap();
         let conn = store.conn();
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, VERSIONS as i64);
         assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
         let fk_problems: i64 =
             conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
@@ -172,7 +187,18 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(rows, 6);
+        assert_eq!(rows, 7);
+        // Version 4 gave each resolved deadline its day number, as the store
+        // computes it, and none to a clause without one.
+        let days: Vec<Option<i64>> = conn
+            .prepare("SELECT due_day FROM clauses ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let new_year = crate::store::clauses::day_number(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(days, [Some(new_year), None]);
         // The rebuilt index still holds the open clause, and the dashboard's
         // overdue query still finds it through that index.
         let due = store.overdue(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), None, 10).unwrap();
@@ -186,6 +212,8 @@ mod tests {
         refused("UPDATE clauses SET status = 'done' WHERE id = 'c1'");
         refused("UPDATE clauses SET deadline_kind = 'soon' WHERE id = 'c1'");
         refused("UPDATE clauses SET tags = 'training' WHERE id = 'c1'");
+        refused("UPDATE clauses SET due_day = NULL WHERE id = 'c1'");
+        refused("UPDATE clauses SET due_day = 20000 WHERE id = 'c2'");
         refused("UPDATE agreements SET kind = 'treaty' WHERE id = 'a1'");
         refused("UPDATE agreements SET status = 'lost' WHERE id = 'a1'");
         refused("UPDATE notes SET status_to = 'done' WHERE id = 'n1'");

@@ -76,7 +76,7 @@ CREATE TABLE clauses (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     deleted_at      TEXT,
-    deletion_id     TEXT, import_id TEXT,
+    deletion_id     TEXT, import_id TEXT, due_day INTEGER CHECK ((due_day IS NULL) = (due_on IS NULL)),
     CHECK ((deadline_kind = 'none' AND deadline_on IS NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'on' AND deadline_on IS NOT NULL AND deadline_amount IS NULL AND deadline_unit IS NULL)
         OR (deadline_kind = 'after_signing' AND deadline_on IS NULL AND deadline_amount >= 0 AND deadline_unit IS NOT NULL))
@@ -177,8 +177,8 @@ CREATE INDEX clauses_by_agreement_status ON clauses (agreement_id, status, due_o
 CREATE INDEX clauses_by_deletion ON clauses (deletion_id) WHERE deletion_id IS NOT NULL;
 
 -- index clauses_open_by_due
-CREATE INDEX clauses_open_by_due ON clauses (due_on)
-    WHERE deleted_at IS NULL AND due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled');
+CREATE INDEX clauses_open_by_due ON clauses (due_day)
+    WHERE deleted_at IS NULL AND due_day IS NOT NULL AND status NOT IN ('completed', 'cancelled');
 
 -- index clauses_unique_number
 CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(parent_id, ''), number)
