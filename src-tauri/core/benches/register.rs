@@ -295,8 +295,14 @@ fn main() {
     }
 }
 
-/// The generated register, built first if it is missing (or asked for).
+/// The generated register, built first if it is missing (or asked for:
+/// then once per run, however many parts ask for it).
 fn register() -> PathBuf {
+    static REGISTER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    REGISTER.get_or_init(generate_if_asked).clone()
+}
+
+fn generate_if_asked() -> PathBuf {
     let path = data_path();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let regenerate = std::env::var_os("CLAUSEBOOK_BENCH_REGENERATE").is_some() || !path.exists();
