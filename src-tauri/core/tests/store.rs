@@ -340,6 +340,7 @@ fn search_finds_persian_spelling_variants_and_every_script() {
         ("8", "Sogʻliqni saqlash vazirligi bilan hamkorlik"),
         ("9", "Standard operating procedures on border health"),
         ("10", "گزارش سال ١٤٠٣"), // Arabic-Indic digits
+        ("11", "O'zbekiston Respublikasi bilan kelishuv"),
     ];
     for (number, text) in texts {
         s.create_clause(NewClause::new(&a.id, number, text)).unwrap();
@@ -364,12 +365,16 @@ fn search_finds_persian_spelling_variants_and_every_script() {
         ("border heal", "9"),
         ("1403", "10"),
         ("۱۴۰۳", "10"),
+        ("o'zbekiston", "11"),
+        ("O'zbek", "11"),
     ] {
         assert_eq!(found(query), [number], "query {query}");
     }
     // Query syntax typed by a user is only text.
     assert!(found("\"border\" OR NEAR(health)").is_empty());
     assert!(s.search("*", 10).unwrap().is_empty());
+    // A word the tokenizer cuts in odd places is still only words.
+    assert!(found("bⓞrder").is_empty());
     // A deleted clause drops out of search and comes back with undo.
     let nine = s.search("border", 5).unwrap()[0].id.clone();
     let d = s.delete_clause(&nine).unwrap();

@@ -3,7 +3,7 @@
 //!
 //! Each version is a SQL file under `migrations/`. Versions 3 and 4 also edit
 //! table definitions in place ([`edit_tables`]), which plain SQL cannot do
-//! safely.
+//! safely; version 5 fills the clause search index it recreates.
 
 use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{HookError, HookResult, M, Migrations};
@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 4;
+pub(crate) const VERSIONS: usize = 5;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -21,6 +21,9 @@ fn migrations() -> Migrations<'static> {
             edit_tables(tx, VERSION_3)
         }),
         M::up_with_hook(include_str!("migrations/004_due_day.sql"), |tx: &Transaction| edit_tables(tx, VERSION_4)),
+        M::up_with_hook(include_str!("migrations/005_search_without_positions.sql"), |tx: &Transaction| {
+            Ok(super::search::index_all(tx, "clause")?)
+        }),
     ])
 }
 
@@ -137,6 +140,7 @@ fn edit_tables(tx: &Transaction, edits: Edits) -> HookResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SettingsPatch;
 
     /// A version-2 register with one of everything, written as version 2
     /// knew it.
@@ -168,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn versions_3_and_4_keep_every_row_and_every_rule() {
+    fn versions_3_to_5_keep_every_row_and_every_rule() {
         let (_dir, path) = version_2();
         let store = crate::Store::open(&path).unwrap();
         let conn = store.conn();
@@ -203,6 +207,17 @@ mod tests {
         // overdue query still finds it through that index.
         let due = store.overdue(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), None, 10).unwrap();
         assert_eq!(due.len(), 1);
+        // Version 5 indexed every clause again, the one version 2 only
+        // queued included, and took it off the queue; the note and the
+        // agreement stay queued for the store's next write.
+        let queued = |conn: &Connection| -> Vec<String> {
+            let mut stmt = conn.prepare("SELECT kind FROM search_queue ORDER BY kind").unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        };
+        assert_eq!(queued(conn), ["agreement", "note"]);
+        let found = |q: &str| -> Vec<String> { store.search(q, 10).unwrap().into_iter().map(|h| h.id).collect() };
+        assert_eq!(found("workshop"), ["c1"]);
+        conn.execute("INSERT INTO clause_fts (clause_fts) VALUES ('integrity-check')", []).unwrap();
 
         // The rewritten checks refuse what the old ones refused…
         let refused = |sql: &str| {
@@ -237,6 +252,16 @@ mod tests {
         conn.execute_batch("ROLLBACK").unwrap();
         let notes: i64 = conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
         assert_eq!(notes, 1);
+
+        // The store's next write indexes what waited, and every row is
+        // found once.
+        let mut store = store;
+        store.update_settings(SettingsPatch { officer_name: Some("Officer".into()), ..Default::default() }).unwrap();
+        assert_eq!(queued(store.conn()), Vec::<String>::new());
+        let found = |q: &str| -> Vec<String> { store.search(q, 10).unwrap().into_iter().map(|h| h.id).collect() };
+        assert_eq!(found("rehabilitation"), ["a1"]);
+        assert_eq!(found("workshop"), ["c1"]);
+        assert_eq!(found("venue"), ["n1"]);
     }
 
     #[test]

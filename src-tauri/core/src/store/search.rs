@@ -1,10 +1,37 @@
 //! Full-text search over agreement titles, clause text and progress notes.
 //!
-//! Queries pass through the same normaliser as the index, and every word is
+//! Queries pass through the same normaliser as the index and are cut into
+//! words by the index's own tokenizer ([`query_tokens`]); every word is
 //! quoted before it reaches FTS5, so what an officer types is always text,
-//! never query syntax. The last word matches as a prefix.
+//! never query syntax. A row matches when it holds every word, the last as a
+//! prefix. The clause index keeps no word positions (`detail = none`, see
+//! `migrations/005_search_without_positions.sql`), so no query may need them.
 
+use super::{Result, Store};
+use crate::normalize::normalize;
 use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+/// The tokenizer of every search index, as the schema names it.
+const TOKENIZER: &str = "unicode61 remove_diacritics 2";
+
+/// The search indexes: the kind of row in `search_queue`, the index, the
+/// table it indexes, and the text it indexes of a row `t` of that table.
+const INDEXES: [(&str, &str, &str, &str); 3] = [
+    (
+        "clause",
+        "clause_fts",
+        "clauses",
+        "t.number || ' ' || t.text || ' ' || coalesce(t.our_lead, '') || ' ' || coalesce(t.partner_lead, '') || ' ' || coalesce(t.indicator, '')",
+    ),
+    ("note", "note_fts", "notes", "t.text || ' ' || t.author"),
+    (
+        "agreement",
+        "agreement_fts",
+        "agreements",
+        "t.title || ' ' || coalesce(t.reference, '') || ' ' || coalesce(t.summary, '')",
+    ),
+];
 
 /// Indexes every queued row (see `search_queue` in the schema): one
 /// statement per index, so FTS5 flushes once per write, not once per row.
@@ -14,21 +41,7 @@ pub(crate) fn index_queued(conn: &Connection) -> rusqlite::Result<()> {
     if !pending {
         return Ok(());
     }
-    for (kind, index, table, body) in [
-        (
-            "clause",
-            "clause_fts",
-            "clauses",
-            "t.number || ' ' || t.text || ' ' || coalesce(t.our_lead, '') || ' ' || coalesce(t.partner_lead, '') || ' ' || coalesce(t.indicator, '')",
-        ),
-        ("note", "note_fts", "notes", "t.text || ' ' || t.author"),
-        (
-            "agreement",
-            "agreement_fts",
-            "agreements",
-            "t.title || ' ' || coalesce(t.reference, '') || ' ' || coalesce(t.summary, '')",
-        ),
-    ] {
+    for (kind, index, table, body) in INDEXES {
         conn.prepare_cached(&format!(
             "DELETE FROM {index} WHERE rowid IN (SELECT row FROM search_queue WHERE kind = '{kind}' AND reindex)"
         ))?
@@ -43,10 +56,41 @@ pub(crate) fn index_queued(conn: &Connection) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM search_queue")?.execute([])?;
     Ok(())
 }
-use serde::{Deserialize, Serialize};
 
-use super::{Result, Store};
-use crate::normalize::normalize;
+/// Indexes every live row of one kind (`clause`, `note` or `agreement`)
+/// into the empty index a migration has just created, with the same text as
+/// [`index_queued`].
+pub(crate) fn index_all(conn: &Connection, kind: &str) -> rusqlite::Result<()> {
+    for (_, index, table, body) in INDEXES.into_iter().filter(|i| i.0 == kind) {
+        conn.execute(
+            &format!(
+                "INSERT INTO {index} (rowid, body)
+                 SELECT t.rowid, cb_normalize({body}) FROM {table} t WHERE t.deleted_at IS NULL"
+            ),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+/// The words of a normalised query as the indexes' tokenizer cuts them (case
+/// folded, diacritics removed), in order.
+///
+/// A quoted word the tokenizer would cut in two is a phrase, which an index
+/// without positions refuses, and no rule written here could cut exactly as
+/// SQLite does ("o'zbek" is two words to it, "bⓞrder" three). So the query
+/// goes through the tokenizer itself: into a one-row FTS5 table private to
+/// this connection, read back by `fts5vocab`.
+fn query_tokens(conn: &Connection, normalized: &str) -> rusqlite::Result<Vec<String>> {
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_text USING fts5 (body, tokenize = '{TOKENIZER}');
+         CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_tokens USING fts5vocab (temp, query_text, instance);
+         DELETE FROM temp.query_text;"
+    ))?;
+    conn.prepare_cached("INSERT INTO temp.query_text (rowid, body) VALUES (1, ?1)")?.execute([normalized])?;
+    let mut stmt = conn.prepare_cached("SELECT term FROM temp.query_tokens ORDER BY offset")?;
+    stmt.query_map([], |r| r.get(0))?.collect()
+}
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,12 +134,13 @@ fn query_words(input: &str) -> Vec<String> {
 
 /// Builds a safe FTS5 query: each word quoted, the last one a prefix.
 /// Returns `None` when nothing searchable is left.
-pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = query_words(input).iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+fn fts_query(conn: &Connection, input: &str) -> rusqlite::Result<Option<String>> {
+    let words: Vec<String> =
+        query_tokens(conn, &normalize(input))?.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
     if words.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(format!("{}*", words.join(" ")))
+    Ok(Some(format!("{}*", words.join(" "))))
 }
 
 /// How many of the newest matches of each kind are ranked.
@@ -166,9 +211,9 @@ impl Store {
     /// by relevance ([`Ranker`]), so a word found in half a million notes
     /// costs about the same as a rare one.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
-        let Some(q) = fts_query(query) else { return Ok(Vec::new()) };
         let ranker = Ranker::new(query);
         self.read(|conn| {
+            let Some(q) = fts_query(conn, query)? else { return Ok(Vec::new()) };
             let mut hits = Vec::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT a.id, a.title, substr(coalesce(a.summary, a.title), 1, 300),
@@ -256,14 +301,34 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{Ranker, fts_query};
+    use super::{Ranker, TOKENIZER, fts_query};
 
     #[test]
     fn user_text_never_becomes_query_syntax() {
-        assert_eq!(fts_query("border health").unwrap(), "\"border\" \"health\"*");
-        assert_eq!(fts_query("a\" OR b NEAR(c)").unwrap(), "\"a\" \"OR\" \"b\" \"NEAR\" \"c\"*");
-        assert_eq!(fts_query("كتاب").unwrap(), "\"کتاب\"*");
-        assert_eq!(fts_query("  ()* ").as_deref(), None);
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let q = |input: &str| fts_query(&conn, input).unwrap();
+        assert_eq!(q("border health").unwrap(), "\"border\" \"health\"*");
+        assert_eq!(q("a\" OR b NEAR(c)").unwrap(), "\"a\" \"or\" \"b\" \"near\" \"c\"*");
+        assert_eq!(q("كتاب").unwrap(), "\"کتاب\"*");
+        assert_eq!(q("  ()* ").as_deref(), None);
+        // Cut where the index's tokenizer cuts, never a phrase of two words,
+        // and folded as it folds.
+        assert_eq!(q("O'zbekiston").unwrap(), "\"o\" \"zbekiston\"*");
+        assert_eq!(q("Sogʻliqni").unwrap(), "\"sogʻliqni\"*");
+        assert_eq!(q("bⓞrder").unwrap(), "\"b\" \"rder\"*");
+        assert_eq!(q("Санаторияҳо Ҷумҳурии").unwrap(), "\"санаторияҳо\" \"ҷумҳурии\"*");
+        assert_eq!(q("café").unwrap(), "\"cafe\"*");
+    }
+
+    #[test]
+    fn queries_are_cut_by_the_tokenizer_of_the_indexes() {
+        let s = crate::Store::open_in_memory().unwrap();
+        let schema = s.schema_sql().unwrap();
+        for index in ["clause_fts", "note_fts", "agreement_fts"] {
+            let def = schema.split(";\n\n").find(|d| d.contains(&format!("CREATE VIRTUAL TABLE {index} "))).unwrap();
+            assert!(def.contains(&format!("tokenize = '{TOKENIZER}'")), "{def}");
+            assert_eq!(def.contains("detail = none"), index == "clause_fts", "{def}");
+        }
     }
 
     #[test]

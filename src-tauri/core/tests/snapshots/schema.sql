@@ -47,7 +47,7 @@ CREATE TABLE audit (
 ) STRICT, WITHOUT ROWID;
 
 -- table clause_fts
-CREATE VIRTUAL TABLE clause_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE clause_fts USING fts5 (body, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 2');
 
 -- table clauses
 CREATE TABLE clauses (
