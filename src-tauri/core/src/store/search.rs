@@ -7,10 +7,11 @@
 //! prefix. The clause index keeps no word positions (`detail = none`, see
 //! `migrations/005_search_without_positions.sql`), so no query may need them.
 
-use super::{Result, Store};
-use crate::normalize::normalize;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
+
+use super::{Result, Store};
+use crate::normalize::normalize;
 
 /// The tokenizer of every search index, as the schema names it.
 const TOKENIZER: &str = "unicode61 remove_diacritics 2";

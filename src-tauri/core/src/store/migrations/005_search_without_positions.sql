@@ -1,6 +1,8 @@
 -- The index of clause text records which clauses hold a word, no longer
 -- where in the clause it stands (FTS5 `detail = none`). Nothing here changes
--- what the register holds, or what a search finds.
+-- what the register holds. What a search finds changes in one corner only:
+-- a word the tokenizer cuts in two ("o'zbek") used to match its pieces side
+-- by side, and now matches clauses holding both pieces.
 --
 -- A search asks for rows that hold every word of the query, the last as a
 -- prefix, and ranks them itself (store/search.rs): no phrase, no NEAR, no
