@@ -120,19 +120,31 @@ fn clauses_notes_history_and_search() {
             "deadline": {"kind": "after_signing", "amount": 3, "unit": "months"}, "status": "not_started",
             "percent": null, "indicator": null, "tags": ["training"]}})
     };
-    let c = ui.ok("create_clause", new("90", "Exchange of rehabilitation experts", Value::Null));
+    let created = ui.ok("create_clause", new("90", "Exchange of rehabilitation experts", Value::Null));
+    // A change answers with the clause, the table rows it changed, and after
+    // a creation the new order, so the window need not read the table again.
+    let c = &created["clause"];
+    assert!(created["rows"].as_array().unwrap().iter().any(|r| r["clause"]["id"] == c["id"]), "{created}");
+    assert!(created["order"].as_array().unwrap().contains(&c["id"]));
     let c_id = c["id"].as_str().unwrap().to_owned();
     assert!(c["due_on"].is_string(), "a relative deadline resolves from the signing date");
     assert_eq!(ui.code("create_clause", new("90", "Same number", Value::Null)), "duplicate_number");
     assert_eq!(ui.code("create_clause", new("91", "", Value::Null)), "empty_field");
     let child = ui.ok("create_clause", new("90.1", "First exchange visit", json!(c_id)));
-    let child_id = child["id"].as_str().unwrap().to_owned();
-    assert_eq!(ui.code("move_clause", json!({"id": c_id, "parent": child_id, "index": null})), "cycle");
-    ui.ok("move_clause", json!({"id": child_id, "parent": null, "index": 0}));
+    let child_id = child["clause"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ui.code("move_clause", json!({"id": c_id, "to": {"to": "under", "parent": child_id, "index": null}})),
+        "cycle"
+    );
+    let moved = ui.ok("move_clause", json!({"id": child_id, "to": {"to": "outdent"}}));
+    assert_eq!(moved["clause"]["parent_id"], Value::Null, "outdented to the top level");
+    assert!(moved["order"].is_array());
+    ui.ok("move_clause", json!({"id": child_id, "to": {"to": "under", "parent": null, "index": 0}}));
 
     // XSS strings are stored and returned as the very same text.
     let xss = "<img src=x onerror=alert(1)> <script>alert(1)</script>";
-    let patched = ui.ok("update_clause", json!({"id": c_id, "patch": {"status": "in_progress", "text": xss}}));
+    let patched =
+        &ui.ok("update_clause", json!({"id": c_id, "patch": {"status": "in_progress", "text": xss}}))["clause"];
     assert_eq!((patched["status"].as_str(), patched["text"].as_str()), (Some("in_progress"), Some(xss)));
     assert_eq!(ui.code("update_clause", json!({"id": c_id, "patch": {"percent": 140}})), "percent_out_of_range");
     assert_eq!(ui.ok("clause", json!({"id": c_id}))["text"], xss);
@@ -141,17 +153,21 @@ fn clauses_notes_history_and_search() {
     let row = rows.as_array().unwrap().iter().find(|r| r["clause"]["id"] == c_id.as_str()).unwrap();
     assert!(row["due"]["state"].is_string(), "each row carries its due state: {}", row["due"]);
 
-    let note = ui.ok(
+    let added = ui.ok(
         "add_note",
         json!({"newNote": {"clause_id": c_id, "on_date": "2025-08-01", "author": null,
         "text": "Three experts visited Dushanbe", "status_to": "completed"}}),
     );
+    let note = &added["note"];
+    assert_eq!(added["change"]["clause"]["status"], "completed");
     assert_eq!(note["status_to"], "completed");
     assert_eq!(ui.ok("clause", json!({"id": c_id}))["status"], "completed");
     assert_eq!(ui.ok("notes", json!({"clauseId": c_id})).as_array().unwrap().len(), 1);
     let history = ui.ok("history", json!({"id": c_id}));
     let actions: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["create", "update", "create"], "create, update, then the note");
+    let future = json!({"newNote": {"clause_id": c_id, "on_date": "2999-01-01", "author": null, "text": "Later", "status_to": null}});
+    assert_eq!(ui.code("add_note", future), "note_in_future");
     let note_deletion = ui.ok("delete_note", json!({"id": note["id"]}));
     assert!(ui.ok("notes", json!({"clauseId": c_id})).as_array().unwrap().is_empty());
     ui.ok("restore", json!({"deletionId": note_deletion}));

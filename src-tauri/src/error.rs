@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use clausebook_core::StoreError;
 use clausebook_core::calendar::{Calendar, CalendarError};
+use clausebook_core::demo::DemoError;
 use clausebook_core::detail::{Param, Params};
 use clausebook_core::report::ReportError;
 use serde::Serialize;
@@ -81,6 +82,12 @@ impl From<ReportError> for AppError {
     }
 }
 
+impl From<DemoError> for AppError {
+    fn from(e: DemoError) -> Self {
+        AppError::with_params(e.code(), e.to_string(), e.params())
+    }
+}
+
 impl From<CalendarError> for AppError {
     fn from(e: CalendarError) -> Self {
         AppError::with_params(e.code(), e.to_string(), e.params())
@@ -90,7 +97,7 @@ impl From<CalendarError> for AppError {
 /// Every code the core can return, with its params' names and kinds: the UI
 /// tests its translations against this (`ERROR_CATALOG` in the bindings).
 pub fn error_catalog() -> BTreeMap<&'static str, BTreeMap<&'static str, &'static str>> {
-    clausebook_core::detail::catalog().into_iter().map(|e| (e.code, e.params.into_iter().collect())).collect()
+    clausebook_core::catalog::catalog().into_iter().map(|e| (e.code, e.params.into_iter().collect())).collect()
 }
 
 impl std::fmt::Display for AppError {

@@ -60,6 +60,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         ])
         .constant("ERROR_CATALOG", error::error_catalog())
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
+        .constant("VOCABULARY", clausebook_core::vocab::vocabulary())
+        .constant("LIMITS", clausebook_core::model::LIMITS)
 }
 
 /// The TypeScript bindings as they should be committed.

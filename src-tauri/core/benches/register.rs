@@ -15,10 +15,8 @@ use chrono::NaiveDate;
 use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
 use clausebook_core::deadline::Deadline;
-use clausebook_core::model::{
-    AgreementKind, AgreementStatus, ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner,
-};
-use clausebook_core::store::import::{ImportAgreement, ImportClause};
+use clausebook_core::model::{AgreementKind, AgreementStatus, ClauseStatus, NewAgreement, NewClause, NewPartner};
+use clausebook_core::store::import::{Import, ImportAgreement, ImportClause, ImportNote, ImportTarget};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -147,8 +145,8 @@ fn status_for(rng: &mut StdRng, due: NaiveDate) -> ClauseStatus {
 struct Generated {
     clauses: usize,
     notes: usize,
-    clause_seconds: f64,
-    note_seconds: f64,
+    /// Time spent in the imports (agreements, clauses and notes together).
+    seconds: f64,
 }
 
 fn generate(path: &PathBuf) -> Generated {
@@ -160,7 +158,7 @@ fn generate(path: &PathBuf) -> Generated {
     let mut rng = StdRng::seed_from_u64(1404);
     let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
     let (mut clauses, mut notes) = (0, 0);
-    let (mut clause_time, mut note_time) = (Duration::ZERO, Duration::ZERO);
+    let mut time = Duration::ZERO;
     for p in 0..partners {
         let partner = store
             .create_partner(NewPartner {
@@ -177,52 +175,45 @@ fn generate(path: &PathBuf) -> Generated {
             new.status = AgreementStatus::InForce;
             new.signed_on = Some(signed);
             new.calendar = if g % 2 == 0 { Calendar::Persian } else { Calendar::Gregorian };
-            let agreement = store.create_agreement(new).unwrap();
-            let mk = |rng: &mut StdRng, number: String, parent: Option<String>| {
+            // The agreement with its clause tree and every clause's notes,
+            // through the one bulk path, in one transaction.
+            let clause = |rng: &mut StdRng, number: String| {
                 let due = signed + chrono::Days::new(rng.random_range(30..1500));
-                let mut c = NewClause::new(&agreement.id, number, sentence(rng, 16));
-                c.parent_id = parent;
+                let mut c = NewClause::new("", number, sentence(rng, 16));
                 c.our_lead = Some("State Welfare Organization".into());
                 c.partner_lead = Some(format!("Ministry {p}"));
                 c.deadline = Deadline::On { date: due };
                 c.status = status_for(rng, due);
-                c
+                let notes = (0..NOTES_PER_CLAUSE)
+                    .map(|k| ImportNote {
+                        on_date: signed + chrono::Days::new(10 + 60 * k as u64),
+                        author: Some("Bench officer".into()),
+                        text: sentence(rng, 20),
+                        status_to: None,
+                    })
+                    .collect();
+                ImportClause { clause: c, notes, children: Vec::new() }
             };
-            let t = Instant::now();
-            let tops: Vec<NewClause> = (1..=TOP_CLAUSES).map(|i| mk(&mut rng, i.to_string(), None)).collect();
-            let tops = store.create_clauses(&agreement.id, tops).unwrap();
-            let children: Vec<NewClause> = tops
-                .iter()
-                .flat_map(|top| (1..=CHILDREN).map(|j| (top.number.clone(), top.id.clone(), j)).collect::<Vec<_>>())
-                .map(|(n, id, j)| mk(&mut rng, format!("{n}.{j}"), Some(id)))
-                .collect();
-            let children = store.create_clauses(&agreement.id, children).unwrap();
-            clause_time += t.elapsed();
-            clauses += tops.len() + children.len();
-            let batch: Vec<NewNote> = tops
-                .iter()
-                .chain(children.iter())
-                .flat_map(|c| {
-                    (0..NOTES_PER_CLAUSE)
-                        .map(|k| NewNote {
-                            clause_id: c.id.clone(),
-                            on_date: signed + chrono::Days::new(10 + 60 * k as u64),
-                            author: Some("Bench officer".into()),
-                            text: sentence(&mut rng, 20),
-                            status_to: None,
-                        })
-                        .collect::<Vec<_>>()
+            let tree: Vec<ImportClause> = (1..=TOP_CLAUSES)
+                .map(|i| {
+                    let mut top = clause(&mut rng, i.to_string());
+                    top.children = (1..=CHILDREN).map(|j| clause(&mut rng, format!("{i}.{j}"))).collect();
+                    top
                 })
                 .collect();
             let t = Instant::now();
-            notes += store.add_notes(batch).unwrap();
-            note_time += t.elapsed();
+            let done = store
+                .import(Import { partners: Vec::new(), agreements: vec![ImportAgreement::new(new, tree)] })
+                .unwrap();
+            time += t.elapsed();
+            clauses += done.clauses.len();
+            notes += done.notes;
         }
         if p % 20 == 19 {
             eprintln!("  generated {} partners, {clauses} clauses, {notes} notes", p + 1);
         }
     }
-    Generated { clauses, notes, clause_seconds: clause_time.as_secs_f64(), note_seconds: note_time.as_secs_f64() }
+    Generated { clauses, notes, seconds: time.as_secs_f64() }
 }
 
 /// Runs `f` a few times to warm up, then `runs` times; returns the median
@@ -310,13 +301,11 @@ fn generate_if_asked() -> PathBuf {
         eprintln!("generating {} (scale {}) …", path.display(), scale());
         let g = generate(&path);
         println!(
-            "generated {} clauses in {:.1} s ({:.0} clauses/s through create_clauses), {} notes in {:.1} s ({:.0} notes/s)",
+            "generated {} clauses and {} notes in {:.1} s through Store::import ({:.0} clauses with their notes per s)",
             g.clauses,
-            g.clause_seconds,
-            g.clauses as f64 / g.clause_seconds,
             g.notes,
-            g.note_seconds,
-            g.notes as f64 / g.note_seconds
+            g.seconds,
+            g.clauses as f64 / g.seconds
         );
     }
     path
@@ -384,8 +373,8 @@ fn reads() {
 /// as a warm-up; then five timed runs follow into the same copy, which
 /// therefore holds 1.01 to 1.41 million clauses as they start. The median is
 /// the figure. For comparison it also prints the same 100,000 clauses
-/// written into a new, empty register as 100 `create_clauses` calls (one
-/// transaction per agreement), five runs.
+/// written into a new, empty register as 100 imports into existing agreements
+/// (one transaction per agreement), five runs.
 ///
 /// The copy goes beside the register, or under `CLAUSEBOOK_BENCH_DIR` (say,
 /// a tmpfs to take the disk out of a comparison).
@@ -442,7 +431,7 @@ fn workbooks(rng: &mut StdRng, partner_id: &str, count: usize) -> Vec<Vec<Import
                 .map(|i| {
                     let mut agreement = NewAgreement::draft(format!("Imported {w}-{i}"), vec![partner_id.to_owned()]);
                     agreement.signed_on = Some(today());
-                    ImportAgreement { agreement, clauses: tree(thousand_clauses(rng, "")) }
+                    ImportAgreement::new(agreement, tree(thousand_clauses(rng, "")))
                 })
                 .collect()
         })
@@ -462,7 +451,7 @@ fn bulk_into_register(source: &std::path::Path) -> Vec<f64> {
     let p = store.create_partner(NewPartner { name: "Imported partner".into(), ..Default::default() }).unwrap();
     let mut rng = StdRng::seed_from_u64(9);
     for workbook in workbooks(&mut rng, &p.id, 1) {
-        store.import(workbook).unwrap();
+        store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap();
     }
     let per_run = ((10.0 * scale()) as usize).max(1);
     (0..5)
@@ -471,7 +460,7 @@ fn bulk_into_register(source: &std::path::Path) -> Vec<f64> {
             let t = Instant::now();
             let mut n = 0;
             for workbook in run {
-                n += store.import(workbook).unwrap().clauses;
+                n += store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap().clauses.len();
             }
             n as f64 / t.elapsed().as_secs_f64()
         })
@@ -492,8 +481,8 @@ fn tree(flat: Vec<NewClause>) -> Vec<ImportClause> {
     out
 }
 
-/// One run of 100 `create_clauses` calls of 1,000 clauses into a new file;
-/// returns clauses per second.
+/// One run of 100 imports of 1,000 clauses, each into an existing agreement
+/// of a new file; returns clauses per second.
 fn bulk_into_empty() -> f64 {
     let dir = bench_dir(&data_path());
     let mut fresh = Store::open(dir.path().join("bulk.sqlite3")).unwrap();
@@ -514,7 +503,12 @@ fn bulk_into_empty() -> f64 {
     let t = Instant::now();
     let mut n = 0;
     for (agreement, clauses) in batches {
-        n += fresh.create_clauses(&agreement, clauses).unwrap().len();
+        let into = ImportAgreement {
+            target: ImportTarget::Existing(agreement),
+            new_parties: Vec::new(),
+            clauses: clauses.into_iter().map(ImportClause::leaf).collect(),
+        };
+        n += fresh.import(Import { partners: Vec::new(), agreements: vec![into] }).unwrap().clauses.len();
     }
     n as f64 / t.elapsed().as_secs_f64()
 }

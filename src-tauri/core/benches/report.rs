@@ -14,8 +14,9 @@ use chrono::NaiveDate;
 use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
 use clausebook_core::deadline::Deadline;
-use clausebook_core::model::{ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner};
+use clausebook_core::model::{ClauseStatus, NewAgreement, NewClause, NewPartner};
 use clausebook_core::report::{ReportOptions, ReportRequest};
+use clausebook_core::store::import::{Import, ImportAgreement, ImportClause, ImportNote};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -41,34 +42,32 @@ fn generate(path: &Path, clauses: usize) -> String {
     let mut new = NewAgreement::draft(format!("Generated action plan with {clauses} clauses"), vec![p.id]);
     new.calendar = Calendar::Persian;
     new.signed_on = NaiveDate::from_ymd_opt(2025, 4, 27);
-    let a = s.create_agreement(new).unwrap();
     let mut rng = StdRng::seed_from_u64(clauses as u64);
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
-    let batch: Vec<NewClause> = (1..=clauses)
+    // Every clause, and a note on every second one, in one import.
+    let tree: Vec<ImportClause> = (1..=clauses)
         .map(|i| {
-            let mut c = NewClause::new(&a.id, i.to_string(), SENTENCES[rng.random_range(0..SENTENCES.len())]);
+            let mut c = NewClause::new("", i.to_string(), SENTENCES[rng.random_range(0..SENTENCES.len())]);
             c.our_lead = Some("State Welfare Organization".into());
             c.partner_lead = Some("Вазорати тандурустӣ ва ҳифзи иҷтимоии аҳолӣ".into());
             c.deadline =
                 Deadline::On { date: today + chrono::Days::new(rng.random_range(0..600)) - chrono::Days::new(300) };
             c.status = ClauseStatus::ALL[rng.random_range(0..5)];
             c.percent = Some(rng.random_range(0..=100));
-            c
+            let notes = (i % 2 == 1)
+                .then(|| ImportNote {
+                    on_date: today - chrono::Days::new(rng.random_range(1..200)),
+                    author: Some("Maryam Ahmadi".into()),
+                    text: SENTENCES[rng.random_range(0..SENTENCES.len())].to_owned(),
+                    status_to: None,
+                })
+                .into_iter()
+                .collect();
+            ImportClause { clause: c, notes, children: Vec::new() }
         })
         .collect();
-    let created = s.create_clauses(&a.id, batch).unwrap();
-    let mut notes = Vec::new();
-    for c in created.iter().step_by(2) {
-        notes.push(NewNote {
-            clause_id: c.id.clone(),
-            on_date: today - chrono::Days::new(rng.random_range(1..200)),
-            author: Some("Maryam Ahmadi".into()),
-            text: SENTENCES[rng.random_range(0..SENTENCES.len())].to_owned(),
-            status_to: None,
-        });
-    }
-    s.add_notes(notes).unwrap();
-    a.id
+    let done = s.import(Import { partners: Vec::new(), agreements: vec![ImportAgreement::new(new, tree)] }).unwrap();
+    done.agreements[0].id.clone()
 }
 
 /// Runs a command under GNU time: (wall seconds, peak RSS MiB).

@@ -13,32 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::detail::{Param, Params};
 
-/// The calendar an agreement is drafted in. It decides how "N months after
-/// signing" is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum Calendar {
-    Gregorian,
-    Persian,
-}
-
-impl Calendar {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Calendar::Gregorian => "gregorian",
-            Calendar::Persian => "persian",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, CalendarError> {
-        match s {
-            "gregorian" => Ok(Calendar::Gregorian),
-            "persian" | "solar_hijri" | "jalali" => Ok(Calendar::Persian),
-            other => Err(CalendarError::UnknownCalendar(other.to_owned())),
-        }
-    }
-}
+pub use crate::vocab::{Calendar, DateDisplay, Lang};
 
 /// Why a date could not be read or computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,9 +38,6 @@ pub enum CalendarError {
     /// The date lies outside the years the register handles.
     #[error("{0} is outside the supported years (Gregorian 1800–2300, Solar Hijri 1200–1700)")]
     OutOfRange(String),
-    /// A calendar name other than gregorian or persian.
-    #[error("unknown calendar \"{0}\": use gregorian or persian")]
-    UnknownCalendar(String),
 }
 
 impl CalendarError {
@@ -76,7 +48,6 @@ impl CalendarError {
             CalendarError::NoSuchMonth { .. } => "date_no_such_month",
             CalendarError::NoSuchDay { .. } => "date_no_such_day",
             CalendarError::OutOfRange(_) => "date_out_of_range",
-            CalendarError::UnknownCalendar(_) => "unknown_calendar",
         }
     }
 
@@ -101,7 +72,6 @@ impl CalendarError {
                 }
                 p
             }
-            CalendarError::UnknownCalendar(name) => vec![("name", Param::Text(name.clone()))],
         }
     }
 
@@ -121,15 +91,13 @@ impl CalendarError {
                 leap: Some(false),
             },
             CalendarError::OutOfRange("0999-01-01".into()),
-            CalendarError::UnknownCalendar("lunar".into()),
         ];
         for e in &all {
             match e {
                 CalendarError::Unreadable(_)
                 | CalendarError::NoSuchMonth { .. }
                 | CalendarError::NoSuchDay { .. }
-                | CalendarError::OutOfRange(_)
-                | CalendarError::UnknownCalendar(_) => {}
+                | CalendarError::OutOfRange(_) => {}
             }
         }
         all
@@ -327,47 +295,6 @@ pub fn add_months(date: NaiveDate, months: i32, calendar: Calendar) -> Option<Na
             from_persian(year, month, day).ok()
         }
     }
-}
-
-/// How dates are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum DateDisplay {
-    Gregorian,
-    Persian,
-    #[default]
-    Both,
-}
-
-impl DateDisplay {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "gregorian" => Some(DateDisplay::Gregorian),
-            "persian" => Some(DateDisplay::Persian),
-            "both" => Some(DateDisplay::Both),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DateDisplay::Gregorian => "gregorian",
-            DateDisplay::Persian => "persian",
-            DateDisplay::Both => "both",
-        }
-    }
-}
-
-/// The language dates are written for: Persian uses Persian digits and
-/// month names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    #[default]
-    En,
-    Fa,
 }
 
 /// `2025-06-05`.

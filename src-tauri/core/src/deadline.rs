@@ -10,31 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Calendar};
 
-/// The unit of a relative deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum OffsetUnit {
-    Days,
-    Months,
-}
+pub use crate::vocab::OffsetUnit;
 
-impl OffsetUnit {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OffsetUnit::Days => "days",
-            OffsetUnit::Months => "months",
-        }
-    }
-
-    /// `days`, `months`, or the Persian `روز`, `ماه`.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "days" | "day" | "روز" => Some(OffsetUnit::Days),
-            "months" | "month" | "ماه" => Some(OffsetUnit::Months),
-            _ => None,
-        }
-    }
+/// A unit as officers type it: the code (`months`), its singular, or the
+/// Persian word (`ماه`).
+fn unit_word(word: &str) -> Option<OffsetUnit> {
+    OffsetUnit::ALL.iter().copied().find(|u| {
+        let code = u.as_str();
+        word == code || Some(word) == code.strip_suffix('s') || word == u.label(crate::vocab::Lang::Fa)
+    })
 }
 
 /// When a clause is due, as the officer wrote it.
@@ -82,7 +66,7 @@ impl Deadline {
         let words: Vec<&str> = text.split_whitespace().collect();
         let relative = match words.as_slice() {
             [n, unit] | [n, unit, "after", "signing"] | [n, unit, "پس", "از", "امضا"] => {
-                n.parse::<u32>().ok().zip(OffsetUnit::parse(unit))
+                n.parse::<u32>().ok().zip(unit_word(unit))
             }
             _ => None,
         };

@@ -7,22 +7,61 @@ use serde::Deserialize;
 
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, OffsetUnit};
-use crate::model::{
-    AgreementKind, AgreementStatus, ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner, PartnerKind,
-};
-use crate::store::{Result, Store};
+use crate::detail::Params;
+use crate::model::{AgreementKind, AgreementStatus, ClauseStatus, NewAgreement, NewClause, NewPartner, PartnerKind};
+use crate::store::import::{Import, ImportAgreement, ImportClause, ImportError, ImportNote, ImportTarget};
+use crate::store::{Store, StoreError};
 
 /// The dataset as shipped, JSON.
 pub const DEMO_JSON: &str = include_str!("../../../assets/demo/demo.json");
 
-/// Why the demo file could not be read. It is compiled in, so this is a
-/// build defect, caught by the test suite.
+/// Why the demo could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    /// The bundled file does not parse: a build defect, caught by the tests.
     #[error("the demo dataset is malformed: {0}")]
     Malformed(#[from] serde_json::Error),
+    /// The bundled file names a partner it does not define (a build defect).
     #[error("the demo dataset names an unknown partner key \"{0}\"")]
     UnknownPartner(String),
+    /// The register refused it (e.g. it is not empty); nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The import failed; nothing was written.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+impl DemoError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DemoError::Malformed(_) | DemoError::UnknownPartner(_) => "demo_malformed",
+            DemoError::Store(e) => e.code(),
+            DemoError::Import(e) => e.code(),
+        }
+    }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> Params {
+        match self {
+            DemoError::Malformed(_) | DemoError::UnknownPartner(_) => Vec::new(),
+            DemoError::Store(e) => e.params(),
+            DemoError::Import(e) => e.source.params(),
+        }
+    }
+
+    /// One error of every variant of its own, for [`crate::catalog`].
+    pub fn examples() -> Vec<DemoError> {
+        let all = vec![DemoError::UnknownPartner("x".into())];
+        for e in &all {
+            match e {
+                DemoError::Malformed(_) | DemoError::UnknownPartner(_) | DemoError::Store(_) | DemoError::Import(_) => {
+                }
+            }
+        }
+        all
+    }
 }
 
 #[derive(Deserialize)]
@@ -46,8 +85,9 @@ struct DemoPartner {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoAgreement {
-    #[allow(dead_code)]
-    key: String,
+    /// Names the agreement in the file; the register gives it an id.
+    #[serde(rename = "key")]
+    _key: String,
     kind: AgreementKind,
     title: String,
     reference: Option<String>,
@@ -129,106 +169,94 @@ fn parse() -> Result<DemoFile, DemoError> {
     Ok(serde_json::from_str(DEMO_JSON)?)
 }
 
+/// The dataset as one import: its partners, then its agreements naming them.
+fn to_import(file: DemoFile) -> Result<Import, DemoError> {
+    let keys: Vec<String> = file.partners.iter().map(|p| p.key.clone()).collect();
+    let partners = file
+        .partners
+        .into_iter()
+        .map(|p| NewPartner {
+            kind: Some(p.kind),
+            name: p.name,
+            name_fa: p.name_fa,
+            name_local: p.name_local,
+            local_lang: p.local_lang,
+        })
+        .collect();
+    let mut agreements = Vec::with_capacity(file.agreements.len());
+    for a in file.agreements {
+        let new_parties = a
+            .parties
+            .iter()
+            .map(|k| keys.iter().position(|key| key == k).ok_or_else(|| DemoError::UnknownPartner(k.clone())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let agreement = NewAgreement {
+            kind: a.kind,
+            title: a.title,
+            reference: a.reference,
+            our_signatory: a.our_signatory,
+            parties: Vec::new(),
+            calendar: a.calendar,
+            signed_on: a.signed_on,
+            in_force_from: a.in_force_from,
+            in_force_until: a.in_force_until,
+            status: a.status,
+            source: a.source,
+            summary: a.summary,
+        };
+        agreements.push(ImportAgreement {
+            target: ImportTarget::New(agreement),
+            new_parties,
+            clauses: a.clauses.into_iter().map(clause).collect(),
+        });
+    }
+    Ok(Import { partners, agreements })
+}
+
+fn clause(c: DemoClause) -> ImportClause {
+    // A clause whose notes record status changes starts not started; its
+    // notes then move it to where the story ends.
+    let moved_by_notes = c.notes.iter().any(|n| n.status_to.is_some());
+    let mut new = NewClause::new("", c.number, c.text);
+    new.our_lead = c.our_lead;
+    new.partner_lead = c.partner_lead;
+    new.deadline = deadline(&c.deadline);
+    new.status = if moved_by_notes { ClauseStatus::NotStarted } else { c.status };
+    new.percent = c.percent;
+    new.indicator = c.indicator;
+    new.tags = c.tags;
+    ImportClause {
+        clause: new,
+        notes: c
+            .notes
+            .into_iter()
+            .map(|n| ImportNote { on_date: n.on, author: Some(n.author), text: n.text, status_to: n.status_to })
+            .collect(),
+        children: c.children.into_iter().map(clause).collect(),
+    }
+}
+
 /// Checks the bundled dataset can be read.
 pub fn check() -> Result<(), DemoError> {
-    let file = parse()?;
-    for a in &file.agreements {
-        for key in &a.parties {
-            if !file.partners.iter().any(|p| &p.key == key) {
-                return Err(DemoError::UnknownPartner(key.clone()));
-            }
-        }
-    }
-    Ok(())
+    to_import(parse()?).map(|_| ())
 }
 
 impl Store {
-    /// Loads the demo dataset into an empty register, in one transaction.
-    /// Notes keep their own authors; statuses end as the story tells.
-    pub fn load_demo(&mut self) -> Result<DemoCounts> {
-        let file = parse()?;
+    /// Loads the demo dataset into an empty register, through the one bulk
+    /// path ([`Store::import`]), in one transaction. Notes keep their own
+    /// authors; statuses end as the story tells.
+    pub fn load_demo(&mut self) -> Result<DemoCounts, DemoError> {
+        let import = to_import(parse()?)?;
         if !self.is_empty()? {
-            return Err(crate::store::StoreError::NotEmpty);
+            return Err(StoreError::NotEmpty.into());
         }
-        self.write(|tx| {
-            let mut counts = DemoCounts::default();
-            let mut keys = std::collections::HashMap::new();
-            for p in &file.partners {
-                let new = NewPartner {
-                    kind: Some(p.kind),
-                    name: p.name.clone(),
-                    name_fa: p.name_fa.clone(),
-                    name_local: p.name_local.clone(),
-                    local_lang: p.local_lang.clone(),
-                };
-                let created = crate::store::partners::insert(tx, &new)?;
-                keys.insert(p.key.clone(), created.id);
-                counts.partners += 1;
-            }
-            for a in &file.agreements {
-                let parties = a.parties.iter().map(|k| keys.get(k).cloned().unwrap_or_else(|| k.clone())).collect();
-                let new = NewAgreement {
-                    kind: a.kind,
-                    title: a.title.clone(),
-                    reference: a.reference.clone(),
-                    our_signatory: a.our_signatory.clone(),
-                    parties,
-                    calendar: a.calendar,
-                    signed_on: a.signed_on,
-                    in_force_from: a.in_force_from,
-                    in_force_until: a.in_force_until,
-                    status: a.status,
-                    source: a.source.clone(),
-                    summary: a.summary.clone(),
-                };
-                let agreement = crate::store::agreements::insert(tx, &new)?;
-                counts.agreements += 1;
-                let mut positions = crate::store::clauses::Positions::default();
-                let mut seen = crate::store::notes::Clauses::default();
-                let mut stack: Vec<(Option<String>, &DemoClause)> = a.clauses.iter().rev().map(|c| (None, c)).collect();
-                while let Some((parent_id, c)) = stack.pop() {
-                    // A clause whose notes record status changes starts not
-                    // started; its notes then move it to where the story ends.
-                    let first_status = c.notes.iter().find_map(|n| n.status_to).map(|_| ClauseStatus::NotStarted);
-                    let new = NewClause {
-                        agreement_id: agreement.id.clone(),
-                        parent_id,
-                        number: c.number.clone(),
-                        text: c.text.clone(),
-                        our_lead: c.our_lead.clone(),
-                        partner_lead: c.partner_lead.clone(),
-                        deadline: deadline(&c.deadline),
-                        status: first_status.unwrap_or(c.status),
-                        percent: c.percent,
-                        indicator: c.indicator.clone(),
-                        tags: c.tags.clone(),
-                    };
-                    let clause = crate::store::clauses::insert(
-                        tx,
-                        &mut crate::store::clauses::insert_statement(tx)?,
-                        &agreement,
-                        &new,
-                        &mut positions,
-                        crate::store::clauses::Audit::Own,
-                    )?;
-                    counts.clauses += 1;
-                    for n in &c.notes {
-                        let note = NewNote {
-                            clause_id: clause.id.clone(),
-                            on_date: n.on,
-                            author: Some(n.author.clone()),
-                            text: n.text.clone(),
-                            status_to: n.status_to,
-                        };
-                        crate::store::notes::insert(tx, &note, &mut seen)?;
-                        counts.notes += 1;
-                    }
-                    for child in c.children.iter().rev() {
-                        stack.push((Some(clause.id.clone()), child));
-                    }
-                }
-            }
-            Ok(counts)
+        let done = self.import(import)?;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(DemoCounts {
+            partners: count(done.partners.len()),
+            agreements: count(done.agreements.len()),
+            clauses: count(done.clauses.len()),
+            notes: count(done.notes),
         })
     }
 }

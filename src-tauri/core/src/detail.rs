@@ -9,13 +9,13 @@
 //! the reader's calendar; fixed words such as "leap year" are [`Param::Word`]
 //! keys, so they can be translated.
 //!
-//! [`catalog`] lists every code with the names and kinds of its params, built
-//! from one example of every variant; front ends test their translations
-//! against it.
+//! This module sits low, beside [`crate::vocab`]: every error enum uses
+//! it. The list of every code, which must know every error enum, is
+//! [`crate::catalog`], at the top.
 
 use chrono::NaiveDate;
 
-use crate::calendar::Calendar;
+use crate::vocab::Calendar;
 
 /// One value an error message was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,84 +50,3 @@ pub type Params = Vec<(&'static str, Param)>;
 
 /// Every [`Param::Word`] an error can carry.
 pub const WORDS: &[&str] = &["leap_year", "common_year", "months", "days", "characters", "bytes"];
-
-/// One code and the params its errors carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeEntry {
-    pub code: &'static str,
-    /// Param names with their kinds. Variants that share a code contribute
-    /// all their names (a param a variant lacks is simply absent).
-    pub params: Vec<(&'static str, &'static str)>,
-}
-
-/// Every error code of the core with its params, from one example of every
-/// variant of every error enum (their `examples()`), sorted by code.
-pub fn catalog() -> Vec<CodeEntry> {
-    let mut errors: Vec<(&'static str, Params)> = Vec::new();
-    errors.extend(crate::calendar::CalendarError::examples().iter().map(|e| (e.code(), e.params())));
-    errors.extend(crate::model::ValidationError::examples().iter().map(|e| (e.code(), e.params())));
-    errors.extend(crate::store::StoreError::examples().iter().map(|e| (e.code(), e.params())));
-    errors.extend(crate::report::ReportError::examples().iter().map(|e| (e.code(), e.params())));
-    let mut entries: Vec<CodeEntry> = Vec::new();
-    for (code, params) in errors {
-        let entry = match entries.iter_mut().find(|e| e.code == code) {
-            Some(e) => e,
-            None => {
-                entries.push(CodeEntry { code, params: Vec::new() });
-                entries.last_mut().expect("just pushed")
-            }
-        };
-        for (name, value) in params {
-            if !entry.params.iter().any(|(n, _)| *n == name) {
-                entry.params.push((name, value.kind()));
-            }
-        }
-    }
-    entries.sort_by_key(|e| e.code);
-    entries
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_word_param_is_in_the_vocabulary() {
-        let mut all = Vec::new();
-        all.extend(crate::calendar::CalendarError::examples().iter().flat_map(|e| e.params()));
-        all.extend(crate::model::ValidationError::examples().iter().flat_map(|e| e.params()));
-        all.extend(crate::store::StoreError::examples().iter().flat_map(|e| e.params()));
-        all.extend(crate::report::ReportError::examples().iter().flat_map(|e| e.params()));
-        for (name, p) in all {
-            if let Param::Word(w) = p {
-                assert!(WORDS.contains(&w), "param {name} carries the word {w:?}, which WORDS does not list");
-            }
-        }
-    }
-
-    #[test]
-    fn a_param_name_has_one_kind() {
-        let mut seen: Vec<(&str, &str)> = Vec::new();
-        for entry in catalog() {
-            for (name, kind) in entry.params {
-                if let Some((_, k)) = seen.iter().find(|(n, _)| *n == name) {
-                    assert_eq!(*k, kind, "param {name} is a {k} in one error and a {kind} in {}", entry.code);
-                } else {
-                    seen.push((name, kind));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn codes_are_snake_case_and_unique_per_entry() {
-        let entries = catalog();
-        assert!(entries.len() >= 30, "only {} codes", entries.len());
-        for e in &entries {
-            assert!(e.code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{}", e.code);
-        }
-        let mut codes: Vec<_> = entries.iter().map(|e| e.code).collect();
-        codes.dedup();
-        assert_eq!(codes.len(), entries.len());
-    }
-}

@@ -11,6 +11,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, MAX_OFFSET_DAYS, MAX_OFFSET_MONTHS, OffsetUnit};
 use crate::detail::{Param, Params};
+use crate::vocab::UnknownCode;
+pub use crate::vocab::{AgreementKind, AgreementStatus, ClauseStatus, PartnerKind};
 
 /// Longest name, number, lead body or reference, in characters.
 pub const SHORT_TEXT_MAX_CHARS: usize = 500;
@@ -18,6 +20,31 @@ pub const SHORT_TEXT_MAX_CHARS: usize = 500;
 pub const LONG_TEXT_MAX_BYTES: usize = 100 * 1024;
 /// How far ahead "due soon" looks, in days.
 pub const DUE_SOON_DAYS: i32 = 30;
+
+/// Longest theme (tag), in characters.
+pub const TAG_MAX_CHARS: usize = 60;
+
+/// The limits inputs are checked against, for front ends that check a field
+/// before sending it (the store checks again): one source for each number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Limits {
+    pub short_text_max_chars: u32,
+    pub long_text_max_bytes: u32,
+    pub tag_max_chars: u32,
+    pub due_soon_days: u32,
+    pub max_offset_days: u32,
+    pub max_offset_months: u32,
+}
+
+pub const LIMITS: Limits = Limits {
+    short_text_max_chars: SHORT_TEXT_MAX_CHARS as u32,
+    long_text_max_bytes: LONG_TEXT_MAX_BYTES as u32,
+    tag_max_chars: TAG_MAX_CHARS as u32,
+    due_soon_days: DUE_SOON_DAYS as u32,
+    max_offset_days: MAX_OFFSET_DAYS,
+    max_offset_months: MAX_OFFSET_MONTHS,
+};
 
 /// What is wrong with an input, in words that say what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,6 +73,8 @@ pub enum ValidationError {
     BadTag(String),
     #[error("unknown {field} \"{value}\": use one of {allowed}")]
     UnknownValue { field: &'static str, value: String, allowed: &'static str },
+    #[error("a progress note records what has happened: its date ({on_date}) cannot be after today ({today})")]
+    NoteInFuture { on_date: NaiveDate, today: NaiveDate },
 }
 
 impl ValidationError {
@@ -63,6 +92,7 @@ impl ValidationError {
             ValidationError::OffsetTooLarge { .. } => "offset_too_large",
             ValidationError::BadTag(_) => "bad_tag",
             ValidationError::UnknownValue { .. } => "unknown_value",
+            ValidationError::NoteInFuture { .. } => "note_in_future",
         }
     }
 
@@ -93,6 +123,9 @@ impl ValidationError {
             ],
             ValidationError::BadTag(tag) => vec![("tag", Param::Text(tag.clone()))],
             ValidationError::UnknownValue { value, .. } => vec![("value_text", Param::Text(value.clone()))],
+            ValidationError::NoteInFuture { on_date, today } => {
+                vec![("on_date", Param::Date(*on_date)), ("today", Param::Date(*today))]
+            }
         }
     }
 
@@ -112,6 +145,7 @@ impl ValidationError {
             ValidationError::OffsetTooLarge { amount: 900, unit: "months", max: MAX_OFFSET_MONTHS },
             ValidationError::BadTag("a\nb".into()),
             ValidationError::UnknownValue { field: "status", value: "done".into(), allowed: "not_started, completed" },
+            ValidationError::NoteInFuture { on_date: day(2026, 12, 1), today: day(2026, 11, 22) },
         ];
         for e in &all {
             match e {
@@ -125,10 +159,17 @@ impl ValidationError {
                 | ValidationError::DuplicateParty(_)
                 | ValidationError::OffsetTooLarge { .. }
                 | ValidationError::BadTag(_)
-                | ValidationError::UnknownValue { .. } => {}
+                | ValidationError::UnknownValue { .. }
+                | ValidationError::NoteInFuture { .. } => {}
             }
         }
         all
+    }
+}
+
+impl From<UnknownCode> for ValidationError {
+    fn from(e: UnknownCode) -> Self {
+        ValidationError::UnknownValue { field: e.set, value: e.value, allowed: e.allowed }
     }
 }
 
@@ -136,83 +177,6 @@ impl ValidationError {
 /// (keep), `null` is `Some(None)` (clear), a value is `Some(Some(v))`.
 fn patch_field<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
-}
-
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "specta", derive(specta::Type))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Result<Self, ValidationError> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(ValidationError::UnknownValue {
-                        field: $field,
-                        value: other.to_owned(),
-                        allowed: concat!($($text, " "),+),
-                    }),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-string_enum!(
-    /// A country or an organisation.
-    PartnerKind, "partner kind", { Country => "country", Organisation => "organisation" }
-);
-string_enum!(
-    /// The kind of instrument signed.
-    AgreementKind, "agreement kind", {
-        Mou => "mou",
-        CooperationMemorandum => "cooperation_memorandum",
-        ActionPlan => "action_plan",
-        JointProject => "joint_project",
-        Other => "other",
-    }
-);
-string_enum!(
-    /// Where an agreement stands as a whole.
-    AgreementStatus, "agreement status", {
-        Draft => "draft",
-        Signed => "signed",
-        InForce => "in_force",
-        Expired => "expired",
-        Terminated => "terminated",
-    }
-);
-string_enum!(
-    /// How far a clause got.
-    ClauseStatus, "clause status", {
-        NotStarted => "not_started",
-        InProgress => "in_progress",
-        Completed => "completed",
-        OnHold => "on_hold",
-        Cancelled => "cancelled",
-    }
-);
-
-impl ClauseStatus {
-    /// Open clauses still owe work: they can be overdue.
-    pub fn is_open(self) -> bool {
-        matches!(self, ClauseStatus::NotStarted | ClauseStatus::InProgress | ClauseStatus::OnHold)
-    }
 }
 
 /// A country or organisation we sign with.
@@ -515,6 +479,25 @@ pub struct ClausePatch {
     pub tags: Option<Vec<String>>,
 }
 
+/// Where a clause goes, as the officer asks for it. Each step names the
+/// intent; the store works out the place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case", tag = "to")]
+pub enum ClauseMove {
+    /// One place up among its siblings.
+    Up,
+    /// One place down among its siblings.
+    Down,
+    /// Becomes the last sub-clause of the sibling above it.
+    Indent,
+    /// Moves out one level, right after its former parent.
+    Outdent,
+    /// Under `parent` (`None`: the top level), at `index` among its new
+    /// siblings (`None`: last).
+    Under { parent: Option<String>, index: Option<u32> },
+}
+
 /// A dated progress note on a clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -660,7 +643,7 @@ pub(crate) fn check_tags(tags: &[String]) -> Result<Vec<String>, ValidationError
     let mut out: Vec<String> = Vec::with_capacity(tags.len());
     for tag in tags {
         let t = tag.trim();
-        if t.is_empty() || t.chars().count() > 60 || t.contains(['\n', '\r']) {
+        if t.is_empty() || t.chars().count() > TAG_MAX_CHARS || t.contains(['\n', '\r']) {
             return Err(ValidationError::BadTag(tag.clone()));
         }
         let t = t.to_lowercase();
@@ -743,6 +726,14 @@ mod tests {
     }
 
     #[test]
+    fn the_due_soon_label_names_the_due_soon_window() {
+        use crate::vocab::{Figure, Lang};
+        let days = DUE_SOON_DAYS.to_string();
+        assert!(Figure::DueSoon.label(Lang::En).contains(&days));
+        assert!(Figure::DueSoon.label(Lang::Fa).contains(&crate::calendar::persian_digits(&days)));
+    }
+
+    #[test]
     fn text_checks_say_what_to_fix() {
         assert_eq!(required_short("title", "   ").unwrap_err(), ValidationError::Empty { field: "title" });
         assert_eq!(required_short("title", "  MoU ").unwrap(), "MoU");
@@ -751,7 +742,7 @@ mod tests {
         assert_eq!(optional_short("reference", Some("  ")).unwrap(), None);
         assert_eq!(check_tags(&["Training".into(), "training".into()]).unwrap(), vec!["training"]);
         assert!(check_tags(&["".into()]).is_err());
-        assert_eq!(ClauseStatus::parse("done").unwrap_err().code(), "unknown_value");
+        assert_eq!(ValidationError::from(ClauseStatus::parse("done").unwrap_err()).code(), "unknown_value");
     }
 }
 

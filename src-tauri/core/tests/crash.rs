@@ -53,7 +53,8 @@ fn writer(db: &str, agreement: &str) {
             NewClause::new(agreement, format!("{pid}.{i}"), format!("Clause written by process {pid}, step {i}"));
         new.status = if i % 3 == 0 { ClauseStatus::InProgress } else { ClauseStatus::NotStarted };
         new.deadline = Deadline::On { date: chrono::NaiveDate::from_ymd_opt(2026, 1 + (i % 12) as u32, 15).unwrap() };
-        let clause = store.create_clause(new).expect("commit");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let clause = store.create_clause(new, today).expect("commit").clause;
         writeln!(out, "{}", clause.id).expect("report");
         out.flush().expect("report");
     }

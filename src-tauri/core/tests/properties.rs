@@ -6,27 +6,56 @@ mod common;
 use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
 use clausebook_core::deadline::{Deadline, OffsetUnit};
-use clausebook_core::model::{AgreementPatch, ClausePatch, ClauseStatus, DUE_SOON_DAYS, DueState, NewClause};
-use common::{agreement, date, partner};
+use clausebook_core::model::{
+    AgreementPatch, ClauseMove, ClausePatch, ClauseStatus, DUE_SOON_DAYS, DueState, NewClause,
+};
+use common::{agreement, date, partner, today};
 use proptest::prelude::*;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Whatever moves are asked for, the clauses stay a forest: every
-    /// ancestor chain ends, and refused moves are refused as cycles.
+    /// ancestor chain ends, and refused moves are refused as cycles. Every
+    /// answer a move gives holds: its rows are the table's rows as they now
+    /// are, and its order is the table's order.
     #[test]
-    fn tree_moves_never_create_cycles(moves in prop::collection::vec((0usize..8, prop::option::of(0usize..8), prop::option::of(0usize..4)), 1..40)) {
+    fn tree_moves_never_create_cycles(moves in prop::collection::vec((0usize..8, 0u8..5, prop::option::of(0usize..8), prop::option::of(0u32..4)), 1..40)) {
         let mut s = Store::open_in_memory().unwrap();
         let tj = partner(&mut s, "Tajikistan");
         let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
         let ids: Vec<String> = (0..8)
-            .map(|i| s.create_clause(NewClause::new(&a.id, format!("{i}"), "Clause")).unwrap().id)
+            .map(|i| s.create_clause(NewClause::new(&a.id, format!("{i}"), "Clause"), today()).unwrap().clause.id)
             .collect();
-        for (clause, parent, index) in moves {
-            match s.move_clause(&ids[clause], parent.map(|p| ids[p].as_str()), index) {
-                Ok(moved) => prop_assert_eq!(moved.parent_id, parent.map(|p| ids[p].clone())),
-                Err(e) => prop_assert_eq!(e.code(), "cycle"),
+        let mut table = s.clause_rows(&a.id, today()).unwrap();
+        for (clause, kind, parent, index) in moves {
+            let to = match kind {
+                0 => ClauseMove::Up,
+                1 => ClauseMove::Down,
+                2 => ClauseMove::Indent,
+                3 => ClauseMove::Outdent,
+                _ => ClauseMove::Under { parent: parent.map(|p| ids[p].clone()), index },
+            };
+            let under = matches!(to, ClauseMove::Under { .. });
+            match s.move_clause(&ids[clause], to, today()) {
+                Ok(change) => {
+                    if under {
+                        prop_assert_eq!(&change.clause.parent_id, &parent.map(|p| ids[p].clone()));
+                    }
+                    // What a front end does with the answer gives the table
+                    // as it now is.
+                    let rows = s.clause_rows(&a.id, today()).unwrap();
+                    let order = change.order.clone().unwrap_or_else(|| table.iter().map(|r| r.clause.id.clone()).collect());
+                    table = order
+                        .iter()
+                        .map(|id| change.rows.iter().chain(&table).find(|r| &r.clause.id == id).unwrap().clone())
+                        .collect();
+                    prop_assert_eq!(&table, &rows);
+                }
+                Err(e) => {
+                    prop_assert!(under, "a one-step move is never refused: {}", e);
+                    prop_assert_eq!(e.code(), "cycle");
+                }
             }
         }
         let rows = s.clause_rows(&a.id, common::today()).unwrap();
@@ -73,8 +102,8 @@ proptest! {
                     new.deadline = due;
                     // A deleted agreement refuses new clauses, and so does one
                     // signed (op 7) after the fixed deadline; that is fine here.
-                    match s.create_clause(new) {
-                        Ok(c) => clauses.push(c.id),
+                    match s.create_clause(new, today) {
+                        Ok(c) => clauses.push(c.clause.id),
                         Err(e) => prop_assert!(
                             matches!(e.code(), "not_found" | "deadline_before_signing"),
                             "unexpected refusal: {}", e
@@ -83,7 +112,7 @@ proptest! {
                 }
                 2 if !clauses.is_empty() => {
                     let id = &clauses[pick % clauses.len()];
-                    let _ = s.update_clause(id, ClausePatch { status: Some(status), deadline: Some(due), ..Default::default() });
+                    let _ = s.update_clause(id, ClausePatch { status: Some(status), deadline: Some(due), ..Default::default() }, today);
                 }
                 3 if !clauses.is_empty() => {
                     let id = clauses[pick % clauses.len()].clone();

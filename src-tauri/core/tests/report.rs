@@ -10,7 +10,8 @@ use clausebook_core::Store;
 use clausebook_core::calendar::{Calendar, DateDisplay, Lang};
 use clausebook_core::model::{ClauseStatus, NewClause, SettingsPatch};
 use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
-use common::{agreement, date, partner, today};
+use clausebook_core::vocab::{ClauseColumn, ClosedSet, Figure};
+use common::{agreement, date, import_into, partner, today};
 
 /// When the test reports are "generated".
 fn now() -> chrono::NaiveDateTime {
@@ -129,11 +130,67 @@ fn a_prepared_report_shows_the_register_as_it_was_and_needs_no_store() {
     // Typesetting happens without the store: the app releases its lock here.
     fn owns_no_borrow<T: Send + 'static>(_: &T) {}
     owns_no_borrow(&prepared);
-    store.create_clause(NewClause::new(&a.id, "99", "Added while the report was typesetting")).unwrap();
+    store.create_clause(NewClause::new(&a.id, "99", "Added while the report was typesetting"), today()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("snapshot.pdf");
     prepared.export(&path).unwrap();
     assert!(!text_of(&path).contains("Added while the report"), "the report is the register as prepared");
+}
+
+/// The window and the PDF say the same words for statuses, the clause
+/// table's columns, the summary figures and the calendars: the report prints
+/// the core's vocabulary (which the app exports to the window, where a UI
+/// test checks its translations against it), and the template has no words
+/// of its own for them.
+#[test]
+fn the_report_says_the_vocabularys_words() {
+    fn labels<T: ClosedSet>(lang: Lang) -> Vec<&'static str> {
+        T::all().iter().map(|v| v.label().get(lang)).collect()
+    }
+    let every = |lang| {
+        [labels::<ClauseStatus>(lang), labels::<ClauseColumn>(lang), labels::<Figure>(lang), labels::<Calendar>(lang)]
+            .concat()
+    };
+    let template = include_str!("../../../assets/reports/report.typ");
+    // The same word for another thing: «شماره» is also the letterhead's
+    // "Reference" (number) label, as on official letters.
+    let other_uses = ["شماره"];
+    for lang in [Lang::En, Lang::Fa] {
+        for label in every(lang).into_iter().filter(|l| !other_uses.contains(l)) {
+            assert!(!template.contains(&format!("\"{label}\"")), "report.typ keeps its own copy of {label:?}");
+        }
+    }
+
+    let mut store = Store::open_in_memory().unwrap();
+    let p = partner(&mut store, "Uzbekistan");
+    let a = agreement(&mut store, &[&p], Some("2025-01-10"), Calendar::Persian);
+    for (i, status) in ClauseStatus::ALL.iter().enumerate() {
+        let mut c = NewClause::new(&a.id, (i + 1).to_string(), format!("Clause {i}"));
+        c.status = *status;
+        store.create_clause(c, today()).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let request = ReportRequest::Agreement { id: a.id.clone() };
+    for lang in [Lang::En, Lang::Fa] {
+        let path = dir.path().join(format!("vocabulary-{lang:?}.pdf"));
+        let options = ReportOptions { lang, dates: Some(DateDisplay::Both), ..ReportOptions::default() };
+        report::export(&store, &request, &options, today(), now(), &path).unwrap();
+        let text = text_of(&path);
+        for label in every(lang) {
+            // Word by word: a column's header may wrap, and Persian comes out
+            // in visual order.
+            let words = match lang {
+                Lang::Fa => persian_words(label),
+                Lang::En => label.split_whitespace().map(str::to_owned).collect(),
+            };
+            for word in words {
+                // pdftotext takes the lam-alef ligature apart in the wrong
+                // order: «میلادی» comes out as «میالدی».
+                let found = text.contains(&word) || text.contains(&word.replace("لا", "ال"));
+                assert!(found, "{lang:?}: {word:?} of {label:?} is not in the PDF");
+            }
+        }
+    }
 }
 
 #[test]
@@ -183,8 +240,9 @@ fn tajik_uzbek_and_persian_strings_survive_exactly() {
     let mut c = NewClause::new(&a.id, "1", "Тренинги касбӣ барои ҷавонон");
     c.partner_lead = Some("Вазорати меҳнат".into());
     c.our_lead = Some("Sogʻliqni saqlash vazirligi".into());
-    s.create_clause(c).unwrap();
-    s.create_clause(NewClause::new(&a.id, "2", "آموزش مهارت‌های فنی و حرفه‌ای برای زنان سرپرست خانوار")).unwrap();
+    s.create_clause(c, today()).unwrap();
+    s.create_clause(NewClause::new(&a.id, "2", "آموزش مهارت‌های فنی و حرفه‌ای برای زنان سرپرست خانوار"), today())
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     for lang in [Lang::En, Lang::Fa] {
         let (path, _) = export(&s, &ReportRequest::Agreement { id: a.id.clone() }, lang, dir.path(), "t.pdf");
@@ -206,7 +264,7 @@ fn markup_in_user_text_prints_literally() {
     let tj = partner(&mut s, "Tajikistan");
     let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
     let evil = r#"#panic("x") *bold* $m$ <l> ] [ @ref #set page(fill: red)"#;
-    s.create_clause(NewClause::new(&a.id, "1", evil)).unwrap();
+    s.create_clause(NewClause::new(&a.id, "1", evil), today()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (path, summary) = export(&s, &ReportRequest::Agreement { id: a.id.clone() }, Lang::En, dir.path(), "x.pdf");
     assert_eq!(summary.clauses, 1);
@@ -228,11 +286,11 @@ fn pages_grow_with_clauses_and_long_text_wraps() {
             NewClause::new(&a.id, i.to_string(), format!("Exchange visit number {i} between rehabilitation centres"))
         })
         .collect();
-    s.create_clauses(&a.id, batch).unwrap();
+    import_into(&mut s, &a.id, batch).unwrap();
     let (_, sixty) = export(&s, &request, Lang::En, dir.path(), "60.pdf");
     let batch: Vec<NewClause> =
         (61..=240).map(|i| NewClause::new(&a.id, i.to_string(), format!("Training cohort {i} in Dushanbe"))).collect();
-    s.create_clauses(&a.id, batch).unwrap();
+    import_into(&mut s, &a.id, batch).unwrap();
     let (_, many) = export(&s, &request, Lang::En, dir.path(), "240.pdf");
     assert!(
         empty.pages < sixty.pages && sixty.pages < many.pages,
@@ -247,7 +305,7 @@ fn pages_grow_with_clauses_and_long_text_wraps() {
     let (_, before) = export(&s, &request, Lang::En, dir.path(), "b.pdf");
     let mut c = NewClause::new(&a.id, "999", &long[..long.len().min(100 * 1024 - 100)]);
     c.status = ClauseStatus::InProgress;
-    s.create_clause(c).unwrap();
+    s.create_clause(c, today()).unwrap();
     let (path, after) = export(&s, &request, Lang::En, dir.path(), "long.pdf");
     assert!(after.pages >= before.pages + 10, "{} pages before, {} after", before.pages, after.pages);
     let text = text_of(&path);

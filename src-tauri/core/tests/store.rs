@@ -8,7 +8,7 @@ use clausebook_core::model::{
     AgreementPatch, ClausePatch, ClauseStatus, LONG_TEXT_MAX_BYTES, NewClause, NewNote, SettingsPatch,
 };
 use clausebook_core::{Store, StoreError};
-use common::{agreement, date, footprint, partner};
+use common::{agreement, date, footprint, import_into, partner, today};
 
 #[test]
 fn a_clause_records_both_lead_bodies_and_its_history() {
@@ -20,19 +20,24 @@ fn a_clause_records_both_lead_bodies_and_its_history() {
     new.our_lead = Some("State Welfare Organization".into());
     new.partner_lead = Some("Вазорати тандурустӣ ва ҳифзи иҷтимоии аҳолӣ".into());
     new.deadline = Deadline::AfterSigning { amount: 6, unit: OffsetUnit::Months };
-    let c = s.create_clause(new).unwrap();
+    let c = s.create_clause(new, today()).unwrap().clause;
     // 1404/02/07 + 6 Solar Hijri months = 1404/08/07 = 2025-10-29.
     assert_eq!(c.due_on, Some(date("2025-10-29")));
-    let c =
-        s.update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }).unwrap();
+    let c = s
+        .update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }, today())
+        .unwrap()
+        .clause;
     assert_eq!(c.status, ClauseStatus::InProgress);
-    s.add_note(NewNote {
-        clause_id: c.id.clone(),
-        on_date: date("2025-11-01"),
-        author: None,
-        text: "First cohort of 20 trainees started in Dushanbe".into(),
-        status_to: Some(ClauseStatus::Completed),
-    })
+    s.add_note(
+        NewNote {
+            clause_id: c.id.clone(),
+            on_date: date("2025-11-01"),
+            author: None,
+            text: "First cohort of 20 trainees started in Dushanbe".into(),
+            status_to: Some(ClauseStatus::Completed),
+        },
+        today(),
+    )
     .unwrap();
     let c = s.clause(&c.id).unwrap();
     assert_eq!(c.status, ClauseStatus::Completed);
@@ -62,7 +67,7 @@ fn an_import_is_audited_once_and_each_clause_history_begins_with_it() {
     let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Persian);
     let before = s.history(&a.id).unwrap().len();
     let batch = (1..=3).map(|i| NewClause::new(&a.id, i.to_string(), format!("Exchange visit {i}"))).collect();
-    let created = s.create_clauses(&a.id, batch).unwrap();
+    let created = import_into(&mut s, &a.id, batch).unwrap();
     let agreement_history = s.history(&a.id).unwrap();
     assert_eq!(agreement_history.len(), before + 1, "one row for the whole import");
     let import = agreement_history.last().unwrap();
@@ -75,21 +80,22 @@ fn an_import_is_audited_once_and_each_clause_history_begins_with_it() {
 
     // Each clause's history starts with the import, then its own changes.
     let second = &created[1];
-    s.update_clause(&second.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }).unwrap();
+    s.update_clause(&second.id, ClausePatch { status: Some(ClauseStatus::InProgress), ..Default::default() }, today())
+        .unwrap();
     let h = s.history(&second.id).unwrap();
     assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["import", "update"]);
     assert_eq!(h[0].id, import.id);
     // A clause created on its own keeps a creation row of its own.
-    let alone = s.create_clause(NewClause::new(&a.id, "4", "Joint exhibition")).unwrap();
+    let alone = s.create_clause(NewClause::new(&a.id, "4", "Joint exhibition"), today()).unwrap().clause;
     let h = s.history(&alone.id).unwrap();
     assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create"]);
 
     // An import with a bad clause writes nothing, not even its audit row.
     let bad = vec![NewClause::new(&a.id, "5", "Fine"), NewClause::new(&a.id, "6", "")];
-    assert_eq!(s.create_clauses(&a.id, bad).unwrap_err().code(), "empty_field");
+    assert_eq!(import_into(&mut s, &a.id, bad).unwrap_err().code(), "empty_field");
     assert_eq!(s.history(&a.id).unwrap().len(), before + 3, "import, the update, the lone creation");
     // An empty import changes nothing and records nothing.
-    assert!(s.create_clauses(&a.id, Vec::new()).unwrap().is_empty());
+    assert!(import_into(&mut s, &a.id, Vec::new()).unwrap().is_empty());
     assert_eq!(s.history(&a.id).unwrap().len(), before + 3);
 }
 
@@ -100,16 +106,20 @@ fn completing_a_clause_completes_its_percentage_either_way() {
     let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
     let mut new = NewClause::new(&a.id, "1", "Workshop");
     new.percent = Some(40);
-    let c = s.create_clause(new).unwrap();
-    let done =
-        s.update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::Completed), ..Default::default() }).unwrap();
+    let c = s.create_clause(new, today()).unwrap().clause;
+    let done = s
+        .update_clause(&c.id, ClausePatch { status: Some(ClauseStatus::Completed), ..Default::default() }, today())
+        .unwrap()
+        .clause;
     assert_eq!(done.percent, Some(100));
     let explicit = s
         .update_clause(
             &c.id,
             ClausePatch { status: Some(ClauseStatus::InProgress), percent: Some(Some(90)), ..Default::default() },
+            today(),
         )
-        .unwrap();
+        .unwrap()
+        .clause;
     assert_eq!(explicit.percent, Some(90), "reopening keeps what the officer set");
 }
 
@@ -118,31 +128,31 @@ fn bad_input_says_what_to_fix_and_writes_nothing() {
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Gregorian);
-    s.create_clause(NewClause::new(&a.id, "1", "Exchange of experts")).unwrap();
+    s.create_clause(NewClause::new(&a.id, "1", "Exchange of experts"), today()).unwrap();
     let before = footprint(&s);
 
-    let err = s.create_clause(NewClause::new(&a.id, "2", "   ")).unwrap_err();
+    let err = s.create_clause(NewClause::new(&a.id, "2", "   "), today()).unwrap_err();
     assert_eq!(err.code(), "empty_field");
     assert!(err.to_string().contains("clause text is empty"), "{err}");
 
-    let err = s.create_clause(NewClause::new(&a.id, "1", "Another first clause")).unwrap_err();
+    let err = s.create_clause(NewClause::new(&a.id, "1", "Another first clause"), today()).unwrap_err();
     assert_eq!(err.code(), "duplicate_number");
     assert!(err.to_string().contains("clause number 1 is already used at the top level"), "{err}");
 
-    let err = s.create_clause(NewClause::new("0000-not-an-id", "9", "text")).unwrap_err();
+    let err = s.create_clause(NewClause::new("0000-not-an-id", "9", "text"), today()).unwrap_err();
     assert_eq!(err.code(), "not_found");
 
     let mut early = NewClause::new(&a.id, "2", "Deadline before signing");
     early.deadline = Deadline::On { date: date("2025-01-01") };
-    let err = s.create_clause(early).unwrap_err();
+    let err = s.create_clause(early, today()).unwrap_err();
     assert_eq!(err.code(), "deadline_before_signing");
 
-    let err = s.create_clause(NewClause::new(&a.id, "2", "x".repeat(LONG_TEXT_MAX_BYTES + 1))).unwrap_err();
+    let err = s.create_clause(NewClause::new(&a.id, "2", "x".repeat(LONG_TEXT_MAX_BYTES + 1)), today()).unwrap_err();
     assert_eq!(err.code(), "too_long");
 
     let mut pct = NewClause::new(&a.id, "2", "Percent out of range");
     pct.percent = Some(101);
-    assert_eq!(s.create_clause(pct).unwrap_err().code(), "percent_out_of_range");
+    assert_eq!(s.create_clause(pct, today()).unwrap_err().code(), "percent_out_of_range");
 
     let mut new = clausebook_core::model::NewAgreement::draft("  ", vec![tj.id.clone()]);
     assert_eq!(s.create_agreement(new.clone()).unwrap_err().code(), "empty_field");
@@ -166,39 +176,44 @@ fn numbers_are_unique_among_siblings_only() {
     let mut s = Store::open_in_memory().unwrap();
     let uz = partner(&mut s, "Uzbekistan");
     let a = agreement(&mut s, &[&uz], None, Calendar::Gregorian);
-    let p3 = s.create_clause(NewClause::new(&a.id, "3", "Training")).unwrap();
-    let p4 = s.create_clause(NewClause::new(&a.id, "4", "Equipment")).unwrap();
+    let p3 = s.create_clause(NewClause::new(&a.id, "3", "Training"), today()).unwrap().clause;
+    let p4 = s.create_clause(NewClause::new(&a.id, "4", "Equipment"), today()).unwrap().clause;
     let mut child = NewClause::new(&a.id, "1", "Nurses' course");
     child.parent_id = Some(p3.id.clone());
-    s.create_clause(child.clone()).unwrap();
+    s.create_clause(child.clone(), today()).unwrap();
     child.parent_id = Some(p4.id.clone());
-    s.create_clause(child.clone()).unwrap();
-    let err = s.create_clause(child).unwrap_err();
+    s.create_clause(child.clone(), today()).unwrap();
+    let err = s.create_clause(child, today()).unwrap_err();
     assert!(err.to_string().contains("under clause 4"), "{err}");
     // A deleted clause's number is free again.
     let d = s.delete_clause(&p4.id).unwrap();
-    s.create_clause(NewClause::new(&a.id, "4", "Equipment, second try")).unwrap();
+    s.create_clause(NewClause::new(&a.id, "4", "Equipment, second try"), today()).unwrap();
     let err = s.restore(&d).unwrap_err();
     assert_eq!(err.code(), "duplicate_number");
 }
 
 #[test]
 fn moves_refuse_cycles_and_other_agreements() {
+    use clausebook_core::model::ClauseMove;
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
     let b = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
-    let top = s.create_clause(NewClause::new(&a.id, "1", "Article 1")).unwrap();
+    let top = s.create_clause(NewClause::new(&a.id, "1", "Article 1"), today()).unwrap().clause;
     let mut n = NewClause::new(&a.id, "1.1", "Action");
     n.parent_id = Some(top.id.clone());
-    let child = s.create_clause(n).unwrap();
-    let err = s.move_clause(&top.id, Some(&child.id), None).unwrap_err();
+    let child = s.create_clause(n, today()).unwrap().clause;
+    let under = |parent: &str, index: Option<u32>| ClauseMove::Under { parent: Some(parent.to_owned()), index };
+    let err = s.move_clause(&top.id, under(&child.id, None), today()).unwrap_err();
     assert_eq!(err.code(), "cycle");
-    assert_eq!(s.move_clause(&top.id, Some(&top.id), None).unwrap_err().code(), "cycle");
-    let other = s.create_clause(NewClause::new(&b.id, "1", "Elsewhere")).unwrap();
-    assert_eq!(s.move_clause(&child.id, Some(&other.id), None).unwrap_err().code(), "parent_in_other_agreement");
+    assert_eq!(s.move_clause(&top.id, under(&top.id, None), today()).unwrap_err().code(), "cycle");
+    let other = s.create_clause(NewClause::new(&b.id, "1", "Elsewhere"), today()).unwrap().clause;
+    assert_eq!(
+        s.move_clause(&child.id, under(&other.id, None), today()).unwrap_err().code(),
+        "parent_in_other_agreement"
+    );
     // Moving to the top level, first place, works and is audited.
-    let moved = s.move_clause(&child.id, None, Some(0)).unwrap();
+    let moved = s.move_clause(&child.id, ClauseMove::Under { parent: None, index: Some(0) }, today()).unwrap().clause;
     assert_eq!(moved.parent_id, None);
     let rows = s.clause_rows(&a.id, common::today()).unwrap();
     assert_eq!(rows.iter().map(|r| r.clause.number.as_str()).collect::<Vec<_>>(), ["1.1", "1"]);
@@ -212,7 +227,7 @@ fn relative_deadlines_follow_the_signing_date_and_calendar() {
     let a = agreement(&mut s, &[&tj], None, Calendar::Persian);
     let mut n = NewClause::new(&a.id, "1", "Report within three months");
     n.deadline = Deadline::AfterSigning { amount: 3, unit: OffsetUnit::Months };
-    let c = s.create_clause(n).unwrap();
+    let c = s.create_clause(n, today()).unwrap().clause;
     assert_eq!(c.due_on, None, "unsigned: no date yet");
     let signed = parse_date("1400/06/31").unwrap();
     s.update_agreement(&a.id, AgreementPatch { signed_on: Some(Some(signed)), ..Default::default() }).unwrap();
@@ -229,7 +244,7 @@ fn parents_roll_up_their_children() {
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
-    let p = s.create_clause(NewClause::new(&a.id, "3", "Article 3")).unwrap();
+    let p = s.create_clause(NewClause::new(&a.id, "3", "Article 3"), today()).unwrap().clause;
     for (number, status, percent) in [
         ("3.1", ClauseStatus::Completed, None),
         ("3.2", ClauseStatus::InProgress, Some(50)),
@@ -239,7 +254,7 @@ fn parents_roll_up_their_children() {
         n.parent_id = Some(p.id.clone());
         n.status = status;
         n.percent = percent;
-        s.create_clause(n).unwrap();
+        s.create_clause(n, today()).unwrap();
     }
     let rows = s.clause_rows(&a.id, common::today()).unwrap();
     assert_eq!(
@@ -256,11 +271,11 @@ fn delete_is_soft_and_undo_brings_back_exactly_what_went() {
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
-    let p = s.create_clause(NewClause::new(&a.id, "1", "Article")).unwrap();
+    let p = s.create_clause(NewClause::new(&a.id, "1", "Article"), today()).unwrap().clause;
     let mut n = NewClause::new(&a.id, "1.1", "Action");
     n.parent_id = Some(p.id.clone());
-    let child = s.create_clause(n).unwrap();
-    let other = s.create_clause(NewClause::new(&a.id, "2", "Other")).unwrap();
+    let child = s.create_clause(n, today()).unwrap().clause;
+    let other = s.create_clause(NewClause::new(&a.id, "2", "Other"), today()).unwrap().clause;
     let earlier = s.delete_clause(&other.id).unwrap();
     let d = s.delete_clause(&p.id).unwrap();
     assert_eq!(s.clause_rows(&a.id, common::today()).unwrap().len(), 0);
@@ -299,7 +314,7 @@ fn dashboard_counts_each_partner_and_everything_once() {
         let mut n = NewClause::new(&agreement.id, number, "Work");
         n.deadline = Deadline::On { date: date(due) };
         n.status = status;
-        s.create_clause(n).unwrap();
+        s.create_clause(n, today).unwrap();
     }
     let d = s.dashboard(today).unwrap();
     assert_eq!((d.overall.counts.total(), d.overall.overdue, d.overall.due_soon), (5, 2, 1));
@@ -343,7 +358,7 @@ fn search_finds_persian_spelling_variants_and_every_script() {
         ("11", "O'zbekiston Respublikasi bilan kelishuv"),
     ];
     for (number, text) in texts {
-        s.create_clause(NewClause::new(&a.id, number, text)).unwrap();
+        s.create_clause(NewClause::new(&a.id, number, text), today()).unwrap();
     }
     fn found_in(s: &Store, q: &str) -> Vec<String> {
         s.search(q, 20).unwrap().into_iter().filter_map(|h| h.clause_number).collect()
@@ -486,25 +501,29 @@ fn errors_have_stable_codes() {
 #[test]
 fn an_import_writes_agreements_with_clause_trees_in_one_transaction() {
     use clausebook_core::model::NewAgreement;
-    use clausebook_core::store::import::{ImportAgreement, ImportClause};
+    use clausebook_core::store::import::{Import, ImportAgreement, ImportClause};
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let uz = partner(&mut s, "Uzbekistan");
     let clause = |number: &str, text: &str| NewClause::new("", number, text);
     let tree = |number: &str, children: &[&str]| ImportClause {
         clause: clause(number, &format!("Article {number}")),
+        notes: Vec::new(),
         children: children.iter().map(|c| ImportClause::leaf(clause(c, &format!("Action {c}")))).collect(),
     };
     let mut first = NewAgreement::draft("Rehabilitation action plan", vec![tj.id.clone()]);
     first.signed_on = Some(date("2025-04-27"));
     let second = NewAgreement::draft("Health cooperation", vec![uz.id.clone(), tj.id.clone()]);
     let imported = s
-        .import(vec![
-            ImportAgreement { agreement: first, clauses: vec![tree("1", &["1.1", "1.2"]), tree("2", &[])] },
-            ImportAgreement { agreement: second, clauses: vec![tree("1", &["1.1"])] },
-        ])
+        .import(Import {
+            partners: Vec::new(),
+            agreements: vec![
+                ImportAgreement::new(first, vec![tree("1", &["1.1", "1.2"]), tree("2", &[])]),
+                ImportAgreement::new(second, vec![tree("1", &["1.1"])]),
+            ],
+        })
         .unwrap();
-    assert_eq!((imported.agreements.len(), imported.clauses), (2, 6));
+    assert_eq!((imported.agreements.len(), imported.clauses.len()), (2, 6));
 
     // The trees stand as given: parents, positions and depth.
     let rows = s.clause_rows(&imported.agreements[0].id, common::today()).unwrap();
@@ -531,24 +550,29 @@ fn an_import_writes_agreements_with_clause_trees_in_one_transaction() {
 #[test]
 fn a_bad_import_names_the_agreement_and_clause_to_fix_and_writes_nothing() {
     use clausebook_core::model::NewAgreement;
-    use clausebook_core::store::import::{ImportAgreement, ImportClause};
+    use clausebook_core::store::import::{Import, ImportAgreement, ImportClause, ImportTarget};
     let mut s = Store::open_in_memory().unwrap();
     let tj = partner(&mut s, "Tajikistan");
     let before = footprint(&s);
-    let good = || ImportAgreement {
-        agreement: NewAgreement::draft("Exchange of experts", vec![tj.id.clone()]),
-        clauses: vec![ImportClause::leaf(NewClause::new("", "1", "Two visits a year"))],
+    let import = |agreements: Vec<ImportAgreement>| Import { partners: Vec::new(), agreements };
+    let draft = |title: &str| NewAgreement::draft(title, vec![tj.id.clone()]);
+    let good = || {
+        ImportAgreement::new(
+            draft("Exchange of experts"),
+            vec![ImportClause::leaf(NewClause::new("", "1", "Two visits a year"))],
+        )
     };
     let mut bad = good();
-    bad.agreement.title = "Training".into();
+    bad.target = ImportTarget::New(draft("Training"));
     bad.clauses.push(ImportClause {
         clause: NewClause::new("", "3", "Workshops"),
+        notes: Vec::new(),
         children: vec![
             ImportClause::leaf(NewClause::new("", "3.1", "In Dushanbe")),
             ImportClause::leaf(NewClause::new("", "3.2", " ")),
         ],
     });
-    let e = s.import(vec![good(), bad.clone()]).unwrap_err();
+    let e = s.import(import(vec![good(), bad.clone()])).unwrap_err();
     assert_eq!(e.code(), "empty_field");
     assert_eq!((e.agreement, e.clause.as_deref()), (Some(2), Some("3 › 3.2")));
     assert!(e.to_string().starts_with("agreement 2 (Training), clause 3 › 3.2: "), "{e}");
@@ -557,15 +581,215 @@ fn a_bad_import_names_the_agreement_and_clause_to_fix_and_writes_nothing() {
     // Two sibling clauses with one number.
     bad.clauses[1].children[1].clause.text = "In Tashkent".into();
     bad.clauses[1].children[1].clause.number = "3.1".into();
-    let e = s.import(vec![bad.clone()]).unwrap_err();
+    let e = s.import(import(vec![bad.clone()])).unwrap_err();
     assert_eq!((e.code(), e.clause.as_deref()), ("duplicate_number", Some("3 › 3.1")));
     // A fault of the agreement itself names no clause.
-    bad.agreement.parties = vec!["no-such-partner".into()];
-    let e = s.import(vec![bad]).unwrap_err();
+    let mut nobody = draft("Training");
+    nobody.parties = vec!["no-such-partner".into()];
+    bad.target = ImportTarget::New(nobody);
+    let e = s.import(import(vec![bad])).unwrap_err();
     assert_eq!((e.code(), e.agreement, e.clause), ("not_found", Some(1), None));
     assert_eq!(footprint(&s), before);
 
     // An empty import writes and records nothing.
-    assert!(s.import(Vec::new()).unwrap().agreements.is_empty());
+    assert!(s.import(import(Vec::new())).unwrap().agreements.is_empty());
     assert_eq!(footprint(&s), before);
+}
+
+#[test]
+fn an_import_adds_partners_notes_and_clauses_under_existing_ones() {
+    use clausebook_core::model::NewPartner;
+    use clausebook_core::store::import::{Import, ImportAgreement, ImportClause, ImportNote, ImportTarget};
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], Some("2025-04-27"), Calendar::Persian);
+    let top = s.create_clause(NewClause::new(&a.id, "1", "Article 1"), today()).unwrap().clause;
+
+    // Into the existing agreement: a sub-clause under its clause 1, with a
+    // note that completes it; and a new agreement with a new partner.
+    let mut under = NewClause::new("", "1.1", "Exchange visit");
+    under.parent_id = Some(top.id.clone());
+    let note = ImportNote {
+        on_date: date("2025-06-01"),
+        author: None,
+        text: "Held in Dushanbe".into(),
+        status_to: Some(ClauseStatus::Completed),
+    };
+    let mut new = clausebook_core::model::NewAgreement::draft("IOM project", vec![tj.id.clone()]);
+    new.signed_on = Some(date("2025-01-01"));
+    let done = s
+        .import(Import {
+            partners: vec![NewPartner { name: "IOM".into(), ..Default::default() }],
+            agreements: vec![
+                ImportAgreement {
+                    target: ImportTarget::Existing(a.id.clone()),
+                    new_parties: Vec::new(),
+                    clauses: vec![ImportClause { clause: under, notes: vec![note], children: Vec::new() }],
+                },
+                ImportAgreement {
+                    target: ImportTarget::New(new),
+                    new_parties: vec![0],
+                    clauses: vec![ImportClause::leaf(NewClause::new("", "1", "Survey"))],
+                },
+            ],
+        })
+        .unwrap();
+    assert_eq!((done.partners.len(), done.clauses.len(), done.notes), (1, 2, 1));
+    let rows = s.clause_rows(&a.id, today()).unwrap();
+    assert_eq!(rows.iter().map(|r| (r.clause.number.as_str(), r.depth)).collect::<Vec<_>>(), [("1", 0), ("1.1", 1)]);
+    assert_eq!(rows[1].clause.status, ClauseStatus::Completed, "the note moved the status");
+    let iom = &done.agreements[1];
+    assert_eq!(iom.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Tajikistan", "IOM"]);
+    // The existing agreement gets an import row, not a second creation.
+    let h = s.history(&a.id).unwrap();
+    let own: Vec<&str> = h.iter().filter(|e| e.entity == "agreement").map(|e| e.action.as_str()).collect();
+    assert_eq!(own, ["create", "import"]);
+}
+
+#[test]
+fn a_move_is_said_as_meant_and_answers_with_what_changed() {
+    use clausebook_core::model::ClauseMove;
+    // 1 (1.1, 1.2 (1.2.1)), 2, 3
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let mut ids: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (number, parent) in
+        [("1", None), ("1.1", Some("1")), ("1.2", Some("1")), ("1.2.1", Some("1.2")), ("2", None), ("3", None)]
+    {
+        let mut n = NewClause::new(&a.id, number, format!("Clause {number}"));
+        n.parent_id = parent.map(|p: &str| ids[p].clone());
+        let change = s.create_clause(n, today()).unwrap();
+        assert!(change.order.as_ref().is_some_and(|o| o.contains(&change.clause.id)), "a creation gives the order");
+        ids.insert(number, change.clause.id);
+    }
+    let shape = |s: &Store| -> Vec<(String, u32)> {
+        s.clause_rows(&a.id, today()).unwrap().iter().map(|r| (r.clause.number.clone(), r.depth)).collect()
+    };
+    let moves = |s: &Store, number: &str| {
+        let m = s.clause_rows(&a.id, today()).unwrap().into_iter().find(|r| r.clause.number == number).unwrap().moves;
+        (m.up, m.down, m.indent, m.outdent)
+    };
+    assert_eq!(moves(&s, "1"), (false, true, false, false));
+    assert_eq!(moves(&s, "1.2"), (true, false, true, true));
+    assert_eq!(moves(&s, "3"), (true, false, true, false));
+
+    // Up from the top writes nothing.
+    let before = s.recent_changes(u32::MAX).unwrap().len();
+    s.move_clause(&ids["1"], ClauseMove::Up, today()).unwrap();
+    assert_eq!(s.recent_changes(u32::MAX).unwrap().len(), before, "a move that changes nothing is not recorded");
+
+    // Down, then indent under the one above, then outdent back.
+    let change = s.move_clause(&ids["1"], ClauseMove::Down, today()).unwrap();
+    let order: Vec<String> = change.order.clone().unwrap();
+    let rows = s.clause_rows(&a.id, today()).unwrap();
+    assert_eq!(order, rows.iter().map(|r| r.clause.id.clone()).collect::<Vec<_>>(), "the order is the table's");
+    assert_eq!(rows[0].clause.number, "2");
+    for r in &change.rows {
+        assert_eq!(Some(r), rows.iter().find(|x| x.clause.id == r.clause.id), "a changed row is as the table shows it");
+    }
+    s.move_clause(&ids["2"], ClauseMove::Down, today()).unwrap();
+    let n = |v: &[(&str, u32)]| v.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
+    assert_eq!(shape(&s), n(&[("1", 0), ("1.1", 1), ("1.2", 1), ("1.2.1", 2), ("2", 0), ("3", 0)]));
+    let change = s.move_clause(&ids["2"], ClauseMove::Indent, today()).unwrap();
+    assert_eq!(change.clause.parent_id.as_deref(), Some(ids["1"].as_str()), "last under the sibling above");
+    assert!(change.rows.iter().any(|r| r.clause.id == ids["1"] && r.rollup.is_some_and(|u| u.children == 3)));
+    assert_eq!(shape(&s), n(&[("1", 0), ("1.1", 1), ("1.2", 1), ("1.2.1", 2), ("2", 1), ("3", 0)]));
+    let change = s.move_clause(&ids["1.2.1"], ClauseMove::Outdent, today()).unwrap();
+    assert_eq!(change.clause.parent_id.as_deref(), Some(ids["1"].as_str()), "right after its former parent");
+    assert!(
+        change.rows.iter().any(|r| r.clause.id == ids["1.2"] && r.rollup.is_none()),
+        "the former parent has no children left"
+    );
+    assert_eq!(shape(&s), n(&[("1", 0), ("1.1", 1), ("1.2", 1), ("1.2.1", 1), ("2", 1), ("3", 0)]));
+    s.move_clause(&ids["2"], ClauseMove::Outdent, today()).unwrap();
+    assert_eq!(shape(&s), n(&[("1", 0), ("1.1", 1), ("1.2", 1), ("1.2.1", 1), ("2", 0), ("3", 0)]));
+    // Under a chosen parent, first.
+    s.move_clause(&ids["3"], ClauseMove::Under { parent: Some(ids["1.2"].clone()), index: Some(0) }, today()).unwrap();
+    assert_eq!(shape(&s), n(&[("1", 0), ("1.1", 1), ("1.2", 1), ("3", 2), ("1.2.1", 1), ("2", 0)]));
+
+    // An update answers with the clause and its line of parents (roll-ups).
+    let change = s
+        .update_clause(&ids["3"], ClausePatch { status: Some(ClauseStatus::Completed), ..Default::default() }, today())
+        .unwrap();
+    assert!(change.order.is_none(), "an update keeps the order");
+    let changed: Vec<&str> = change.rows.iter().map(|r| r.clause.number.as_str()).collect();
+    for number in ["3", "1.2", "1"] {
+        assert!(changed.contains(&number), "{number} is among the changed rows {changed:?}");
+    }
+    assert!(!changed.contains(&"2"), "an unrelated row is not sent again: {changed:?}");
+}
+
+/// A value the code does not know in a stored row is an error that names the
+/// table, the row and the column: never read as a default.
+#[test]
+fn a_stored_value_nobody_knows_is_an_error_naming_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.sqlite3");
+    let (partner_id, agreement_id, clause_id) = {
+        let mut s = Store::open(&path).unwrap();
+        let tj = partner(&mut s, "Tajikistan");
+        let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+        let c = s.create_clause(NewClause::new(&a.id, "1", "Workshop"), today()).unwrap().clause;
+        s.add_note(
+            NewNote {
+                clause_id: c.id.clone(),
+                on_date: date("2026-11-01"),
+                author: None,
+                text: "Met".into(),
+                status_to: Some(ClauseStatus::InProgress),
+            },
+            today(),
+        )
+        .unwrap();
+        s.update_settings(SettingsPatch {
+            ui_language: Some(clausebook_core::calendar::Lang::Fa),
+            ..Default::default()
+        })
+        .unwrap();
+        (tj.id, a.id, c.id)
+    };
+    // (what another program wrote, the table and column the error must name)
+    let cases = [
+        ("UPDATE clauses SET status = 'finished'", "clauses", "status"),
+        ("UPDATE clauses SET deadline_kind = 'someday'", "clauses", "deadline_kind"),
+        ("UPDATE clauses SET tags = 'training'", "clauses", "tags"),
+        ("UPDATE agreements SET kind = 'treaty'", "agreements", "kind"),
+        ("UPDATE agreements SET calendar = 'lunar'", "agreements", "calendar"),
+        ("UPDATE agreements SET status = 'paused'", "agreements", "status"),
+        ("UPDATE partners SET kind = 'city'", "partners", "kind"),
+        ("UPDATE notes SET status_to = 'half_done'", "notes", "status_to"),
+        ("UPDATE settings SET value = 'tg' WHERE key = 'ui_language'", "settings", "value"),
+    ];
+    for (sql, table, column) in cases {
+        let copy = dir.path().join(format!("{table}-{column}.sqlite3"));
+        std::fs::copy(&path, &copy).unwrap();
+        {
+            let raw = rusqlite::Connection::open(&copy).unwrap();
+            raw.create_scalar_function(
+                "cb_normalize",
+                1,
+                rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+                |c| c.get::<String>(0),
+            )
+            .unwrap();
+            raw.execute_batch(&format!("PRAGMA ignore_check_constraints = ON; {sql};")).unwrap();
+        }
+        let s = Store::open(&copy).unwrap();
+        let read = match table {
+            "clauses" => s.clause(&clause_id).map(|_| ()),
+            "agreements" => s.agreement(&agreement_id).map(|_| ()),
+            "partners" => s.partner(&partner_id).map(|_| ()),
+            "notes" => s.notes(&clause_id).map(|_| ()),
+            _ => s.settings().map(|_| ()),
+        };
+        let e = read.expect_err(sql);
+        assert_eq!(e.code(), "damaged_row", "{sql}: {e}");
+        let params: std::collections::HashMap<_, _> =
+            e.params().into_iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+        assert!(params["table"].contains(table), "{sql}: {params:?}");
+        assert!(params["column"].contains(column), "{sql}: {params:?}");
+        let message = e.to_string();
+        assert!(message.contains(table) && message.contains(column), "{message}");
+    }
 }

@@ -2,6 +2,7 @@
 
 use clausebook_core::demo::DemoCounts;
 use clausebook_core::model::{Settings, SettingsPatch};
+use clausebook_core::{StoreError, clock};
 use serde::Serialize;
 use tauri::State;
 
@@ -10,14 +11,14 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub fn settings(state: State<'_, AppState>) -> CmdResult<Settings> {
-    Ok(state.store()?.settings()?)
+pub async fn settings(state: State<'_, AppState>) -> CmdResult<Settings> {
+    state.run(|s| s.settings()).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn update_settings(state: State<'_, AppState>, patch: SettingsPatch) -> CmdResult<Settings> {
-    Ok(state.store()?.update_settings(patch)?)
+pub async fn update_settings(state: State<'_, AppState>, patch: SettingsPatch) -> CmdResult<Settings> {
+    state.run(move |s| s.update_settings(patch)).await
 }
 
 /// What the Settings screen and the first-start screen need to know.
@@ -33,18 +34,23 @@ pub struct AppInfo {
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
     crate::trace_ui_ready();
-    Ok(AppInfo {
-        database_path: state.path().display().to_string(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        empty: state.store()?.is_empty()?,
-        today: state.today(),
-    })
+    let database_path = state.path().display().to_string();
+    state
+        .run(move |s| {
+            Ok::<_, StoreError>(AppInfo {
+                database_path,
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                empty: s.is_empty()?,
+                today: clock::today(),
+            })
+        })
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn load_demo(state: State<'_, AppState>) -> CmdResult<DemoCounts> {
-    Ok(state.store()?.load_demo()?)
+pub async fn load_demo(state: State<'_, AppState>) -> CmdResult<DemoCounts> {
+    state.run(|s| s.load_demo()).await
 }

@@ -1,7 +1,11 @@
-//! Clauses, their progress notes and their history.
+//! Clauses, their progress notes and their history. Changes answer with
+//! what they changed in the agreement's table ([`ClauseChange`]), so the
+//! window updates its rows instead of reading them all again.
 
-use clausebook_core::model::{AuditEntry, Clause, ClausePatch, NewClause, NewNote, Note};
-use clausebook_core::store::clauses::ClauseRow;
+use clausebook_core::clock;
+use clausebook_core::model::{AuditEntry, Clause, ClauseMove, ClausePatch, NewClause, NewNote, Note};
+use clausebook_core::store::clauses::{ClauseChange, ClauseRow};
+use clausebook_core::store::notes::NoteAdded;
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -9,65 +13,60 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub fn clause_rows(state: State<'_, AppState>, agreement_id: String) -> CmdResult<Vec<ClauseRow>> {
-    Ok(state.store()?.clause_rows(&agreement_id, state.today())?)
+pub async fn clause_rows(state: State<'_, AppState>, agreement_id: String) -> CmdResult<Vec<ClauseRow>> {
+    state.run(move |s| s.clause_rows(&agreement_id, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn clause(state: State<'_, AppState>, id: String) -> CmdResult<Clause> {
-    Ok(state.store()?.clause(&id)?)
+pub async fn clause(state: State<'_, AppState>, id: String) -> CmdResult<Clause> {
+    state.run(move |s| s.clause(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn create_clause(state: State<'_, AppState>, new_clause: NewClause) -> CmdResult<Clause> {
-    Ok(state.store()?.create_clause(new_clause)?)
+pub async fn create_clause(state: State<'_, AppState>, new_clause: NewClause) -> CmdResult<ClauseChange> {
+    state.run(move |s| s.create_clause(new_clause, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn update_clause(state: State<'_, AppState>, id: String, patch: ClausePatch) -> CmdResult<Clause> {
-    Ok(state.store()?.update_clause(&id, patch)?)
+pub async fn update_clause(state: State<'_, AppState>, id: String, patch: ClausePatch) -> CmdResult<ClauseChange> {
+    state.run(move |s| s.update_clause(&id, patch, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn move_clause(
-    state: State<'_, AppState>,
-    id: String,
-    parent: Option<String>,
-    index: Option<u32>,
-) -> CmdResult<Clause> {
-    Ok(state.store()?.move_clause(&id, parent.as_deref(), index.map(|i| i as usize))?)
+pub async fn move_clause(state: State<'_, AppState>, id: String, to: ClauseMove) -> CmdResult<ClauseChange> {
+    state.run(move |s| s.move_clause(&id, to, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn delete_clause(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    Ok(state.store()?.delete_clause(&id)?)
+pub async fn delete_clause(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    state.run(move |s| s.delete_clause(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn notes(state: State<'_, AppState>, clause_id: String) -> CmdResult<Vec<Note>> {
-    Ok(state.store()?.notes(&clause_id)?)
+pub async fn notes(state: State<'_, AppState>, clause_id: String) -> CmdResult<Vec<Note>> {
+    state.run(move |s| s.notes(&clause_id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn add_note(state: State<'_, AppState>, new_note: NewNote) -> CmdResult<Note> {
-    Ok(state.store()?.add_note(new_note)?)
+pub async fn add_note(state: State<'_, AppState>, new_note: NewNote) -> CmdResult<NoteAdded> {
+    state.run(move |s| s.add_note(new_note, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn delete_note(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    Ok(state.store()?.delete_note(&id)?)
+pub async fn delete_note(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    state.run(move |s| s.delete_note(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn history(state: State<'_, AppState>, id: String) -> CmdResult<Vec<AuditEntry>> {
-    Ok(state.store()?.history(&id)?)
+pub async fn history(state: State<'_, AppState>, id: String) -> CmdResult<Vec<AuditEntry>> {
+    state.run(move |s| s.history(&id)).await
 }

@@ -1,5 +1,6 @@
 //! Dashboards, the overdue list and search.
 
+use clausebook_core::clock;
 use clausebook_core::store::dashboard::{Dashboard, OverdueItem, PartnerDashboard};
 use clausebook_core::store::search::SearchHit;
 use tauri::State;
@@ -9,24 +10,24 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
-    Ok(state.store()?.dashboard(state.today())?)
+pub async fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
+    state.run(|s| s.dashboard(clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn partner_dashboard(state: State<'_, AppState>, partner_id: String) -> CmdResult<PartnerDashboard> {
-    Ok(state.store()?.partner_dashboard(&partner_id, state.today())?)
+pub async fn partner_dashboard(state: State<'_, AppState>, partner_id: String) -> CmdResult<PartnerDashboard> {
+    state.run(move |s| s.partner_dashboard(&partner_id, clock::today())).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn overdue(state: State<'_, AppState>, partner: Option<String>, limit: u32) -> CmdResult<Vec<OverdueItem>> {
-    Ok(state.store()?.overdue(state.today(), partner.as_deref(), limit)?)
+pub async fn overdue(state: State<'_, AppState>, partner: Option<String>, limit: u32) -> CmdResult<Vec<OverdueItem>> {
+    state.run(move |s| s.overdue(clock::today(), partner.as_deref(), limit)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn search(state: State<'_, AppState>, query: String, limit: u32) -> CmdResult<Vec<SearchHit>> {
-    Ok(state.store()?.search(&query, limit)?)
+pub async fn search(state: State<'_, AppState>, query: String, limit: u32) -> CmdResult<Vec<SearchHit>> {
+    state.run(move |s| s.search(&query, limit)).await
 }

@@ -8,32 +8,32 @@ use crate::state::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub fn partners(state: State<'_, AppState>) -> CmdResult<Vec<Partner>> {
-    Ok(state.store()?.partners()?)
+pub async fn partners(state: State<'_, AppState>) -> CmdResult<Vec<Partner>> {
+    state.run(|s| s.partners()).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn create_partner(state: State<'_, AppState>, new_partner: NewPartner) -> CmdResult<Partner> {
-    Ok(state.store()?.create_partner(new_partner)?)
+pub async fn create_partner(state: State<'_, AppState>, new_partner: NewPartner) -> CmdResult<Partner> {
+    state.run(move |s| s.create_partner(new_partner)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn update_partner(state: State<'_, AppState>, id: String, patch: PartnerPatch) -> CmdResult<Partner> {
-    Ok(state.store()?.update_partner(&id, patch)?)
+pub async fn update_partner(state: State<'_, AppState>, id: String, patch: PartnerPatch) -> CmdResult<Partner> {
+    state.run(move |s| s.update_partner(&id, patch)).await
 }
 
 /// Returns the deletion id that `restore` takes.
 #[tauri::command]
 #[specta::specta]
-pub fn delete_partner(state: State<'_, AppState>, id: String) -> CmdResult<String> {
-    Ok(state.store()?.delete_partner(&id)?)
+pub async fn delete_partner(state: State<'_, AppState>, id: String) -> CmdResult<String> {
+    state.run(move |s| s.delete_partner(&id)).await
 }
 
 /// Undoes any deletion; returns what came back: partner, agreement, clause or note.
 #[tauri::command]
 #[specta::specta]
-pub fn restore(state: State<'_, AppState>, deletion_id: String) -> CmdResult<String> {
-    Ok(state.store()?.restore(&deletion_id)?.to_owned())
+pub async fn restore(state: State<'_, AppState>, deletion_id: String) -> CmdResult<String> {
+    state.run(move |s| s.restore(&deletion_id).map(str::to_owned)).await
 }

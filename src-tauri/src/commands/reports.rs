@@ -2,15 +2,16 @@
 
 use std::path::PathBuf;
 
+use clausebook_core::clock;
 use clausebook_core::report::{self, ExportSummary, ReportOptions, ReportRequest};
 use tauri::State;
 
 use crate::error::CmdResult;
-use crate::state::AppState;
+use crate::state::{AppState, off_thread};
 
 /// Typesets a report and writes it to `path` (chosen in the save dialog).
-/// Async, so typesetting runs off the window's thread; the register is
-/// locked only while the report's data is read, not while it is typeset.
+/// The register is locked only while the report's data is read, not while
+/// it is typeset; both run off the window's thread.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_report(
@@ -19,7 +20,6 @@ pub async fn export_report(
     options: ReportOptions,
     path: String,
 ) -> CmdResult<ExportSummary> {
-    let now = chrono::Local::now().naive_local();
-    let prepared = report::prepare(&*state.store()?, &request, &options, state.today(), now)?;
-    Ok(prepared.export(&PathBuf::from(path))?)
+    let prepared = state.run(move |s| report::prepare(s, &request, &options, clock::today(), clock::now())).await?;
+    off_thread(move || prepared.export(&PathBuf::from(path))).await
 }

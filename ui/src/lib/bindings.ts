@@ -22,12 +22,12 @@ export const commands = {
 	deleteAgreement: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_agreement", { id })),
 	clauseRows: (agreementId: string) => typedError<ClauseRow[], AppError>(__TAURI_INVOKE("clause_rows", { agreementId })),
 	clause: (id: string) => typedError<Clause, AppError>(__TAURI_INVOKE("clause", { id })),
-	createClause: (newClause: NewClause) => typedError<Clause, AppError>(__TAURI_INVOKE("create_clause", { newClause })),
-	updateClause: (id: string, patch: ClausePatch) => typedError<Clause, AppError>(__TAURI_INVOKE("update_clause", { id, patch })),
-	moveClause: (id: string, parent: string | null, index: number | null) => typedError<Clause, AppError>(__TAURI_INVOKE("move_clause", { id, parent, index })),
+	createClause: (newClause: NewClause) => typedError<ClauseChange, AppError>(__TAURI_INVOKE("create_clause", { newClause })),
+	updateClause: (id: string, patch: ClausePatch) => typedError<ClauseChange, AppError>(__TAURI_INVOKE("update_clause", { id, patch })),
+	moveClause: (id: string, to: ClauseMove) => typedError<ClauseChange, AppError>(__TAURI_INVOKE("move_clause", { id, to })),
 	deleteClause: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_clause", { id })),
 	notes: (clauseId: string) => typedError<Note[], AppError>(__TAURI_INVOKE("notes", { clauseId })),
-	addNote: (newNote: NewNote) => typedError<Note, AppError>(__TAURI_INVOKE("add_note", { newNote })),
+	addNote: (newNote: NewNote) => typedError<NoteAdded, AppError>(__TAURI_INVOKE("add_note", { newNote })),
 	deleteNote: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_note", { id })),
 	history: (id: string) => typedError<AuditEntry[], AppError>(__TAURI_INVOKE("history", { id })),
 	dashboard: () => typedError<Dashboard, AppError>(__TAURI_INVOKE("dashboard")),
@@ -40,16 +40,20 @@ export const commands = {
 	parseDeadline: (text: string) => typedError<Deadline, AppError>(__TAURI_INVOKE("parse_deadline", { text })),
 	/**
 	 *  Typesets a report and writes it to `path` (chosen in the save dialog).
-	 *  Async, so typesetting runs off the window's thread; the register is
-	 *  locked only while the report's data is read, not while it is typeset.
+	 *  The register is locked only while the report's data is read, not while
+	 *  it is typeset; both run off the window's thread.
 	 */
 	exportReport: (request: ReportRequest, options: ReportOptions, path: string) => typedError<ExportSummary, AppError>(__TAURI_INVOKE("export_report", { request, options, path })),
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"cycle":{"number":"text","parent":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"end_before_start":{"from":"date","until":"date"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"not_empty":{},"not_found":{},"nothing_to_restore":{},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"too_long":{"length":"number","max":"number","unit":"word"},"unknown_calendar":{"name":"text"},"unknown_value":{"value_text":"text"}} as const;
+export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"cycle":{"number":"text","parent":"text"},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"end_before_start":{"from":"date","until":"date"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"not_empty":{},"not_found":{},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"too_long":{"length":"number","max":"number","unit":"word"},"unknown_value":{"value_text":"text"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
+
+export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
+
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Gregorian","fa":"میلادی","value":"gregorian"},{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Both calendars","fa":"هر دو تقویم","value":"both"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -149,8 +153,8 @@ export type BriefSpec = {
 };
 
 /**
- *  The calendar an agreement is drafted in. It decides how "N months after
- *  signing" is counted.
+ *  The calendar an agreement is drafted in. It decides how "N months
+ *  after signing" is counted.
  */
 export type Calendar = "gregorian" | "persian";
 
@@ -179,6 +183,46 @@ export type Clause = {
 };
 
 /**
+ *  What a change did to an agreement's clause table, so that a front end
+ *  can update the table it shows instead of reading it again.
+ */
+export type ClauseChange = {
+	/**  The clause as it is now. */
+	clause: Clause,
+	/**
+	 *  Every row the change altered, as [`Store::clause_rows`] shows it now:
+	 *  the clause, its ancestors (their roll-ups), its siblings (their
+	 *  places), and after a move its sub-clauses (their depth) and its former
+	 *  parent's line and siblings.
+	 */
+	rows: ClauseRow[],
+	/**
+	 *  After a creation or a move, the agreement's clause ids in tree order;
+	 *  `None` when the order did not change.
+	 */
+	order: string[] | null,
+};
+
+/**
+ *  Where a clause goes, as the officer asks for it. Each step names the
+ *  intent; the store works out the place.
+ */
+export type ClauseMove = 
+/**  One place up among its siblings. */
+{ to: "up" } | 
+/**  One place down among its siblings. */
+{ to: "down" } | 
+/**  Becomes the last sub-clause of the sibling above it. */
+{ to: "indent" } | 
+/**  Moves out one level, right after its former parent. */
+{ to: "outdent" } | 
+/**
+ *  Under `parent` (`None`: the top level), at `index` among its new
+ *  siblings (`None`: last).
+ */
+{ to: "under"; parent: string | null; index: number | null };
+
+/**
  *  Changes to a clause; see [`PartnerPatch`] for the meaning of `None`.
  *  Moving a clause is a separate operation.
  */
@@ -204,6 +248,8 @@ export type ClauseRow = {
 	rollup: Rollup | null,
 	/**  Where the clause stands against its deadline on the day asked for. */
 	due: DueState,
+	/**  Which of the one-step moves ([`ClauseMove`]) would change its place. */
+	moves: Moves,
 };
 
 /**  How far a clause got. */
@@ -219,7 +265,7 @@ export type Dashboard = {
 	partners: PartnerCard[],
 };
 
-/**  How dates are shown. */
+/**  How dates are shown: in one calendar or both. */
 export type DateDisplay = "gregorian" | "persian" | "both";
 
 /**  When a clause is due, as the officer wrote it. */
@@ -288,11 +334,16 @@ export type Figures = {
 /**  What a search hit is. */
 export type HitKind = "agreement" | "clause" | "note";
 
-/**
- *  The language dates are written for: Persian uses Persian digits and
- *  month names.
- */
+/**  An interface language: of the window, of a report, of dates' digits. */
 export type Lang = "en" | "fa";
+
+/**  The one-step moves a clause can make, from its place in the tree. */
+export type Moves = {
+	up: boolean,
+	down: boolean,
+	indent: boolean,
+	outdent: boolean,
+};
 
 export type NewAgreement = {
 	kind: AgreementKind,
@@ -353,6 +404,15 @@ export type Note = {
 	status_from: ClauseStatus | null,
 	status_to: ClauseStatus | null,
 	created_at: string,
+};
+
+/**
+ *  A note just added, and what it changed in its agreement's table (the
+ *  clause's latest note; with a status change, the roll-ups above it).
+ */
+export type NoteAdded = {
+	note: Note,
+	change: ClauseChange,
 };
 
 /**  The last progress note of a clause, for tables. */

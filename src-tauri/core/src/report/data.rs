@@ -4,15 +4,16 @@
 //! Every piece of user text is a [`Ut`]: the text and whether it reads right
 //! to left, so the template can set each cell's direction from its content.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::{BriefSpec, ReportError, ReportOptions, ReportRequest};
 use crate::calendar::{self, DateDisplay, Lang};
-use crate::model::{Agreement, AgreementKind, AgreementStatus, Clause, ClauseStatus, DueState};
+use crate::model::{Agreement, Clause, ClauseStatus, DueState};
 use crate::store::Store;
+use crate::vocab::{ClauseColumn, ClosedSet, Figure};
 
 /// User text with its direction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +41,9 @@ pub fn is_rtl(text: &str) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
     pub lang: &'static str,
+    /// The words the template prints for closed sets, in the report's
+    /// language, from [`crate::vocab`]: the window shows the same ones.
+    pub labels: Labels,
     pub kind: &'static str,
     pub letterhead: Letterhead,
     pub title: Ut,
@@ -53,6 +57,29 @@ impl ReportData {
     /// How many clause rows the report prints.
     pub fn row_count(&self) -> u32 {
         self.sections.iter().map(|s| s.rows.len() as u32).sum()
+    }
+}
+
+/// Labels by code, per closed set (see [`crate::vocab`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub status: BTreeMap<&'static str, &'static str>,
+    pub column: BTreeMap<&'static str, &'static str>,
+    pub figure: BTreeMap<&'static str, &'static str>,
+    pub calendar: BTreeMap<&'static str, &'static str>,
+}
+
+impl Labels {
+    pub fn new(lang: Lang) -> Self {
+        fn of<T: ClosedSet>(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+            T::all().iter().map(|v| (v.code(), v.label().get(lang))).collect()
+        }
+        Labels {
+            status: of::<ClauseStatus>(lang),
+            column: of::<ClauseColumn>(lang),
+            figure: of::<Figure>(lang),
+            calendar: of::<calendar::Calendar>(lang),
+        }
     }
 }
 
@@ -101,7 +128,7 @@ pub struct Row {
     /// display setting shows both (see [`Words::day`]).
     pub deadline: Option<String>,
     pub deadline_other: Option<String>,
-    pub status: &'static str,
+    pub status: ClauseStatus,
     pub percent: Option<u8>,
     pub overdue_days: Option<i32>,
     pub latest_note: Option<Ut>,
@@ -123,7 +150,7 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
             .due_on
             .filter(|_| w.display == DateDisplay::Both)
             .map(|d| w.day(d, !w.main_is_persian())),
-        status: clause.status.as_str(),
+        status: clause.status,
         percent: clause.percent,
         overdue_days: match due {
             DueState::Overdue { days } => Some(days),
@@ -193,26 +220,6 @@ impl Words {
         };
         if self.lang == Lang::Fa { calendar::persian_digits(&text) } else { text }
     }
-
-    fn kind(&self, k: AgreementKind) -> &'static str {
-        match k {
-            AgreementKind::Mou => self.pick("Memorandum of understanding", "تفاهم‌نامه"),
-            AgreementKind::CooperationMemorandum => self.pick("Memorandum of cooperation", "یادداشت همکاری"),
-            AgreementKind::ActionPlan => self.pick("Action plan", "برنامه اقدام"),
-            AgreementKind::JointProject => self.pick("Joint project", "پروژه مشترک"),
-            AgreementKind::Other => self.pick("Agreement", "موافقت‌نامه"),
-        }
-    }
-
-    fn status(&self, s: AgreementStatus) -> &'static str {
-        match s {
-            AgreementStatus::Draft => self.pick("draft", "پیش‌نویس"),
-            AgreementStatus::Signed => self.pick("signed", "امضاشده"),
-            AgreementStatus::InForce => self.pick("in force", "لازم‌الاجرا"),
-            AgreementStatus::Expired => self.pick("expired", "منقضی"),
-            AgreementStatus::Terminated => self.pick("terminated", "فسخ‌شده"),
-        }
-    }
 }
 
 fn party_names(a: &Agreement, w: &Words) -> String {
@@ -229,7 +236,7 @@ fn party_names(a: &Agreement, w: &Words) -> String {
 
 /// The lines under an agreement's heading.
 fn agreement_meta(a: &Agreement, w: &Words) -> Vec<Ut> {
-    let mut first = vec![w.kind(a.kind).to_owned(), w.status(a.status).to_owned()];
+    let mut first = vec![a.kind.label(w.lang).to_owned(), a.status.label(w.lang).to_owned()];
     if let Some(r) = &a.reference {
         first.insert(0, format!("{} {r}", w.pick("Reference", "شماره")));
     }
@@ -314,7 +321,7 @@ fn summarise(sections: &[Section]) -> Summary {
             continue;
         }
         s.total += 1;
-        match ClauseStatus::parse(r.status).unwrap_or(ClauseStatus::NotStarted) {
+        match r.status {
             ClauseStatus::NotStarted => s.not_started += 1,
             ClauseStatus::InProgress => s.in_progress += 1,
             ClauseStatus::Completed => s.completed += 1,
@@ -445,7 +452,8 @@ pub fn build(
     };
     let organisation = if settings.organisation.trim().is_empty() { "—".to_owned() } else { settings.organisation };
     Ok(ReportData {
-        lang: if options.lang == Lang::Fa { "fa" } else { "en" },
+        lang: options.lang.as_str(),
+        labels: Labels::new(options.lang),
         kind,
         letterhead: Letterhead {
             organisation: Ut::new(organisation),

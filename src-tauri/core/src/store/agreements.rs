@@ -3,33 +3,30 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 
-use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id};
+use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id, strict};
 use crate::calendar::Calendar;
 use crate::deadline::{Deadline, OffsetUnit};
 use crate::model::{
-    Agreement, AgreementKind, AgreementPatch, AgreementStatus, NewAgreement, Party, check_agreement_dates,
-    check_parties, optional_long, optional_short, required_short,
+    Agreement, AgreementPatch, NewAgreement, Party, check_agreement_dates, check_parties, optional_long,
+    optional_short, required_short,
 };
 
 const COLUMNS: &str = "id, kind, title, reference, our_signatory, calendar, signed_on, in_force_from, in_force_until, \
                        status, source, summary, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Agreement> {
-    let kind: String = r.get(1)?;
-    let calendar: String = r.get(5)?;
-    let status: String = r.get(9)?;
     Ok(Agreement {
         id: r.get(0)?,
-        kind: AgreementKind::parse(&kind).unwrap_or(AgreementKind::Other),
+        kind: strict(r, 1, "agreements", 0)?,
         title: r.get(2)?,
         reference: r.get(3)?,
         our_signatory: r.get(4)?,
         parties: Vec::new(),
-        calendar: Calendar::parse(&calendar).unwrap_or(Calendar::Gregorian),
+        calendar: strict(r, 5, "agreements", 0)?,
         signed_on: r.get(6)?,
         in_force_from: r.get(7)?,
         in_force_until: r.get(8)?,
-        status: AgreementStatus::parse(&status).unwrap_or(AgreementStatus::Draft),
+        status: strict(r, 9, "agreements", 0)?,
         source: r.get(10)?,
         summary: r.get(11)?,
         created_at: r.get(12)?,
@@ -101,24 +98,24 @@ fn reresolve_deadlines(
     signed_on: Option<NaiveDate>,
     calendar: Calendar,
 ) -> Result<()> {
-    let rows: Vec<(String, u32, String)> = {
+    let rows: Vec<(String, u32, OffsetUnit)> = {
         let mut stmt = tx.prepare(
             "SELECT id, deadline_amount, deadline_unit FROM clauses
              WHERE agreement_id = ?1 AND deadline_kind = 'after_signing'",
         )?;
-        stmt.query_map([agreement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+        stmt.query_map([agreement_id], |r| Ok((r.get(0)?, r.get(1)?, strict(r, 2, "clauses", 0)?)))?
+            .collect::<rusqlite::Result<_>>()?
     };
     let mut update =
         tx.prepare_cached("UPDATE clauses SET due_on = ?2, due_day = ?3 WHERE id = ?1 AND due_on IS NOT ?2")?;
     for (id, amount, unit) in rows {
-        let unit = OffsetUnit::parse(&unit).unwrap_or(OffsetUnit::Days);
         let due = Deadline::AfterSigning { amount, unit }.resolve(signed_on, calendar);
         update.execute(params![id, due, due.map(clauses::day_number)])?;
     }
     Ok(())
 }
 
-pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewAgreement) -> Result<Agreement> {
+pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewAgreement) -> Result<Agreement> {
     let title = required_short("title", &new.title)?;
     let reference = optional_short("reference", new.reference.as_deref())?;
     let our_signatory = optional_short("our signatory", new.our_signatory.as_deref())?;

@@ -1,16 +1,19 @@
 //! Clauses: the tree of articles, sub-clauses and actions of an agreement,
 //! with both sides' lead bodies, deadlines and status.
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Changes, Result, Store, StoreError, WriteTx, agreements, new_id, resolve_id};
+use super::{Changes, Result, Store, StoreError, Tags, WriteTx, agreements, new_id, resolve_id, strict};
 use crate::calendar::format_gregorian;
-use crate::deadline::{Deadline, OffsetUnit};
+use crate::deadline::Deadline;
 use crate::model::{
-    Agreement, Clause, ClausePatch, ClauseStatus, DueState, FieldChange, NewClause, StatusCounts, check_deadline,
-    check_deadline_after_signing, check_percent, check_tags, optional_long, optional_short, required_long,
-    required_short,
+    Agreement, Clause, ClauseMove, ClausePatch, ClauseStatus, DueState, FieldChange, NewClause, StatusCounts,
+    check_deadline, check_deadline_after_signing, check_percent, check_tags, optional_long, optional_short,
+    required_long, required_short,
 };
 
 pub(crate) const COLUMNS: &str = "c.id, c.agreement_id, c.parent_id, c.position, c.number, c.text, c.our_lead, \
@@ -23,17 +26,14 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Clause> {
 
 /// Reads a clause from [`COLUMNS`] starting at column `at` of the row.
 pub(crate) fn from_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Clause> {
-    let kind: String = r.get(at + 8)?;
-    let deadline = match kind.as_str() {
-        "on" => Deadline::On { date: r.get(at + 9)? },
-        "after_signing" => Deadline::AfterSigning {
-            amount: r.get(at + 10)?,
-            unit: OffsetUnit::parse(&r.get::<_, String>(at + 11)?).unwrap_or(OffsetUnit::Days),
-        },
-        _ => Deadline::None,
+    let deadline = match strict(r, at + 8, "clauses", at)? {
+        DeadlineKind::None => Deadline::None,
+        DeadlineKind::On => Deadline::On { date: r.get(at + 9)? },
+        DeadlineKind::AfterSigning => {
+            Deadline::AfterSigning { amount: r.get(at + 10)?, unit: strict(r, at + 11, "clauses", at)? }
+        }
     };
-    let status: String = r.get(at + 13)?;
-    let tags: String = r.get(at + 16)?;
+    let Tags(tags) = strict(r, at + 16, "clauses", at)?;
     Ok(Clause {
         id: r.get(at)?,
         agreement_id: r.get(at + 1)?,
@@ -45,13 +45,31 @@ pub(crate) fn from_row_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Clause> {
         partner_lead: r.get(at + 7)?,
         deadline,
         due_on: r.get(at + 12)?,
-        status: ClauseStatus::parse(&status).unwrap_or(ClauseStatus::NotStarted),
+        status: strict(r, at + 13, "clauses", at)?,
         percent: r.get(at + 14)?,
         indicator: r.get(at + 15)?,
-        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        tags,
         created_at: r.get(at + 17)?,
         updated_at: r.get(at + 18)?,
     })
+}
+
+/// `clauses.deadline_kind`: which of the deadline columns hold the deadline.
+enum DeadlineKind {
+    None,
+    On,
+    AfterSigning,
+}
+
+impl rusqlite::types::FromSql for DeadlineKind {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        match value.as_str()? {
+            "none" => Ok(DeadlineKind::None),
+            "on" => Ok(DeadlineKind::On),
+            "after_signing" => Ok(DeadlineKind::AfterSigning),
+            other => Err(rusqlite::types::FromSqlError::Other(other.into())),
+        }
+    }
 }
 
 pub(crate) fn get(conn: &Connection, id: &str) -> Result<Clause> {
@@ -321,6 +339,35 @@ pub struct ClauseRow {
     pub rollup: Option<Rollup>,
     /// Where the clause stands against its deadline on the day asked for.
     pub due: DueState,
+    /// Which of the one-step moves ([`ClauseMove`]) would change its place.
+    pub moves: Moves,
+}
+
+/// The one-step moves a clause can make, from its place in the tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Moves {
+    pub up: bool,
+    pub down: bool,
+    pub indent: bool,
+    pub outdent: bool,
+}
+
+/// What a change did to an agreement's clause table, so that a front end
+/// can update the table it shows instead of reading it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClauseChange {
+    /// The clause as it is now.
+    pub clause: Clause,
+    /// Every row the change altered, as [`Store::clause_rows`] shows it now:
+    /// the clause, its ancestors (their roll-ups), its siblings (their
+    /// places), and after a move its sub-clauses (their depth) and its former
+    /// parent's line and siblings.
+    pub rows: Vec<ClauseRow>,
+    /// After a creation or a move, the agreement's clause ids in tree order;
+    /// `None` when the order did not change.
+    pub order: Option<Vec<String>>,
 }
 
 /// A clause's own progress: completed is 100, otherwise its percent.
@@ -343,6 +390,12 @@ fn build_tree(mut rows: Vec<ClauseRow>) -> Vec<ClauseRow> {
         // A clause whose parent is not live is shown at the top level.
         let parent = r.clause.parent_id.as_ref().and_then(|p| index.get(p).copied());
         children.entry(parent).or_default().push(i);
+    }
+    for (parent, kids) in &children {
+        let last = kids.len().saturating_sub(1);
+        for (at, &k) in kids.iter().enumerate() {
+            rows[k].moves = Moves { up: at > 0, down: at < last, indent: at > 0, outdent: parent.is_some() };
+        }
     }
     // Depth-first order, iteratively so deep trees cannot overflow the stack.
     let mut order = Vec::with_capacity(rows.len());
@@ -408,49 +461,31 @@ impl Store {
                         None => None,
                     };
                     let due = clause.due_state(today);
-                    Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None, due })
+                    Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None, due, moves: Moves::default() })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(build_tree(rows))
         })
     }
 
-    pub fn create_clause(&mut self, new: NewClause) -> Result<Clause> {
-        self.write(|tx| {
+    /// Adds a clause; returns it with the rows of its agreement's table
+    /// that changed, as seen on `today`.
+    pub fn create_clause(&mut self, new: NewClause, today: NaiveDate) -> Result<ClauseChange> {
+        let clause = self.write(|tx| {
             let agreement = agreements::get(tx, &new.agreement_id)?;
             insert(tx, &mut insert_statement(tx)?, &agreement, &new, &mut Positions::default(), Audit::Own)
-        })
+        })?;
+        self.change_of(clause, Touched { order: true, ..Touched::default() }, today)
     }
 
-    /// Creates many clauses of an existing agreement in one transaction: all
-    /// or none. Parents must exist already; [`Store::import`] writes new
-    /// agreements with whole clause trees.
-    ///
-    /// The write is audited by one `import` row on the agreement, which
-    /// counts the clauses, rather than a `create` row per clause; each
-    /// clause's history begins with that row.
-    pub fn create_clauses(&mut self, agreement_id: &str, new: Vec<NewClause>) -> Result<Vec<Clause>> {
-        self.write(|tx| {
-            let agreement = agreements::get(tx, agreement_id)?;
-            if new.is_empty() {
-                tx.unchanged();
-                return Ok(Vec::new());
-            }
-            let import = new_id();
-            let mut out = Vec::with_capacity(new.len());
-            let mut positions = Positions::default();
-            let mut stmt = insert_statement(tx)?;
-            for mut n in new {
-                n.agreement_id = agreement.id.clone();
-                out.push(insert(tx, &mut stmt, &agreement, &n, &mut positions, Audit::Import(&import))?);
-            }
-            audit_import(tx, &import, &agreement.id, out.len())?;
-            Ok(out)
-        })
+    /// Changes a clause's fields (moving is [`Store::move_clause`]); returns
+    /// it with the rows of its agreement's table that changed.
+    pub fn update_clause(&mut self, id: &str, patch: ClausePatch, today: NaiveDate) -> Result<ClauseChange> {
+        let clause = self.update_clause_fields(id, patch)?;
+        self.change_of(clause, Touched::default(), today)
     }
 
-    /// Changes a clause's fields (moving is [`Store::move_clause`]).
-    pub fn update_clause(&mut self, id: &str, patch: ClausePatch) -> Result<Clause> {
+    fn update_clause_fields(&mut self, id: &str, patch: ClausePatch) -> Result<Clause> {
         self.write(|tx| {
             let old = get(tx, id)?;
             let agreement = agreements::get(tx, &old.agreement_id)?;
@@ -539,42 +574,83 @@ impl Store {
         })
     }
 
-    /// Moves a clause (with its sub-clauses) under `parent` (`None`: top
-    /// level) at `index` among its new siblings (`None`: last).
-    pub fn move_clause(&mut self, id: &str, parent: Option<&str>, index: Option<usize>) -> Result<Clause> {
-        self.write(|tx| {
+    /// Moves a clause, with its sub-clauses, as `to` says; returns it with
+    /// the rows of its agreement's table that changed. A move that would not
+    /// change its place (up from the top) writes nothing.
+    pub fn move_clause(&mut self, id: &str, to: ClauseMove, today: NaiveDate) -> Result<ClauseChange> {
+        let mut old_parent = None;
+        let clause = self.write(|tx| {
             let clause = get(tx, id)?;
-            let parent_id = parent.map(|p| check_parent(tx, &clause.agreement_id, Some((&clause.id, &clause.number)), p)).transpose()?;
-            let mut siblings: Vec<String> = {
-                let mut stmt = tx.prepare(
-                    "SELECT id FROM clauses
-                     WHERE agreement_id = ?1 AND coalesce(parent_id, '') = coalesce(?2, '') AND id <> ?3 AND deleted_at IS NULL
-                     ORDER BY position",
-                )?;
-                stmt.query_map(params![clause.agreement_id, parent_id, clause.id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
+            old_parent = clause.parent_id.clone();
+            let (parent, index) = match target(tx, &clause, to)? {
+                Some(place) => place,
+                None => {
+                    tx.unchanged();
+                    return Ok(clause);
+                }
             };
-            let at = index.unwrap_or(siblings.len()).min(siblings.len());
-            siblings.insert(at, clause.id.clone());
-            tx.execute(
-                "UPDATE clauses SET parent_id = ?2, updated_at = ?3 WHERE id = ?1",
-                params![clause.id, parent_id, tx.now],
-            )
-            .map_err(|e| map_duplicate(tx, e, &clause.number, parent_id.as_deref()))?;
-            {
-                let mut set_position =
-                    tx.prepare_cached("UPDATE clauses SET position = ?2 WHERE id = ?1 AND position <> ?2")?;
-                for (i, sibling) in siblings.iter().enumerate() {
-                    set_position.execute(params![sibling, i as i64 + 1])?;
+            place(tx, clause, parent.as_deref(), index)
+        })?;
+        let touched = Touched { order: true, subtree: true, old_parent: Some(old_parent) };
+        self.change_of(clause, touched, today)
+    }
+
+    /// The rows a change to `clause`'s own fields altered: it, its ancestors
+    /// and its siblings (see [`ClauseChange`]).
+    pub(crate) fn clause_changed(&self, clause: Clause, today: NaiveDate) -> Result<ClauseChange> {
+        self.change_of(clause, Touched::default(), today)
+    }
+
+    /// The rows a change to `clause` altered (see [`ClauseChange`]), read
+    /// after the write.
+    fn change_of(&self, clause: Clause, touched: Touched, today: NaiveDate) -> Result<ClauseChange> {
+        let rows = self.clause_rows(&clause.agreement_id, today)?;
+        let parent_of: HashMap<&str, Option<&str>> =
+            rows.iter().map(|r| (r.clause.id.as_str(), r.clause.parent_id.as_deref())).collect();
+        let mut keep: HashSet<&str> = HashSet::new();
+        // The children of `from` and its line of parents: the clause's own
+        // (or, after a move, its former) siblings and ancestors.
+        fn line<'a>(
+            rows: &'a [ClauseRow],
+            parent_of: &HashMap<&'a str, Option<&'a str>>,
+            from: Option<&'a str>,
+            keep: &mut HashSet<&'a str>,
+        ) {
+            for r in rows {
+                if r.clause.parent_id.as_deref() == from {
+                    keep.insert(r.clause.id.as_str());
                 }
             }
-            let moved = get(tx, &clause.id)?;
-            let mut c = Changes::default();
-            c.field("parent_id", clause.parent_id.as_ref(), moved.parent_id.as_ref());
-            c.field("position", Some(&clause.position), Some(&moved.position));
-            tx.audit("clause", &clause.id, Some(&clause.agreement_id), "move", &c.0)?;
-            Ok(moved)
-        })
+            let mut up = from;
+            while let Some(p) = up {
+                keep.insert(p);
+                up = parent_of.get(p).copied().flatten();
+            }
+        }
+        line(&rows, &parent_of, clause.parent_id.as_deref(), &mut keep);
+        if let Some(old) = &touched.old_parent {
+            line(&rows, &parent_of, old.as_deref(), &mut keep);
+        }
+        keep.insert(clause.id.as_str());
+        let mut out = Vec::new();
+        let mut under: Option<u32> = None;
+        for r in &rows {
+            if let Some(depth) = under {
+                if r.depth > depth {
+                    out.push(r.clone());
+                    continue;
+                }
+                under = None;
+            }
+            if r.clause.id == clause.id && touched.subtree {
+                under = Some(r.depth);
+            }
+            if keep.contains(r.clause.id.as_str()) {
+                out.push(r.clone());
+            }
+        }
+        let order = touched.order.then(|| rows.iter().map(|r| r.clause.id.clone()).collect());
+        Ok(ClauseChange { clause, rows: out, order })
     }
 
     /// Soft-deletes a clause with all its sub-clauses. Returns the deletion id
@@ -598,4 +674,88 @@ impl Store {
             Ok(deletion)
         })
     }
+}
+
+/// What else than the clause itself a change may have altered.
+#[derive(Default)]
+struct Touched {
+    /// The order of rows (a creation, a move).
+    order: bool,
+    /// The depth of its sub-clauses (a move).
+    subtree: bool,
+    /// Its parent before a move, whose line lost it.
+    old_parent: Option<Option<String>>,
+}
+
+/// The live siblings of `clause` (itself included), in order.
+fn siblings(conn: &Connection, agreement_id: &str, parent_id: Option<&str>) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM clauses
+         WHERE agreement_id = ?1 AND coalesce(parent_id, '') = coalesce(?2, '') AND deleted_at IS NULL
+         ORDER BY position",
+    )?;
+    Ok(stmt.query_map(params![agreement_id, parent_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Where `to` puts `clause`: its new parent and its index among the new
+/// siblings (without itself; `None`: last), or `None` when it would stay.
+fn target(conn: &Connection, clause: &Clause, to: ClauseMove) -> Result<Option<(Option<String>, Option<usize>)>> {
+    let here = || -> Result<(Vec<String>, usize)> {
+        let list = siblings(conn, &clause.agreement_id, clause.parent_id.as_deref())?;
+        let at = list.iter().position(|s| *s == clause.id).unwrap_or(0);
+        Ok((list, at))
+    };
+    Ok(match to {
+        ClauseMove::Up => {
+            let (_, at) = here()?;
+            (at > 0).then(|| (clause.parent_id.clone(), Some(at - 1)))
+        }
+        ClauseMove::Down => {
+            let (list, at) = here()?;
+            (at + 1 < list.len()).then(|| (clause.parent_id.clone(), Some(at + 1)))
+        }
+        ClauseMove::Indent => {
+            let (list, at) = here()?;
+            (at > 0).then(|| (Some(list[at - 1].clone()), None))
+        }
+        ClauseMove::Outdent => match &clause.parent_id {
+            None => None,
+            Some(parent_id) => {
+                let parent = get(conn, parent_id)?;
+                let list = siblings(conn, &clause.agreement_id, parent.parent_id.as_deref())?;
+                let at = list.iter().position(|s| *s == parent.id).unwrap_or(list.len());
+                Some((parent.parent_id, Some(at + 1)))
+            }
+        },
+        ClauseMove::Under { parent, index } => Some((parent, index.map(|i| i as usize))),
+    })
+}
+
+/// Puts `clause` under `parent` (`None`: the top level) at `index` among its
+/// new siblings (`None`: last), renumbering positions, and audits the move.
+fn place(tx: &WriteTx<'_>, clause: Clause, parent: Option<&str>, index: Option<usize>) -> Result<Clause> {
+    let parent_id =
+        parent.map(|p| check_parent(tx, &clause.agreement_id, Some((&clause.id, &clause.number)), p)).transpose()?;
+    let mut siblings: Vec<String> =
+        siblings(tx, &clause.agreement_id, parent_id.as_deref())?.into_iter().filter(|s| *s != clause.id).collect();
+    let at = index.unwrap_or(siblings.len()).min(siblings.len());
+    siblings.insert(at, clause.id.clone());
+    tx.execute(
+        "UPDATE clauses SET parent_id = ?2, updated_at = ?3 WHERE id = ?1",
+        params![clause.id, parent_id, tx.now],
+    )
+    .map_err(|e| map_duplicate(tx, e, &clause.number, parent_id.as_deref()))?;
+    {
+        let mut set_position =
+            tx.prepare_cached("UPDATE clauses SET position = ?2 WHERE id = ?1 AND position <> ?2")?;
+        for (i, sibling) in siblings.iter().enumerate() {
+            set_position.execute(params![sibling, i as i64 + 1])?;
+        }
+    }
+    let moved = get(tx, &clause.id)?;
+    let mut c = Changes::default();
+    c.field("parent_id", clause.parent_id.as_ref(), moved.parent_id.as_ref());
+    c.field("position", Some(&clause.position), Some(&moved.position));
+    tx.audit("clause", &clause.id, Some(&clause.agreement_id), "move", &c.0)?;
+    Ok(moved)
 }

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Result, Store, clauses, partners};
+use super::{Result, Store, clauses, partners, strict};
 use crate::model::{Clause, ClauseStatus, DUE_SOON_DAYS, Partner, StatusCounts};
 
 /// Figures for one partner, or for everything.
@@ -72,10 +72,6 @@ pub struct OverdueItem {
     pub days_overdue: i32,
 }
 
-fn status(s: &str) -> ClauseStatus {
-    ClauseStatus::parse(s).unwrap_or(ClauseStatus::NotStarted)
-}
-
 impl Store {
     /// The all-partner dashboard as seen on `today`.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
@@ -87,8 +83,8 @@ impl Store {
                 conn.prepare_cached("SELECT partner_id, status, n FROM partner_status_counts WHERE n > 0")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let s: String = r.get(1)?;
-                figures.entry(r.get(0)?).or_default().counts.add(status(&s), r.get(2)?);
+                let status: ClauseStatus = strict(r, 1, "partner_status_counts", 0)?;
+                figures.entry(r.get(0)?).or_default().counts.add(status, r.get(2)?);
             }
             // Overdue: whole months before this one from the monthly roll-up,
             // then this month's days before today; due soon: the days of the
@@ -167,12 +163,12 @@ impl Store {
                     agreements.push(AgreementCard { agreement_id: id, title: r.get(1)?, figures: Figures::default() });
                 }
                 let card = agreements.last_mut().expect("pushed above");
-                if let Some(s) = r.get::<_, Option<String>>(2)? {
+                if let Some(status) = strict::<Option<ClauseStatus>>(r, 2, "clauses", 0)? {
                     let (n, overdue, due_soon): (u32, u32, u32) = (r.get(3)?, r.get(4)?, r.get(5)?);
-                    card.figures.counts.add(status(&s), n);
+                    card.figures.counts.add(status, n);
                     card.figures.overdue += overdue;
                     card.figures.due_soon += due_soon;
-                    total.counts.add(status(&s), n);
+                    total.counts.add(status, n);
                     total.overdue += overdue;
                     total.due_soon += due_soon;
                 }
@@ -235,7 +231,7 @@ impl Store {
 /// Applies the queued count changes (see `count_queue` in the schema) at the
 /// end of a write. It does what the trigger `count_flush_apply` does, but sums
 /// the queue in one pass here instead of sorting it six times in SQL; for an
-/// import that was the largest single cost (see ARCHITECTURE.md). The trigger
+/// import that was a quarter of its work (see docs/performance.md). The trigger
 /// stays for the flushes other triggers need in mid-statement; the property
 /// test `dashboard_counts_match_a_recount` checks both against a recount.
 pub(crate) fn flush_counts(conn: &Connection) -> rusqlite::Result<()> {

@@ -27,11 +27,15 @@ pub mod settings;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, ToSql, TransactionBehavior};
 
 use crate::calendar::CalendarError;
 use crate::detail::{Param, Params};
 use crate::model::{FieldChange, ValidationError};
+use crate::vocab::{
+    AgreementKind, AgreementStatus, Calendar, ClauseStatus, ClosedSet, DateDisplay, Lang, OffsetUnit, PartnerKind,
+};
 
 /// Why a store operation failed. Each kind has a stable [`code`](Self::code).
 #[derive(Debug, thiserror::Error)]
@@ -83,9 +87,13 @@ pub enum StoreError {
     /// Any other SQLite failure: a bug or a damaged file.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
-    /// The bundled demo dataset could not be read (a build defect).
-    #[error(transparent)]
-    Demo(#[from] crate::demo::DemoError),
+    /// A stored value this version does not know: a damaged file, or one
+    /// written by a newer Clausebook. Nothing is read as a default instead.
+    #[error(
+        "the register's {table} row {id} holds \"{stored}\" in its {column} column, which this Clausebook does not know: \
+         the file may be damaged or written by a newer version; restore a backup or update Clausebook"
+    )]
+    Damaged { table: &'static str, id: String, column: String, stored: String },
     /// A schema migration failed; the file is unchanged.
     #[error("could not upgrade the database schema: {0}")]
     Migration(String),
@@ -111,7 +119,7 @@ impl StoreError {
             StoreError::Open { .. } => "cannot_open",
             StoreError::Sqlite(_) => "database",
             StoreError::Migration(_) => "migration",
-            StoreError::Demo(_) => "demo_malformed",
+            StoreError::Damaged { .. } => "damaged_row",
         }
     }
 
@@ -134,13 +142,18 @@ impl StoreError {
                 vec![("found", Param::Number(*found)), ("known", Param::Number(*known as i64))]
             }
             StoreError::Open { path, .. } => vec![("path", Param::Text(path.display().to_string()))],
+            StoreError::Damaged { table, id, column, stored } => vec![
+                ("table", Param::Text((*table).to_owned())),
+                ("id", Param::Text(id.clone())),
+                ("column", Param::Text(column.clone())),
+                ("stored", Param::Text(stored.clone())),
+            ],
             StoreError::NotFound { .. }
             | StoreError::ParentInOtherAgreement
             | StoreError::NothingToRestore(_)
             | StoreError::NotEmpty
             | StoreError::Busy
             | StoreError::Sqlite(_)
-            | StoreError::Demo(_)
             | StoreError::Migration(_) => Vec::new(),
         }
     }
@@ -163,7 +176,12 @@ impl StoreError {
             StoreError::Busy,
             StoreError::Open { path: PathBuf::from("/tmp/register.sqlite3"), reason: "permission denied".into() },
             StoreError::Sqlite(rusqlite::Error::InvalidQuery),
-            StoreError::Demo(crate::demo::DemoError::UnknownPartner("x".into())),
+            StoreError::Damaged {
+                table: "clauses",
+                id: "0192f0c1".into(),
+                column: "status".into(),
+                stored: "finished".into(),
+            },
             StoreError::Migration("example".into()),
         ];
         for e in &all {
@@ -183,7 +201,7 @@ impl StoreError {
                 | StoreError::Busy
                 | StoreError::Open { .. }
                 | StoreError::Sqlite(_)
-                | StoreError::Demo(_)
+                | StoreError::Damaged { .. }
                 | StoreError::Migration(_) => {}
             }
         }
@@ -193,6 +211,16 @@ impl StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, cause) = &e
+            && let Some(d) = cause.downcast_ref::<Damaged>()
+        {
+            return StoreError::Damaged {
+                table: d.table,
+                id: d.id.clone(),
+                column: d.column.clone(),
+                stored: d.stored.clone(),
+            };
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
             _ => StoreError::Sqlite(e),
@@ -201,6 +229,89 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A stored value no closed set knows, on its way out of a row reader (which
+/// must return `rusqlite::Error`) to [`StoreError::Damaged`].
+#[derive(Debug, thiserror::Error)]
+#[error("{table} row {id}: unknown {column} \"{stored}\"")]
+struct Damaged {
+    table: &'static str,
+    id: String,
+    column: String,
+    stored: String,
+}
+
+/// The text of a value a `FromSql` refused, for [`Damaged`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Unknown(String);
+
+/// Column `i` of a row of `table` whose id is in column `id_at`, read
+/// strictly: a value the code does not know (an unknown status, tags that
+/// are not a JSON list) is [`StoreError::Damaged`], naming the table, the
+/// row and the column, never a default.
+pub(crate) fn strict<T: FromSql>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    table: &'static str,
+    id_at: usize,
+) -> rusqlite::Result<T> {
+    r.get(i).map_err(|e| match e {
+        rusqlite::Error::FromSqlConversionFailure(at, ty, cause) => {
+            let damaged = Damaged {
+                table,
+                id: r.get::<_, String>(id_at).unwrap_or_else(|_| "?".to_owned()),
+                column: r.as_ref().column_name(at).map_or_else(|_| format!("#{at}"), str::to_owned),
+                stored: cause.to_string(),
+            };
+            rusqlite::Error::FromSqlConversionFailure(at, ty, Box::new(damaged))
+        }
+        other => other,
+    })
+}
+
+/// Stores each closed set as its code, and reads it back strictly.
+macro_rules! stored_as_code {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let code = value.as_str()?;
+                <$t as ClosedSet>::from_code(code).ok_or_else(|| FromSqlError::Other(Box::new(Unknown(code.to_owned()))))
+            }
+        }
+    )+};
+}
+
+stored_as_code!(ClauseStatus, AgreementKind, AgreementStatus, PartnerKind, Calendar, DateDisplay, OffsetUnit);
+
+impl ToSql for Lang {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Lang {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let code = value.as_str()?;
+        Lang::from_code(code).ok_or_else(|| FromSqlError::Other(Box::new(Unknown(code.to_owned()))))
+    }
+}
+
+/// A clause's themes, stored as a JSON list of strings.
+pub(crate) struct Tags(pub(crate) Vec<String>);
+
+impl FromSql for Tags {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        serde_json::from_str(text).map(Tags).map_err(|_| FromSqlError::Other(Box::new(Unknown(text.to_owned()))))
+    }
+}
 
 /// The number of schema versions this build knows.
 pub const SCHEMA_VERSION: usize = migrate::VERSIONS;

@@ -2,8 +2,8 @@
 
 use rusqlite::{Connection, Row, params};
 
-use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id};
-use crate::model::{ClauseStatus, NewNote, Note, optional_short, required_long};
+use super::{Changes, Result, Store, WriteTx, clauses, new_id, resolve_id, strict};
+use crate::model::{ClauseStatus, NewNote, Note, ValidationError, optional_short, required_long};
 
 const COLUMNS: &str = "id, clause_id, on_date, author, text, status_from, status_to, created_at";
 
@@ -16,10 +16,17 @@ pub struct Progress {
     pub agreement_title: String,
 }
 
+/// A note just added, and what it changed in its agreement's table (the
+/// clause's latest note; with a status change, the roll-ups above it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NoteAdded {
+    pub note: Note,
+    pub change: clauses::ClauseChange,
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
-    let status = |i: usize| -> rusqlite::Result<Option<ClauseStatus>> {
-        Ok(r.get::<_, Option<String>>(i)?.and_then(|s| ClauseStatus::parse(&s).ok()))
-    };
+    let status = |i: usize| -> rusqlite::Result<Option<ClauseStatus>> { strict(r, i, "notes", 0) };
     Ok(Note {
         id: r.get(0)?,
         clause_id: r.get(1)?,
@@ -44,7 +51,7 @@ fn get(conn: &Connection, id: &str) -> Result<Note> {
 pub(crate) struct Clauses(std::collections::HashMap<String, (String, ClauseStatus)>);
 
 /// Writes a note and, if it records one, the clause's status change.
-pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Result<Note> {
+pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Result<Note> {
     let (clause_id, clause_status) = match seen.0.get(&new.clause_id) {
         Some(known) => known.clone(),
         None => {
@@ -103,9 +110,16 @@ impl Store {
     }
 
     /// Adds a progress note; with `status_to` it also changes the clause's
-    /// status, in the same transaction.
-    pub fn add_note(&mut self, new: NewNote) -> Result<Note> {
-        self.write(|tx| insert(tx, &new, &mut Clauses::default()))
+    /// status, in the same transaction. Returns the note with the rows of
+    /// the agreement's table that changed, as seen on `today`.
+    pub fn add_note(&mut self, new: NewNote, today: chrono::NaiveDate) -> Result<NoteAdded> {
+        if new.on_date > today {
+            return Err(ValidationError::NoteInFuture { on_date: new.on_date, today }.into());
+        }
+        let note = self.write(|tx| insert(tx, &new, &mut Clauses::default()))?;
+        let clause = clauses::get(self.conn(), &note.clause_id)?;
+        let change = self.clause_changed(clause, today)?;
+        Ok(NoteAdded { note, change })
     }
 
     /// Progress recorded on or after `since`: each live note with its clause
@@ -129,20 +143,6 @@ impl Store {
                 Ok(Progress { note, clause, agreement_title: r.get(27)? })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
-    }
-
-    /// Adds many notes in one transaction (an import): all or none.
-    pub fn add_notes(&mut self, notes: Vec<NewNote>) -> Result<usize> {
-        self.write(|tx| {
-            let mut seen = Clauses::default();
-            for n in &notes {
-                insert(tx, n, &mut seen)?;
-            }
-            if notes.is_empty() {
-                tx.unchanged();
-            }
-            Ok(notes.len())
         })
     }
 

@@ -2,16 +2,15 @@
 
 use rusqlite::{Connection, Row, params};
 
-use super::{Changes, Result, Store, StoreError, WriteTx, new_id, resolve_id};
+use super::{Changes, Result, Store, StoreError, WriteTx, new_id, resolve_id, strict};
 use crate::model::{NewPartner, Partner, PartnerKind, PartnerPatch, optional_short, required_short};
 
 const COLUMNS: &str = "id, kind, name, name_fa, name_local, local_lang, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Partner> {
-    let kind: String = r.get(1)?;
     Ok(Partner {
         id: r.get(0)?,
-        kind: PartnerKind::parse(&kind).unwrap_or(PartnerKind::Organisation),
+        kind: strict(r, 1, "partners", 0)?,
         name: r.get(2)?,
         name_fa: r.get(3)?,
         name_local: r.get(4)?,
@@ -26,7 +25,7 @@ pub(crate) fn get(conn: &Connection, id: &str) -> Result<Partner> {
     Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM partners WHERE id = ?1"), [&id], from_row)?)
 }
 
-pub(crate) fn insert(tx: &mut WriteTx<'_>, new: &NewPartner) -> Result<Partner> {
+pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewPartner) -> Result<Partner> {
     let name = required_short("partner name", &new.name)?;
     let name_fa = optional_short("Persian name", new.name_fa.as_deref())?;
     let name_local = optional_short("local name", new.name_local.as_deref())?;

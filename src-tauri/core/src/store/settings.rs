@@ -2,8 +2,9 @@
 //! organisation, the interface language and how dates are shown.
 
 use rusqlite::OptionalExtension;
+use rusqlite::types::FromSql;
 
-use super::{Changes, Result, Store};
+use super::{Changes, Result, Store, strict};
 use crate::calendar::{DateDisplay, Lang};
 use crate::model::{Settings, SettingsPatch, optional_short};
 
@@ -14,18 +15,20 @@ const DATES: &str = "date_display";
 
 impl Store {
     /// The current settings, with defaults for what was never set.
+    /// A setting never set reads as its default; a stored value this
+    /// version does not know is an error ([`crate::store::StoreError::Damaged`]).
     pub fn settings(&self) -> Result<Settings> {
-        let get = |key: &str| -> Result<Option<String>> {
-            Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-        };
+        fn get<T: FromSql>(store: &Store, key: &str) -> Result<Option<T>> {
+            Ok(store
+                .conn()
+                .query_row("SELECT key, value FROM settings WHERE key = ?1", [key], |r| strict(r, 1, "settings", 0))
+                .optional()?)
+        }
         Ok(Settings {
-            officer_name: get(OFFICER)?.unwrap_or_default(),
-            organisation: get(ORGANISATION)?.unwrap_or_default(),
-            ui_language: match get(LANGUAGE)?.as_deref() {
-                Some("fa") => Lang::Fa,
-                _ => Lang::En,
-            },
-            date_display: get(DATES)?.as_deref().and_then(DateDisplay::parse).unwrap_or_default(),
+            officer_name: get(self, OFFICER)?.unwrap_or_default(),
+            organisation: get(self, ORGANISATION)?.unwrap_or_default(),
+            ui_language: get::<Lang>(self, LANGUAGE)?.unwrap_or_default(),
+            date_display: get::<DateDisplay>(self, DATES)?.unwrap_or_default(),
         })
     }
 
@@ -49,16 +52,8 @@ impl Store {
             values.push((ORGANISATION, v));
         }
         if let Some(lang) = patch.ui_language {
-            let v = match lang {
-                Lang::En => "en",
-                Lang::Fa => "fa",
-            };
-            let old_v = match old.ui_language {
-                Lang::En => "en",
-                Lang::Fa => "fa",
-            };
-            changes.field(LANGUAGE, Some(&old_v), Some(&v));
-            values.push((LANGUAGE, v.to_owned()));
+            changes.field(LANGUAGE, Some(&old.ui_language.as_str()), Some(&lang.as_str()));
+            values.push((LANGUAGE, lang.as_str().to_owned()));
         }
         if let Some(d) = patch.date_display {
             changes.field(DATES, Some(&old.date_display.as_str()), Some(&d.as_str()));

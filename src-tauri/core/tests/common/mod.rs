@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
-use clausebook_core::model::{Agreement, AgreementStatus, NewAgreement, NewPartner, Partner, PartnerKind};
+use clausebook_core::model::{
+    Agreement, AgreementStatus, Clause, NewAgreement, NewClause, NewPartner, Partner, PartnerKind,
+};
+use clausebook_core::store::import::{Import, ImportAgreement, ImportClause, ImportError, ImportTarget};
 
 /// The day the tests stand on.
 pub fn today() -> NaiveDate {
@@ -37,4 +40,15 @@ pub fn footprint(store: &Store) -> (usize, usize, usize, usize) {
     let agreements = store.agreements(None).unwrap();
     let clauses: usize = agreements.iter().map(|a| store.clause_rows(&a.id, today()).unwrap().len()).sum();
     (audit, partners, agreements.len(), clauses)
+}
+
+/// Adds clauses to an existing agreement through the one bulk path, as an
+/// import into it does; each clause's `parent_id` may name a clause there.
+pub fn import_into(store: &mut Store, agreement_id: &str, clauses: Vec<NewClause>) -> Result<Vec<Clause>, ImportError> {
+    let target = ImportAgreement {
+        target: ImportTarget::Existing(agreement_id.to_owned()),
+        new_parties: Vec::new(),
+        clauses: clauses.into_iter().map(ImportClause::leaf).collect(),
+    };
+    Ok(store.import(Import { partners: Vec::new(), agreements: vec![target] })?.clauses)
 }

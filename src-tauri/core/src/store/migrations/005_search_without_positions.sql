@@ -11,7 +11,7 @@
 -- clauses), and FTS5 copies every stored entry each time it merges its
 -- segments: in a million-clause register that merging was the largest single
 -- cost of an import, growing as imports followed each other (see
--- ARCHITECTURE.md).
+-- docs/performance.md).
 --
 -- The note and agreement indexes keep their positions. No import writes
 -- notes, and without positions FTS5 is about three times slower to gather

@@ -1,0 +1,388 @@
+//! The closed sets of the register, and the words people read for them.
+//!
+//! Every value that a stored column, an input or a screen takes from a fixed
+//! list — a clause's status, an agreement's kind, a calendar, a column of
+//! the clause table — is an enum here, with its stable code (what SQLite,
+//! JSON and the command line hold) and its label in each interface language.
+//! This is the one place those words live: the app exports [`vocabulary`]
+//! into the TypeScript bindings, which the window's translations read; the
+//! report's data carries the labels its template prints; the command line
+//! lists the codes with their English labels as help. A language added later
+//! is added here, once.
+//!
+//! This module is the bottom of the core: it imports nothing else of it.
+
+use serde::{Deserialize, Serialize};
+
+/// An interface language: of the window, of a report, of dates' digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    Fa,
+}
+
+impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::En, Lang::Fa];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fa => "fa",
+        }
+    }
+
+    /// The code as stored, or `None` for any other text.
+    pub fn from_code(s: &str) -> Option<Lang> {
+        Lang::ALL.iter().copied().find(|l| l.as_str() == s)
+    }
+}
+
+impl clap::ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        Lang::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        // Each language is named in its own words, as a language menu does.
+        let own = match self {
+            Lang::En => "English",
+            Lang::Fa => "Persian (فارسی)",
+        };
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(own))
+    }
+}
+
+/// A value's label in every interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub en: &'static str,
+    pub fa: &'static str,
+}
+
+impl Label {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Fa => self.fa,
+        }
+    }
+}
+
+/// A text that is not one of a closed set's codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {set} \"{value}\": use one of {allowed}")]
+pub struct UnknownCode {
+    /// The set, in words: "clause status".
+    pub set: &'static str,
+    pub value: String,
+    /// The set's codes, separated by spaces.
+    pub allowed: &'static str,
+}
+
+/// What every closed set offers: its codes, its labels, and strict parsing.
+pub trait ClosedSet: Copy + Eq + Sized + 'static {
+    /// The set, in words, for errors: "clause status".
+    const SET: &'static str;
+    /// Every value, in the order screens list them.
+    fn all() -> &'static [Self];
+    /// The stable code.
+    fn code(self) -> &'static str;
+    /// The words for it in each language.
+    fn label(self) -> Label;
+
+    /// The value whose code is `s` exactly.
+    fn from_code(s: &str) -> Option<Self> {
+        Self::all().iter().copied().find(|v| v.code() == s)
+    }
+}
+
+macro_rules! closed_set {
+    ($(#[$meta:meta])* $name:ident, $set:literal, {
+        $($(#[$vmeta:meta])* $variant:ident => $code:literal, $en:literal, $fa:literal $(, aliases: [$($alias:literal),+])?);+ $(;)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code: what SQLite, JSON and the command line hold.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The value whose code is `s`, or an error that lists the codes.
+            pub fn parse(s: &str) -> Result<Self, UnknownCode> {
+                <Self as ClosedSet>::from_code(s).ok_or_else(|| UnknownCode {
+                    set: $set,
+                    value: s.to_owned(),
+                    allowed: concat!($($code, " "),+).trim_ascii_end(),
+                })
+            }
+
+            /// What a person reads for it, in `lang`.
+            pub fn label(self, lang: Lang) -> &'static str {
+                <Self as ClosedSet>::label(self).get(lang)
+            }
+        }
+
+        impl ClosedSet for $name {
+            const SET: &'static str = $set;
+
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn label(self) -> Label {
+                match self { $($name::$variant => Label { en: $en, fa: $fa }),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                let value = clap::builder::PossibleValue::new(self.as_str())
+                    .help(<Self as ClosedSet>::label(*self).en);
+                match self {
+                    $($name::$variant => Some(value $($(.alias($alias))+)?)),+
+                }
+            }
+        }
+    };
+}
+
+closed_set!(
+    /// A country or an organisation.
+    PartnerKind, "partner kind", {
+        Country => "country", "Country", "کشور";
+        Organisation => "organisation", "Organisation", "سازمان", aliases: ["organization"];
+    }
+);
+
+closed_set!(
+    /// The kind of instrument signed.
+    AgreementKind, "agreement kind", {
+        Mou => "mou", "Memorandum of understanding", "تفاهم‌نامه";
+        CooperationMemorandum => "cooperation_memorandum", "Memorandum of cooperation", "یادداشت تفاهم همکاری";
+        ActionPlan => "action_plan", "Action plan", "برنامه اقدام";
+        JointProject => "joint_project", "Joint project", "طرح مشترک";
+        Other => "other", "Other agreement", "سند دیگر";
+    }
+);
+
+closed_set!(
+    /// Where an agreement stands as a whole.
+    AgreementStatus, "agreement status", {
+        Draft => "draft", "Draft", "پیش‌نویس";
+        Signed => "signed", "Signed", "امضاشده";
+        InForce => "in_force", "In force", "لازم‌الاجرا";
+        Expired => "expired", "Expired", "منقضی";
+        Terminated => "terminated", "Terminated", "خاتمه‌یافته";
+    }
+);
+
+closed_set!(
+    /// How far a clause got.
+    ClauseStatus, "clause status", {
+        NotStarted => "not_started", "Not started", "شروع‌نشده";
+        InProgress => "in_progress", "In progress", "در حال انجام";
+        Completed => "completed", "Completed", "انجام‌شده";
+        OnHold => "on_hold", "On hold", "متوقف";
+        Cancelled => "cancelled", "Cancelled", "لغوشده";
+    }
+);
+
+impl ClauseStatus {
+    /// Open clauses still owe work: they can be overdue.
+    pub fn is_open(self) -> bool {
+        matches!(self, ClauseStatus::NotStarted | ClauseStatus::InProgress | ClauseStatus::OnHold)
+    }
+}
+
+closed_set!(
+    /// The calendar an agreement is drafted in. It decides how "N months
+    /// after signing" is counted.
+    Calendar, "calendar", {
+        Gregorian => "gregorian", "Gregorian", "میلادی";
+        Persian => "persian", "Solar Hijri", "هجری شمسی", aliases: ["solar_hijri", "jalali"];
+    }
+);
+
+closed_set!(
+    /// How dates are shown: in one calendar or both.
+    DateDisplay, "date display", {
+        Gregorian => "gregorian", "Gregorian only", "فقط میلادی";
+        Persian => "persian", "Solar Hijri only", "فقط هجری شمسی", aliases: ["solar_hijri", "jalali"];
+        Both => "both", "Both calendars", "هر دو تقویم";
+    }
+);
+
+// Written out: the enum comes from `closed_set!`, whose other sets have no
+// default to derive.
+#[allow(clippy::derivable_impls)]
+impl Default for DateDisplay {
+    fn default() -> Self {
+        DateDisplay::Both
+    }
+}
+
+closed_set!(
+    /// The unit of a relative deadline.
+    OffsetUnit, "deadline unit", {
+        Days => "days", "days", "روز", aliases: ["day"];
+        Months => "months", "months", "ماه", aliases: ["month"];
+    }
+);
+
+closed_set!(
+    /// The columns of the clause table, as the window and the PDF head them.
+    ClauseColumn, "clause column", {
+        Number => "number", "No.", "شماره";
+        Text => "text", "Clause", "بند";
+        OurLead => "our_lead", "Our lead body", "دستگاه مسئول ما";
+        PartnerLead => "partner_lead", "Partner’s lead body", "دستگاه مسئول طرف مقابل";
+        Deadline => "deadline", "Deadline", "مهلت";
+        Status => "status", "Status", "وضعیت";
+        LatestNote => "latest_note", "Latest note", "آخرین یادداشت";
+    }
+);
+
+closed_set!(
+    /// The summary figures of a dashboard and of a report. "Due soon" is
+    /// [`crate::model::DUE_SOON_DAYS`] days ahead (a test keeps its words in
+    /// step).
+    Figure, "figure", {
+        Clauses => "clauses", "Clauses", "بندها";
+        Overdue => "overdue", "Overdue", "دارای تأخیر";
+        DueSoon => "due_soon", "Due within 30 days", "مهلت در ۳۰ روز آینده";
+        ByStatus => "by_status", "Clauses by status", "بندها بر پایه وضعیت";
+    }
+);
+
+/// One value of a closed set with its labels, as front ends receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Term<T> {
+    pub value: T,
+    pub en: &'static str,
+    pub fa: &'static str,
+}
+
+/// Every closed set a person reads, each value with its labels, in the
+/// order screens list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Vocabulary {
+    pub clause_status: Vec<Term<ClauseStatus>>,
+    pub agreement_status: Vec<Term<AgreementStatus>>,
+    pub agreement_kind: Vec<Term<AgreementKind>>,
+    pub partner_kind: Vec<Term<PartnerKind>>,
+    pub calendar: Vec<Term<Calendar>>,
+    pub date_display: Vec<Term<DateDisplay>>,
+    pub clause_column: Vec<Term<ClauseColumn>>,
+    pub figure: Vec<Term<Figure>>,
+}
+
+fn terms<T: ClosedSet>() -> Vec<Term<T>> {
+    T::all()
+        .iter()
+        .map(|&value| {
+            let Label { en, fa } = value.label();
+            Term { value, en, fa }
+        })
+        .collect()
+}
+
+/// The whole vocabulary, for front ends.
+pub fn vocabulary() -> Vocabulary {
+    Vocabulary {
+        clause_status: terms(),
+        agreement_status: terms(),
+        agreement_kind: terms(),
+        partner_kind: terms(),
+        calendar: terms(),
+        date_display: terms(),
+        clause_column: terms(),
+        figure: terms(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check<T: ClosedSet + std::fmt::Debug>() {
+        let mut codes = Vec::new();
+        for &v in T::all() {
+            let code = v.code();
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
+            assert_eq!(T::from_code(code), Some(v));
+            assert!(!codes.contains(&code), "{} {code} twice", T::SET);
+            codes.push(code);
+            let Label { en, fa } = v.label();
+            assert!(!en.trim().is_empty() && !fa.trim().is_empty(), "{v:?} lacks a label");
+            assert!(!fa.chars().any(|c| c.is_ascii_alphabetic()), "the Persian label of {v:?} has Latin letters: {fa}");
+        }
+        assert_eq!(T::from_code("no such code"), None);
+    }
+
+    #[test]
+    fn every_set_has_unique_codes_and_labels_in_every_language() {
+        check::<PartnerKind>();
+        check::<AgreementKind>();
+        check::<AgreementStatus>();
+        check::<ClauseStatus>();
+        check::<Calendar>();
+        check::<DateDisplay>();
+        check::<OffsetUnit>();
+        check::<ClauseColumn>();
+        check::<Figure>();
+    }
+
+    #[test]
+    fn labels_within_a_set_differ() {
+        fn distinct<T: ClosedSet>() {
+            for lang in Lang::ALL {
+                let mut seen: Vec<&str> = Vec::new();
+                for &v in T::all() {
+                    let l = v.label().get(*lang);
+                    assert!(!seen.contains(&l), "{} has \"{l}\" twice", T::SET);
+                    seen.push(l);
+                }
+            }
+        }
+        distinct::<AgreementKind>();
+        distinct::<AgreementStatus>();
+        distinct::<ClauseStatus>();
+        distinct::<ClauseColumn>();
+    }
+
+    #[test]
+    fn parse_names_the_set_and_its_codes() {
+        let e = ClauseStatus::parse("done").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown clause status \"done\": use one of not_started in_progress completed on_hold cancelled"
+        );
+        assert_eq!(Calendar::parse("persian"), Ok(Calendar::Persian));
+    }
+}
