@@ -17,6 +17,16 @@ fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+fn errors(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The id a successful command printed.
+fn id(o: Output) -> String {
+    assert!(o.status.success(), "{}", errors(&o));
+    text(&o).trim().to_owned()
+}
+
 #[test]
 fn loads_the_demo_and_lists_all_five_situations() {
     let dir = tempfile::tempdir().unwrap();
@@ -38,16 +48,16 @@ fn loads_the_demo_and_lists_all_five_situations() {
     let again = clausebook(&db, &["demo"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));
+    // Unless the script says an existing register is fine.
+    let again = clausebook(&db, &["demo", "--if-empty"]);
+    assert!(again.status.success(), "{}", errors(&again));
+    assert!(text(&again).contains("demo not loaded"), "{}", text(&again));
 }
 
 #[test]
 fn adds_updates_notes_and_searches() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cb.sqlite3");
-    let id = |o: Output| {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        text(&o).trim().to_owned()
-    };
     let p = id(clausebook(&db, &["add-partner", "Uzbekistan", "--name-local", "Oʻzbekiston", "--local-lang", "uz"]));
     let a = id(clausebook(
         &db,
@@ -100,4 +110,116 @@ fn help_explains_itself() {
         out.contains("Follow every clause") && out.contains("clausebook demo") && out.contains("add-clause"),
         "{out}"
     );
+}
+
+#[test]
+fn moves_clauses_as_its_own_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    let p = id(clausebook(&db, &["add-partner", "IOM", "--kind", "organisation"]));
+    let a = id(clausebook(&db, &["add-agreement", "Border plan", "--party", &p, "--kind", "action_plan"]));
+    let one = id(clausebook(&db, &["add-clause", &a, "--number", "1", "--text", "Training"]));
+    let two = id(clausebook(&db, &["add-clause", &a, "--number", "2", "--text", "Equipment"]));
+    // Where a clause stands in the table: its row and its depth.
+    let place_of = |clause: &str| {
+        let rows: serde_json::Value =
+            serde_json::from_str(&text(&clausebook(&db, &["--json", "clauses", &a]))).expect("clause rows as JSON");
+        let rows = rows.as_array().expect("a list of rows");
+        let at = rows.iter().position(|r| r["clause"]["id"] == clause).expect("the clause is listed");
+        (at, rows[at]["depth"].as_u64().expect("a depth"))
+    };
+    // Under another clause, then back to the top, then one step up.
+    let moved = clausebook(&db, &["--json", "move-clause", &two, "--under", &one]);
+    assert!(moved.status.success(), "{}", errors(&moved));
+    let clause: serde_json::Value = serde_json::from_str(&text(&moved)).expect("the moved clause as JSON");
+    assert_eq!(clause["parent_id"], one.as_str(), "{clause}");
+    assert_eq!(place_of(&two), (1, 1));
+    assert!(clausebook(&db, &["move-clause", &two, "--top"]).status.success());
+    assert_eq!(place_of(&two), (1, 0));
+    let up = clausebook(&db, &["move-clause", &two, "--up"]);
+    assert!(text(&up).contains("moved clause 2"), "{}", text(&up));
+    assert_eq!(place_of(&two), (0, 0));
+    // One destination at a time, and an index only where a parent is named.
+    assert_eq!(clausebook(&db, &["move-clause", &two]).status.code(), Some(2));
+    assert_eq!(clausebook(&db, &["move-clause", &two, "--up", "--down"]).status.code(), Some(2));
+    assert_eq!(clausebook(&db, &["move-clause", &two, "--up", "--index", "0"]).status.code(), Some(2));
+    assert!(clausebook(&db, &["move-clause", &two, "--top", "--index", "1"]).status.success());
+    assert_eq!(place_of(&two), (1, 0));
+    // Moving is no longer a field of update-clause.
+    let o = clausebook(&db, &["update-clause", &two, "--status", "in_progress", "--parent", &one]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(errors(&o).contains("--parent"), "{}", errors(&o));
+    let table = text(&clausebook(&db, &["clauses", &a]));
+    assert!(!table.contains("in_progress"), "a refused command changes nothing:\n{table}");
+}
+
+#[test]
+fn closed_sets_are_the_core_codes_with_their_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    let p = id(clausebook(&db, &["add-partner", "Tajikistan"]));
+    // `jalali` names the Solar Hijri calendar too.
+    let a = id(clausebook(&db, &["add-agreement", "Plan", "--party", &p, "--calendar", "jalali"]));
+    let json = text(&clausebook(&db, &["--json", "agreements"]));
+    assert!(json.contains("\"calendar\": \"persian\""), "{json}");
+    // A code that is not in the set is refused before anything is opened,
+    // with the codes to choose from.
+    let o = clausebook(&db, &["add-clause", &a, "--number", "1", "--text", "x", "--status", "done"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(errors(&o).contains("in_progress") && errors(&o).contains("not_started"), "{}", errors(&o));
+    let o = clausebook(&db, &["settings", "--language", "de"]);
+    assert_eq!(o.status.code(), Some(2));
+    let settings = text(&clausebook(&db, &["settings", "--language", "fa", "--dates", "solar_hijri"]));
+    assert!(settings.contains("language:     fa") && settings.contains("dates:        persian"), "{settings}");
+    // The help lists each code with its English label.
+    let help = text(&clausebook(&db, &["add-clause", "--help"]));
+    assert!(help.contains("in_progress") && help.contains("In progress"), "{help}");
+}
+
+#[test]
+fn today_comes_from_the_flag_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    assert!(clausebook(&db, &["init"]).status.success());
+    let dashboard = |today: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_clausebook"))
+            .arg("--db")
+            .arg(&db)
+            .arg("dashboard")
+            .env("CLAUSEBOOK_TODAY", today)
+            .output()
+            .expect("run clausebook");
+        assert!(o.status.success(), "{}", errors(&o));
+        text(&o)
+    };
+    assert!(dashboard("2030-01-15").contains("All partners on 2030-01-15"));
+    assert!(text(&clausebook(&db, &["dashboard"])).contains("All partners on 2026-11-22"));
+    // A note cannot be dated after today.
+    let p = id(clausebook(&db, &["add-partner", "UNDP", "--kind", "organization"]));
+    let a = id(clausebook(&db, &["add-agreement", "Project", "--party", &p]));
+    let c = id(clausebook(&db, &["add-clause", &a, "--number", "1", "--text", "Survey"]));
+    let o = clausebook(&db, &["--json", "note", &c, "Done early", "--on", "2026-11-23"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("\"code\":\"note_in_future\""), "{}", text(&o));
+    let note: serde_json::Value =
+        serde_json::from_str(&text(&clausebook(&db, &["--json", "note", &c, "Started"]))).expect("the note as JSON");
+    assert_eq!(note["on_date"], "2026-11-22", "{note}");
+}
+
+#[test]
+fn deletes_and_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    let p = id(clausebook(&db, &["add-partner", "Uzbekistan"]));
+    let a = id(clausebook(&db, &["add-agreement", "MoU", "--party", &p]));
+    let c = id(clausebook(&db, &["add-clause", &a, "--number", "1", "--text", "Exchange"]));
+    let o = clausebook(&db, &["--json", "delete", "clause", &c]);
+    assert!(o.status.success(), "{}", errors(&o));
+    let deletion: serde_json::Value = serde_json::from_str(&text(&o)).expect("the deletion as JSON");
+    let deletion = deletion["deletion_id"].as_str().expect("a deletion id").to_owned();
+    assert!(text(&clausebook(&db, &["clauses", &a])).contains("no clauses yet"));
+    let restored = text(&clausebook(&db, &["restore", &deletion]));
+    assert!(restored.contains("restored the clause"), "{restored}");
+    assert_eq!(clausebook(&db, &["restore", &deletion]).status.code(), Some(3));
+    assert_eq!(clausebook(&db, &["delete", "treaty", &c]).status.code(), Some(2));
 }

@@ -1,18 +1,27 @@
 //! `clausebook`: the headless command line over the register, for scripts,
 //! tests and officers who like a terminal.
+//!
+//! Thin like the app's commands: each subcommand is one function that reads
+//! its arguments, makes one call into the core and prints the answer. Every
+//! closed set (kinds, statuses, languages, calendars) is the core's own enum
+//! from `vocab`, which clap parses and lists in the help.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand};
-use clausebook_core::calendar::{self, DateDisplay, Lang};
+use clausebook_core::calendar::{self, Calendar, CalendarError, DateDisplay, Lang};
+use clausebook_core::clock;
 use clausebook_core::deadline::Deadline;
+use clausebook_core::demo::DemoError;
 use clausebook_core::model::{
-    AgreementKind, AgreementStatus, ClausePatch, ClauseStatus, DueState, NewAgreement, NewClause, NewNote, NewPartner,
-    PartnerKind, SettingsPatch,
+    AgreementKind, AgreementStatus, ClauseMove, ClausePatch, ClauseStatus, DueState, NewAgreement, NewClause, NewNote,
+    NewPartner, PartnerKind, SettingsPatch,
 };
+use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
 use clausebook_core::{Store, StoreError};
+use serde::Serialize;
 
 /// Follow every clause of your memoranda and action plans to completion.
 ///
@@ -34,7 +43,8 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
-    /// The day to measure deadlines against (default: today).
+    /// The day to measure deadlines against (default: $CLAUSEBOOK_TODAY,
+    /// else today).
     #[arg(long, global = true, value_name = "DATE")]
     today: Option<String>,
 
@@ -71,8 +81,10 @@ enum Command {
     },
     /// Add a clause to an agreement.
     AddClause(AddClause),
-    /// Change a clause.
+    /// Change a clause (to move it, see move-clause).
     UpdateClause(UpdateClause),
+    /// Move a clause, with its sub-clauses: one step, or under another clause.
+    MoveClause(MoveClause),
     /// Add a dated progress note to a clause, optionally changing its status.
     Note(AddNote),
     /// Full-text search across agreements, clauses and notes.
@@ -97,11 +109,8 @@ enum Command {
         id: String,
     },
     /// Delete a partner, agreement, clause (with its sub-clauses) or note; prints the undo id.
-    Delete {
-        /// partner, agreement, clause or note
-        kind: String,
-        id: String,
-    },
+    #[command(subcommand)]
+    Delete(DeleteWhat),
     /// Undo a deletion.
     Restore {
         /// The id `delete` printed.
@@ -116,6 +125,30 @@ enum Command {
     Date {
         /// A date: 2025-06-05, 1404/03/15 or ۱۴۰۴/۰۳/۱۵.
         date: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeleteWhat {
+    /// A partner that no live agreement names.
+    Partner {
+        /// The partner id.
+        id: String,
+    },
+    /// An agreement, with its clauses and their notes.
+    Agreement {
+        /// The agreement id.
+        id: String,
+    },
+    /// A clause, with its sub-clauses and their notes.
+    Clause {
+        /// The clause id.
+        id: String,
+    },
+    /// A progress note.
+    Note {
+        /// The note id.
+        id: String,
     },
 }
 
@@ -169,9 +202,9 @@ struct ReportCommon {
     /// Where to write the PDF.
     #[arg(short, long, value_name = "FILE.pdf")]
     output: PathBuf,
-    /// Report language: en, or fa (right to left, Persian digits).
-    #[arg(long, default_value = "en")]
-    lang: String,
+    /// Report language (Persian reads right to left, with Persian digits).
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
     /// Write PDF/A-2b, for archiving.
     #[arg(long)]
     pdf_a: bool,
@@ -187,9 +220,9 @@ struct ReportCommon {
 struct AddPartner {
     /// English name.
     name: String,
-    /// country or organisation
-    #[arg(long, default_value = "country")]
-    kind: String,
+    /// A country or an organisation.
+    #[arg(long, value_enum, default_value_t = PartnerKind::Country)]
+    kind: PartnerKind,
     #[arg(long)]
     name_fa: Option<String>,
     #[arg(long)]
@@ -205,15 +238,15 @@ struct AddAgreement {
     /// Partner id of a party; repeat for several parties.
     #[arg(long = "party", required = true)]
     parties: Vec<String>,
-    /// mou, cooperation_memorandum, action_plan, joint_project or other
-    #[arg(long, default_value = "mou")]
-    kind: String,
-    /// draft, signed, in_force, expired or terminated
-    #[arg(long, default_value = "draft")]
-    status: String,
-    /// gregorian or persian: relative deadlines count months in it.
-    #[arg(long, default_value = "gregorian")]
-    calendar: String,
+    /// The kind of instrument signed.
+    #[arg(long, value_enum, default_value_t = AgreementKind::Mou)]
+    kind: AgreementKind,
+    /// Where the agreement stands as a whole.
+    #[arg(long, value_enum, default_value_t = AgreementStatus::Draft)]
+    status: AgreementStatus,
+    /// The calendar it is drafted in: relative deadlines count months in it.
+    #[arg(long, value_enum, default_value_t = Calendar::Gregorian)]
+    calendar: Calendar,
     #[arg(long)]
     signed_on: Option<String>,
     #[arg(long)]
@@ -249,9 +282,9 @@ struct AddClause {
     /// A date, or "3 months" / "90 days" after signing.
     #[arg(long)]
     deadline: Option<String>,
-    /// not_started, in_progress, completed, on_hold or cancelled
-    #[arg(long, default_value = "not_started")]
-    status: String,
+    /// How far the clause got.
+    #[arg(long, value_enum, default_value_t = ClauseStatus::NotStarted)]
+    status: ClauseStatus,
     #[arg(long)]
     percent: Option<u8>,
     /// What counts as done.
@@ -277,8 +310,8 @@ struct UpdateClause {
     /// A date, "3 months" after signing, or "none".
     #[arg(long)]
     deadline: Option<String>,
-    #[arg(long)]
-    status: Option<String>,
+    #[arg(long, value_enum)]
+    status: Option<ClauseStatus>,
     #[arg(long)]
     percent: Option<u8>,
     #[arg(long)]
@@ -286,9 +319,56 @@ struct UpdateClause {
     /// Replace the themes; repeat for several.
     #[arg(long = "tag")]
     tags: Option<Vec<String>>,
-    /// Move under this parent clause id ("top" for the top level).
+}
+
+#[derive(Args)]
+struct MoveClause {
+    /// The clause id.
+    clause: String,
+    #[command(flatten)]
+    to: MoveTo,
+    /// With --under or --top: its place among its new siblings, counting
+    /// from 0 (default: last).
+    #[arg(long, value_name = "N", conflicts_with_all = ["up", "down", "indent", "outdent"])]
+    index: Option<u32>,
+}
+
+/// Where a clause goes: exactly one of these.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct MoveTo {
+    /// One place up among its siblings.
     #[arg(long)]
-    parent: Option<String>,
+    up: bool,
+    /// One place down among its siblings.
+    #[arg(long)]
+    down: bool,
+    /// Make it the last sub-clause of the clause above it.
+    #[arg(long)]
+    indent: bool,
+    /// Move it out one level, right after its parent.
+    #[arg(long)]
+    outdent: bool,
+    /// Under this parent clause.
+    #[arg(long, value_name = "PARENT_ID")]
+    under: Option<String>,
+    /// To the top level.
+    #[arg(long)]
+    top: bool,
+}
+
+impl MoveTo {
+    /// The move the flags ask for; clap has checked that exactly one is set.
+    fn into_move(self, index: Option<u32>) -> ClauseMove {
+        match self {
+            MoveTo { up: true, .. } => ClauseMove::Up,
+            MoveTo { down: true, .. } => ClauseMove::Down,
+            MoveTo { indent: true, .. } => ClauseMove::Indent,
+            MoveTo { outdent: true, .. } => ClauseMove::Outdent,
+            // `--under PARENT_ID`, or `--top` (no parent).
+            MoveTo { under, .. } => ClauseMove::Under { parent: under, index },
+        }
+    }
 }
 
 #[derive(Args)]
@@ -301,8 +381,8 @@ struct AddNote {
     #[arg(long)]
     on: Option<String>,
     /// Change the clause's status with this note.
-    #[arg(long)]
-    status: Option<String>,
+    #[arg(long, value_enum)]
+    status: Option<ClauseStatus>,
     /// Default: the officer name in settings.
     #[arg(long)]
     author: Option<String>,
@@ -314,12 +394,12 @@ struct SettingsArgs {
     officer: Option<String>,
     #[arg(long)]
     organisation: Option<String>,
-    /// en or fa
-    #[arg(long)]
-    language: Option<String>,
-    /// gregorian, persian or both
-    #[arg(long)]
-    dates: Option<String>,
+    /// The interface language.
+    #[arg(long, value_enum)]
+    language: Option<Lang>,
+    /// The calendars dates are shown in.
+    #[arg(long, value_enum)]
+    dates: Option<DateDisplay>,
 }
 
 /// A failure with the exit code it maps to: 2 for what the user should fix,
@@ -330,44 +410,48 @@ struct Failure {
     exit: u8,
 }
 
+/// The exit code of a store error.
+fn exit_code(e: &StoreError) -> u8 {
+    match e {
+        StoreError::NotFound { .. } | StoreError::NothingToRestore(_) => 3,
+        StoreError::Sqlite(_) | StoreError::Open { .. } | StoreError::Migration(_) | StoreError::Busy => 1,
+        _ => 2,
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
+        Failure { code: e.code(), exit: exit_code(&e), message: e.to_string() }
+    }
+}
+
+impl From<CalendarError> for Failure {
+    fn from(e: CalendarError) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<ReportError> for Failure {
+    fn from(e: ReportError) -> Self {
         let exit = match &e {
-            StoreError::NotFound { .. } | StoreError::NothingToRestore(_) => 3,
-            StoreError::Sqlite(_) | StoreError::Open { .. } | StoreError::Migration(_) | StoreError::Busy => 1,
-            _ => 2,
+            ReportError::Store(e) => exit_code(e),
+            ReportError::Typeset(_) | ReportError::Pdf(_) => 1,
+            ReportError::Write { .. } | ReportError::EmptyBrief => 2,
         };
-        Failure { code: e.code(), message: e.to_string(), exit }
+        Failure { code: e.code(), exit, message: e.to_string() }
     }
 }
 
-impl From<clausebook_core::report::ReportError> for Failure {
-    fn from(e: clausebook_core::report::ReportError) -> Self {
-        use clausebook_core::report::ReportError;
-        match e {
-            ReportError::Store(e) => e.into(),
-            e => {
-                let exit = if matches!(e, ReportError::Typeset(_) | ReportError::Pdf(_)) { 1 } else { 2 };
-                Failure { code: e.code(), message: e.to_string(), exit }
-            }
-        }
+impl From<DemoError> for Failure {
+    fn from(e: DemoError) -> Self {
+        let exit = match &e {
+            DemoError::Store(e) => exit_code(e),
+            DemoError::Import(e) => exit_code(&e.source),
+            // The bundled dataset is broken: a defect in Clausebook.
+            DemoError::Malformed(_) | DemoError::UnknownPartner(_) => 1,
+        };
+        Failure { code: e.code(), exit, message: e.to_string() }
     }
-}
-
-impl From<calendar::CalendarError> for Failure {
-    fn from(e: calendar::CalendarError) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
-impl From<clausebook_core::model::ValidationError> for Failure {
-    fn from(e: clausebook_core::model::ValidationError) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
-fn usage(message: String) -> Failure {
-    Failure { message, code: "usage", exit: 2 }
 }
 
 type Out = Result<(), Failure>;
@@ -395,399 +479,451 @@ fn main() -> ExitCode {
     }
 }
 
+/// What every subcommand works with: the register (opened when first
+/// needed, so `date` touches no file), the moment it is seen at, and how to
+/// print.
+struct Ctx {
+    db: PathBuf,
+    store: Option<Store>,
+    json: bool,
+    /// The day deadlines are measured against.
+    today: NaiveDate,
+    /// The moment a report is stamped with: `today` at the clock's time.
+    now: NaiveDateTime,
+}
+
+impl Ctx {
+    /// The moment from `--today` at the current time, else from the core's
+    /// clock (which honours `CLAUSEBOOK_TODAY`). Today is that moment's day,
+    /// so the two always agree.
+    fn new(db: PathBuf, json: bool, today: Option<&str>) -> Result<Ctx, Failure> {
+        let now = clock::now();
+        let now = match today {
+            Some(day) => calendar::parse_date(day)?.and_time(now.time()),
+            None => now,
+        };
+        Ok(Ctx { db, store: None, json, today: now.date(), now })
+    }
+
+    /// The register, opened on first use.
+    fn store(&mut self) -> Result<&mut Store, Failure> {
+        let store = match self.store.take() {
+            Some(store) => store,
+            None => Store::open(&self.db)?,
+        };
+        Ok(self.store.insert(store))
+    }
+
+    /// How text shows a date: as the register's settings say, in English.
+    fn dates(&mut self) -> Result<impl Fn(NaiveDate) -> String + use<>, Failure> {
+        let display = self.store()?.settings()?.date_display;
+        Ok(move |d| calendar::format_date(d, display, Lang::En))
+    }
+
+    /// Prints `value` as JSON under `--json`, else as `text` words it.
+    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce(&T)) -> Out {
+        if self.json {
+            print_json(value);
+        } else {
+            text(value);
+        }
+        Ok(())
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+}
+
 fn date_arg(s: Option<&str>) -> Result<Option<NaiveDate>, Failure> {
     Ok(s.map(calendar::parse_date).transpose()?)
 }
 
-fn print_json<T: serde::Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+fn deadline_arg(s: Option<&str>) -> Result<Option<Deadline>, Failure> {
+    Ok(s.map(Deadline::parse).transpose()?)
 }
 
 fn run(cli: Cli) -> Out {
-    let today = date_arg(cli.today.as_deref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
-    if let Command::Date { date } = &cli.command {
-        let d = calendar::parse_date(date)?;
-        if cli.json {
-            print_json(&serde_json::json!({
-                "gregorian": calendar::format_gregorian(d),
-                "persian": calendar::format_persian(d, Lang::En),
-                "persian_long": calendar::format_persian_long(d, Lang::Fa),
-                "weekday": d.format("%A").to_string(),
-            }));
-        } else {
-            println!("Gregorian:    {} ({})", calendar::format_gregorian(d), d.format("%A, %-d %B %Y"));
+    let db = cli.db.unwrap_or_else(default_db);
+    let cx = &mut Ctx::new(db, cli.json, cli.today.as_deref())?;
+    match cli.command {
+        Command::Init => init(cx),
+        Command::Demo { if_empty } => demo(cx, if_empty),
+        Command::Partners => partners(cx),
+        Command::AddPartner(a) => add_partner(cx, a),
+        Command::Agreements { partner } => agreements(cx, partner.as_deref()),
+        Command::AddAgreement(a) => add_agreement(cx, a),
+        Command::Clauses { agreement } => clauses(cx, &agreement),
+        Command::AddClause(a) => add_clause(cx, a),
+        Command::UpdateClause(u) => update_clause(cx, u),
+        Command::MoveClause(m) => move_clause(cx, m),
+        Command::Note(n) => note(cx, n),
+        Command::Search { query, limit } => search(cx, &query, limit),
+        Command::Dashboard => dashboard(cx),
+        Command::Overdue { partner, limit } => overdue(cx, partner.as_deref(), limit),
+        Command::History { id } => history(cx, &id),
+        Command::Delete(what) => delete(cx, what),
+        Command::Restore { deletion_id } => restore(cx, &deletion_id),
+        Command::Settings(s) => settings(cx, s),
+        Command::Report(what) => make_report(cx, what),
+        Command::Date { date } => convert_date(cx, &date),
+    }
+}
+
+fn init(cx: &mut Ctx) -> Out {
+    cx.store()?;
+    println!("database ready: {}", cx.db.display());
+    Ok(())
+}
+
+fn demo(cx: &mut Ctx, if_empty: bool) -> Out {
+    let counts = match cx.store()?.load_demo() {
+        Err(DemoError::Store(StoreError::NotEmpty)) if if_empty => {
+            println!("{} already holds data; demo not loaded", cx.db.display());
+            return Ok(());
+        }
+        loaded => loaded?,
+    };
+    cx.print(&counts, |c| {
+        println!(
+            "demo loaded into {}: {} partners, {} agreements, {} clauses, {} notes",
+            cx.db.display(),
+            c.partners,
+            c.agreements,
+            c.clauses,
+            c.notes
+        );
+    })
+}
+
+fn partners(cx: &mut Ctx) -> Out {
+    let list = cx.store()?.partners()?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
             println!(
-                "Solar Hijri:  {}  ({} / {})",
-                calendar::format_persian(d, Lang::En),
-                calendar::format_persian_long(d, Lang::En),
-                calendar::format_persian_long(d, Lang::Fa)
+                "no partners yet: add one with `clausebook add-partner NAME`, or load the demo with `clausebook demo`"
             );
         }
+        for p in list {
+            let names =
+                [p.name_fa.as_deref(), p.name_local.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            println!("{}  {:<12} {}  {}", p.id, p.kind.as_str(), p.name, names);
+        }
+    })
+}
+
+fn add_partner(cx: &mut Ctx, a: AddPartner) -> Out {
+    let p = cx.store()?.create_partner(NewPartner {
+        kind: Some(a.kind),
+        name: a.name,
+        name_fa: a.name_fa,
+        name_local: a.name_local,
+        local_lang: a.local_lang,
+    })?;
+    cx.print(&p, |p| println!("{}", p.id))
+}
+
+fn agreements(cx: &mut Ctx, partner: Option<&str>) -> Out {
+    let list = cx.store()?.agreements(partner)?;
+    let show = cx.dates()?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
+            println!("no agreements yet: add one with `clausebook add-agreement TITLE --party PARTNER_ID`");
+        }
+        for a in list {
+            let parties = a.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+            let signed = a.signed_on.map(&show).unwrap_or_else(|| "unsigned".into());
+            println!("{}  {:<10} {:<22} {}  [{}]", a.id, a.status.as_str(), signed, a.title, parties);
+        }
+    })
+}
+
+fn add_agreement(cx: &mut Ctx, a: AddAgreement) -> Out {
+    let new = NewAgreement {
+        kind: a.kind,
+        title: a.title,
+        reference: a.reference,
+        our_signatory: a.our_signatory,
+        parties: a.parties,
+        calendar: a.calendar,
+        signed_on: date_arg(a.signed_on.as_deref())?,
+        in_force_from: date_arg(a.in_force_from.as_deref())?,
+        in_force_until: date_arg(a.in_force_until.as_deref())?,
+        status: a.status,
+        source: a.source,
+        summary: a.summary,
+    };
+    let created = cx.store()?.create_agreement(new)?;
+    cx.print(&created, |a| println!("{}", a.id))
+}
+
+fn clauses(cx: &mut Ctx, agreement: &str) -> Out {
+    let today = cx.today;
+    let rows = cx.store()?.clause_rows(agreement, today)?;
+    if cx.json {
+        print_json(&rows);
         return Ok(());
     }
-    let path = cli.db.clone().unwrap_or_else(default_db);
-    let mut store = Store::open(&path)?;
-    let settings = store.settings()?;
-    let show = |d: NaiveDate| calendar::format_date(d, settings.date_display, Lang::En);
-    let json = cli.json;
-    match cli.command {
-        Command::Date { .. } => unreachable!("handled above"),
-        Command::Init => println!("database ready: {}", path.display()),
-        Command::Demo { if_empty } => {
-            if if_empty && !store.is_empty()? {
-                println!("{} already holds data; demo not loaded", path.display());
-                return Ok(());
-            }
-            let c = store.load_demo()?;
-            if json {
-                print_json(
-                    &serde_json::json!({"partners": c.partners, "agreements": c.agreements, "clauses": c.clauses, "notes": c.notes}),
-                );
-            } else {
-                println!(
-                    "demo loaded into {}: {} partners, {} agreements, {} clauses, {} notes",
-                    path.display(),
-                    c.partners,
-                    c.agreements,
-                    c.clauses,
-                    c.notes
-                );
-            }
-        }
-        Command::Partners => {
-            let list = store.partners()?;
-            if json {
-                print_json(&list);
-            } else if list.is_empty() {
-                println!(
-                    "no partners yet: add one with `clausebook add-partner NAME`, or load the demo with `clausebook demo`"
-                );
-            } else {
-                for p in list {
-                    let names = [p.name_fa.as_deref(), p.name_local.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                    println!("{}  {:<12} {}  {}", p.id, p.kind.as_str(), p.name, names);
-                }
-            }
-        }
-        Command::AddPartner(a) => {
-            let p = store.create_partner(NewPartner {
-                kind: Some(PartnerKind::parse(&a.kind)?),
-                name: a.name,
-                name_fa: a.name_fa,
-                name_local: a.name_local,
-                local_lang: a.local_lang,
-            })?;
-            if json { print_json(&p) } else { println!("{}", p.id) }
-        }
-        Command::Agreements { partner } => {
-            let list = store.agreements(partner.as_deref())?;
-            if json {
-                print_json(&list);
-            } else if list.is_empty() {
-                println!("no agreements yet: add one with `clausebook add-agreement TITLE --party PARTNER_ID`");
-            } else {
-                for a in list {
-                    let parties = a.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-                    let signed = a.signed_on.map(show).unwrap_or_else(|| "unsigned".into());
-                    println!("{}  {:<10} {:<22} {}  [{}]", a.id, a.status.as_str(), signed, a.title, parties);
-                }
-            }
-        }
-        Command::AddAgreement(a) => {
-            let new = NewAgreement {
-                kind: AgreementKind::parse(&a.kind)?,
-                title: a.title,
-                reference: a.reference,
-                our_signatory: a.our_signatory,
-                parties: a.parties,
-                calendar: calendar::Calendar::parse(&a.calendar)?,
-                signed_on: date_arg(a.signed_on.as_deref())?,
-                in_force_from: date_arg(a.in_force_from.as_deref())?,
-                in_force_until: date_arg(a.in_force_until.as_deref())?,
-                status: AgreementStatus::parse(&a.status)?,
-                source: a.source,
-                summary: a.summary,
-            };
-            let created = store.create_agreement(new)?;
-            if json { print_json(&created) } else { println!("{}", created.id) }
-        }
-        Command::Clauses { agreement } => {
-            let a = store.agreement(&agreement)?;
-            let rows = store.clause_rows(&a.id, today)?;
-            if json {
-                print_json(&rows);
-            } else {
-                println!("{} ({} clauses)", a.title, rows.len());
-                if rows.is_empty() {
-                    println!("  no clauses yet: add one with `clausebook add-clause {} --number 1 --text ...`", a.id);
-                }
-                for r in rows {
-                    let c = &r.clause;
-                    let due = c.due_on.map(show).unwrap_or_else(|| "-".into());
-                    let flag = match c.due_state(today) {
-                        DueState::Overdue { days } => format!(" OVERDUE {days}d"),
-                        DueState::DueSoon { days } => format!(" due in {days}d"),
-                        _ => String::new(),
-                    };
-                    let pct = c.percent.map(|p| format!(" {p}%")).unwrap_or_default();
-                    let roll = r
-                        .rollup
-                        .map(|u| {
-                            format!(
-                                " [{} of {} sub-items done, {}%]",
-                                u.counts.completed,
-                                u.children,
-                                u.percent.unwrap_or(0)
-                            )
-                        })
-                        .unwrap_or_default();
-                    let indent = "  ".repeat(r.depth as usize);
-                    let first_line: String = c.text.lines().next().unwrap_or("").chars().take(90).collect();
-                    println!(
-                        "{indent}{} {}  ({}{pct}; due {due}{flag}){roll}",
-                        c.number,
-                        first_line,
-                        c.status.as_str()
-                    );
-                    println!(
-                        "{indent}    lead: {} / {}   id {}",
-                        c.our_lead.as_deref().unwrap_or("-"),
-                        c.partner_lead.as_deref().unwrap_or("-"),
-                        c.id
-                    );
-                    if let Some(n) = &r.latest_note {
-                        let t: String = n.text.chars().take(90).collect();
-                        println!("{indent}    latest note {}: {t}", show(n.on_date));
-                    }
-                }
-            }
-        }
-        Command::AddClause(a) => {
-            let new = NewClause {
-                agreement_id: a.agreement,
-                parent_id: a.parent,
-                number: a.number,
-                text: a.text,
-                our_lead: a.our_lead,
-                partner_lead: a.partner_lead,
-                deadline: a.deadline.as_deref().map(Deadline::parse).transpose()?.unwrap_or_default(),
-                status: ClauseStatus::parse(&a.status)?,
-                percent: a.percent,
-                indicator: a.indicator,
-                tags: a.tags,
-            };
-            let c = store.create_clause(new)?;
-            if json { print_json(&c) } else { println!("{}", c.id) }
-        }
-        Command::UpdateClause(u) => {
-            let patch = ClausePatch {
-                number: u.number,
-                text: u.text,
-                our_lead: u.our_lead.map(Some),
-                partner_lead: u.partner_lead.map(Some),
-                deadline: u.deadline.as_deref().map(Deadline::parse).transpose()?,
-                status: u.status.as_deref().map(ClauseStatus::parse).transpose()?,
-                percent: u.percent.map(Some),
-                indicator: u.indicator.map(Some),
-                tags: u.tags,
-            };
-            let mut c = store.update_clause(&u.clause, patch)?;
-            if let Some(parent) = u.parent {
-                let parent = if parent == "top" { None } else { Some(parent) };
-                c = store.move_clause(&c.id, parent.as_deref(), None)?;
-            }
-            if json { print_json(&c) } else { println!("updated clause {} ({})", c.number, c.status.as_str()) }
-        }
-        Command::Note(n) => {
-            let note = store.add_note(NewNote {
-                clause_id: n.clause,
-                on_date: date_arg(n.on.as_deref())?.unwrap_or(today),
-                author: n.author,
-                text: n.text,
-                status_to: n.status.as_deref().map(ClauseStatus::parse).transpose()?,
-            })?;
-            if json { print_json(&note) } else { println!("{}", note.id) }
-        }
-        Command::Search { query, limit } => {
-            let hits = store.search(&query, limit)?;
-            if json {
-                print_json(&hits);
-            } else if hits.is_empty() {
-                println!("nothing found for \"{query}\"");
-            } else {
-                for h in hits {
-                    let place = match &h.clause_number {
-                        Some(n) => format!("{} › clause {n}", h.agreement_title),
-                        None => h.agreement_title.clone(),
-                    };
-                    let excerpt: String = h.excerpt.chars().take(100).collect();
-                    println!("{:?}  [{}]  {place}\n    {excerpt}\n    id {}", h.kind, h.partner_names.join(", "), h.id);
-                }
-            }
-        }
-        Command::Dashboard => {
-            let d = store.dashboard(today)?;
-            if json {
-                print_json(&d);
-            } else {
-                let o = d.overall;
-                println!(
-                    "All partners on {}: {} clauses — {} completed, {} in progress, {} not started, {} on hold, {} cancelled; {} overdue, {} due within 30 days",
-                    show(today),
-                    o.counts.total(),
-                    o.counts.completed,
-                    o.counts.in_progress,
-                    o.counts.not_started,
-                    o.counts.on_hold,
-                    o.counts.cancelled,
-                    o.overdue,
-                    o.due_soon
-                );
-                for c in d.partners {
-                    let f = c.figures;
-                    println!(
-                        "  {:<28} {:>2} agreements {:>4} clauses {:>4} done {:>4} overdue {:>4} due soon",
-                        c.partner.name,
-                        c.agreements,
-                        f.counts.total(),
-                        f.counts.completed,
-                        f.overdue,
-                        f.due_soon
-                    );
-                }
-            }
-        }
-        Command::Overdue { partner, limit } => {
-            let list = store.overdue(today, partner.as_deref(), limit)?;
-            if json {
-                print_json(&list);
-            } else if list.is_empty() {
-                println!("nothing is overdue");
-            } else {
-                for o in list {
-                    let text: String = o.clause.text.chars().take(70).collect();
-                    println!("{:>4} days  {} › {} {}", o.days_overdue, o.agreement_title, o.clause.number, text);
-                }
-            }
-        }
-        Command::History { id } => {
-            let entries = store.history(&id)?;
-            if json {
-                print_json(&entries);
-            } else if entries.is_empty() {
-                println!("no history for {id}");
-            } else {
-                for e in entries {
-                    println!("{}  {}  {} {}", e.at, e.actor, e.action, e.entity);
-                    for c in e.changes {
-                        println!(
-                            "    {}: {} → {}",
-                            c.field,
-                            c.old.as_deref().unwrap_or("∅"),
-                            c.new.as_deref().unwrap_or("∅")
-                        );
-                    }
-                }
-            }
-        }
-        Command::Delete { kind, id } => {
-            let deletion = match kind.as_str() {
-                "partner" => store.delete_partner(&id)?,
-                "agreement" => store.delete_agreement(&id)?,
-                "clause" => store.delete_clause(&id)?,
-                "note" => store.delete_note(&id)?,
-                other => {
-                    return Err(usage(format!("cannot delete a \"{other}\": use partner, agreement, clause or note")));
-                }
-            };
-            if json {
-                print_json(&serde_json::json!({"deletion_id": deletion}));
-            } else {
-                println!("deleted; to undo: clausebook restore {deletion}");
-            }
-        }
-        Command::Restore { deletion_id } => {
-            let kind = store.restore(&deletion_id)?;
-            if json { print_json(&serde_json::json!({"restored": kind})) } else { println!("restored the {kind}") }
-        }
-        Command::Report(what) => {
-            use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
-            let (request, common) = match what {
-                ReportWhat::Agreement { id, common } => (ReportRequest::Agreement { id }, common),
-                ReportWhat::Partner { id, common } => (ReportRequest::Partner { id }, common),
-                ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, common } => {
-                    let spec = BriefSpec {
-                        agreements,
-                        clauses,
-                        partner,
-                        overdue,
-                        due_before: date_arg(due_before.as_deref())?,
-                        progress_since: date_arg(since.as_deref())?,
-                        title,
-                    };
-                    (ReportRequest::Brief(spec), common)
-                }
-            };
-            let lang = match common.lang.as_str() {
-                "en" => Lang::En,
-                "fa" => Lang::Fa,
-                other => return Err(usage(format!("unknown report language \"{other}\": use en or fa"))),
-            };
-            let options = ReportOptions {
-                lang,
-                pdf_a: common.pdf_a,
-                reference: common.reference,
-                attachments: common.attachments,
-                dates: None,
-            };
-            let now = chrono::Local::now().naive_local();
-            let summary = report::export(&store, &request, &options, today, now, &common.output)?;
-            if json {
-                print_json(&summary);
-            } else {
-                println!(
-                    "wrote {} ({} pages, {} clauses, {} KB)",
-                    summary.path,
-                    summary.pages,
-                    summary.clauses,
-                    summary.bytes / 1024
-                );
-            }
-        }
-        Command::Settings(s) => {
-            let language = match s.language.as_deref() {
-                None => None,
-                Some("en") => Some(Lang::En),
-                Some("fa") => Some(Lang::Fa),
-                Some(other) => return Err(usage(format!("unknown language \"{other}\": use en or fa"))),
-            };
-            let dates =
-                match s.dates.as_deref() {
-                    None => None,
-                    Some(d) => Some(DateDisplay::parse(d).ok_or_else(|| {
-                        usage(format!("unknown date display \"{d}\": use gregorian, persian or both"))
-                    })?),
-                };
-            let out = store.update_settings(SettingsPatch {
-                officer_name: s.officer,
-                organisation: s.organisation,
-                ui_language: language,
-                date_display: dates,
-            })?;
-            if json {
-                print_json(&out);
-            } else {
-                println!("officer:      {}", out.officer_name);
-                println!("organisation: {}", out.organisation);
-                println!("language:     {:?}", out.ui_language);
-                println!("dates:        {}", out.date_display.as_str());
-                println!("database:     {}", path.display());
-            }
+    // The heading needs the agreement's title and full id, which the rows
+    // of an agreement without clauses cannot give.
+    let a = cx.store()?.agreement(agreement)?;
+    let show = cx.dates()?;
+    println!("{} ({} clauses)", a.title, rows.len());
+    if rows.is_empty() {
+        println!("  no clauses yet: add one with `clausebook add-clause {} --number 1 --text ...`", a.id);
+    }
+    for r in rows {
+        let c = &r.clause;
+        let due = c.due_on.map(&show).unwrap_or_else(|| "-".into());
+        let flag = match r.due {
+            DueState::Overdue { days } => format!(" OVERDUE {days}d"),
+            DueState::DueSoon { days } => format!(" due in {days}d"),
+            _ => String::new(),
+        };
+        let pct = c.percent.map(|p| format!(" {p}%")).unwrap_or_default();
+        let roll = r
+            .rollup
+            .map(|u| format!(" [{} of {} sub-items done, {}%]", u.counts.completed, u.children, u.percent.unwrap_or(0)))
+            .unwrap_or_default();
+        let indent = "  ".repeat(r.depth as usize);
+        let first_line: String = c.text.lines().next().unwrap_or("").chars().take(90).collect();
+        println!("{indent}{} {}  ({}{pct}; due {due}{flag}){roll}", c.number, first_line, c.status.as_str());
+        println!(
+            "{indent}    lead: {} / {}   id {}",
+            c.our_lead.as_deref().unwrap_or("-"),
+            c.partner_lead.as_deref().unwrap_or("-"),
+            c.id
+        );
+        if let Some(n) = &r.latest_note {
+            let t: String = n.text.chars().take(90).collect();
+            println!("{indent}    latest note {}: {t}", show(n.on_date));
         }
     }
     Ok(())
+}
+
+fn add_clause(cx: &mut Ctx, a: AddClause) -> Out {
+    let new = NewClause {
+        agreement_id: a.agreement,
+        parent_id: a.parent,
+        number: a.number,
+        text: a.text,
+        our_lead: a.our_lead,
+        partner_lead: a.partner_lead,
+        deadline: deadline_arg(a.deadline.as_deref())?.unwrap_or_default(),
+        status: a.status,
+        percent: a.percent,
+        indicator: a.indicator,
+        tags: a.tags,
+    };
+    let today = cx.today;
+    let change = cx.store()?.create_clause(new, today)?;
+    cx.print(&change.clause, |c| println!("{}", c.id))
+}
+
+fn update_clause(cx: &mut Ctx, u: UpdateClause) -> Out {
+    let patch = ClausePatch {
+        number: u.number,
+        text: u.text,
+        our_lead: u.our_lead.map(Some),
+        partner_lead: u.partner_lead.map(Some),
+        deadline: deadline_arg(u.deadline.as_deref())?,
+        status: u.status,
+        percent: u.percent.map(Some),
+        indicator: u.indicator.map(Some),
+        tags: u.tags,
+    };
+    let today = cx.today;
+    let change = cx.store()?.update_clause(&u.clause, patch, today)?;
+    cx.print(&change.clause, |c| println!("updated clause {} ({})", c.number, c.status.as_str()))
+}
+
+fn move_clause(cx: &mut Ctx, m: MoveClause) -> Out {
+    let today = cx.today;
+    let change = cx.store()?.move_clause(&m.clause, m.to.into_move(m.index), today)?;
+    cx.print(&change.clause, |c| println!("moved clause {} ({})", c.number, c.status.as_str()))
+}
+
+fn note(cx: &mut Ctx, n: AddNote) -> Out {
+    let today = cx.today;
+    let new = NewNote {
+        clause_id: n.clause,
+        on_date: date_arg(n.on.as_deref())?.unwrap_or(today),
+        author: n.author,
+        text: n.text,
+        status_to: n.status,
+    };
+    let added = cx.store()?.add_note(new, today)?;
+    cx.print(&added.note, |note| println!("{}", note.id))
+}
+
+fn search(cx: &mut Ctx, query: &str, limit: u32) -> Out {
+    let hits = cx.store()?.search(query, limit)?;
+    cx.print(&hits, |hits| {
+        if hits.is_empty() {
+            println!("nothing found for \"{query}\"");
+        }
+        for h in hits {
+            let place = match &h.clause_number {
+                Some(n) => format!("{} › clause {n}", h.agreement_title),
+                None => h.agreement_title.clone(),
+            };
+            let excerpt: String = h.excerpt.chars().take(100).collect();
+            println!("{:?}  [{}]  {place}\n    {excerpt}\n    id {}", h.kind, h.partner_names.join(", "), h.id);
+        }
+    })
+}
+
+fn dashboard(cx: &mut Ctx) -> Out {
+    let today = cx.today;
+    let d = cx.store()?.dashboard(today)?;
+    let show = cx.dates()?;
+    cx.print(&d, |d| {
+        let o = d.overall;
+        println!(
+            "All partners on {}: {} clauses — {} completed, {} in progress, {} not started, {} on hold, {} cancelled; {} overdue, {} due within 30 days",
+            show(d.today),
+            o.counts.total(),
+            o.counts.completed,
+            o.counts.in_progress,
+            o.counts.not_started,
+            o.counts.on_hold,
+            o.counts.cancelled,
+            o.overdue,
+            o.due_soon
+        );
+        for c in &d.partners {
+            let f = c.figures;
+            println!(
+                "  {:<28} {:>2} agreements {:>4} clauses {:>4} done {:>4} overdue {:>4} due soon",
+                c.partner.name,
+                c.agreements,
+                f.counts.total(),
+                f.counts.completed,
+                f.overdue,
+                f.due_soon
+            );
+        }
+    })
+}
+
+fn overdue(cx: &mut Ctx, partner: Option<&str>, limit: u32) -> Out {
+    let today = cx.today;
+    let list = cx.store()?.overdue(today, partner, limit)?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
+            println!("nothing is overdue");
+        }
+        for o in list {
+            let text: String = o.clause.text.chars().take(70).collect();
+            println!("{:>4} days  {} › {} {}", o.days_overdue, o.agreement_title, o.clause.number, text);
+        }
+    })
+}
+
+fn history(cx: &mut Ctx, id: &str) -> Out {
+    let entries = cx.store()?.history(id)?;
+    cx.print(&entries, |entries| {
+        if entries.is_empty() {
+            println!("no history for {id}");
+        }
+        for e in entries {
+            println!("{}  {}  {} {}", e.at, e.actor, e.action, e.entity);
+            for c in &e.changes {
+                let (old, new) = (c.old.as_deref().unwrap_or("∅"), c.new.as_deref().unwrap_or("∅"));
+                println!("    {}: {old} → {new}", c.field);
+            }
+        }
+    })
+}
+
+fn delete(cx: &mut Ctx, what: DeleteWhat) -> Out {
+    let store = cx.store()?;
+    let deletion = match what {
+        DeleteWhat::Partner { id } => store.delete_partner(&id)?,
+        DeleteWhat::Agreement { id } => store.delete_agreement(&id)?,
+        DeleteWhat::Clause { id } => store.delete_clause(&id)?,
+        DeleteWhat::Note { id } => store.delete_note(&id)?,
+    };
+    cx.print(&serde_json::json!({"deletion_id": deletion}), |_| {
+        println!("deleted; to undo: clausebook restore {deletion}");
+    })
+}
+
+fn restore(cx: &mut Ctx, deletion_id: &str) -> Out {
+    let kind = cx.store()?.restore(deletion_id)?;
+    cx.print(&serde_json::json!({"restored": kind}), |_| println!("restored the {kind}"))
+}
+
+fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
+    let out = cx.store()?.update_settings(SettingsPatch {
+        officer_name: s.officer,
+        organisation: s.organisation,
+        ui_language: s.language,
+        date_display: s.dates,
+    })?;
+    cx.print(&out, |out| {
+        println!("officer:      {}", out.officer_name);
+        println!("organisation: {}", out.organisation);
+        println!("language:     {}", out.ui_language.as_str());
+        println!("dates:        {}", out.date_display.as_str());
+        println!("database:     {}", cx.db.display());
+    })
+}
+
+impl ReportWhat {
+    /// The report asked for, and how to make it.
+    fn into_request(self) -> Result<(ReportRequest, ReportCommon), Failure> {
+        Ok(match self {
+            ReportWhat::Agreement { id, common } => (ReportRequest::Agreement { id }, common),
+            ReportWhat::Partner { id, common } => (ReportRequest::Partner { id }, common),
+            ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, common } => {
+                let spec = BriefSpec {
+                    agreements,
+                    clauses,
+                    partner,
+                    overdue,
+                    due_before: date_arg(due_before.as_deref())?,
+                    progress_since: date_arg(since.as_deref())?,
+                    title,
+                };
+                (ReportRequest::Brief(spec), common)
+            }
+        })
+    }
+}
+
+fn make_report(cx: &mut Ctx, what: ReportWhat) -> Out {
+    let (request, common) = what.into_request()?;
+    let options = ReportOptions {
+        lang: common.lang,
+        pdf_a: common.pdf_a,
+        reference: common.reference,
+        attachments: common.attachments,
+        dates: None,
+    };
+    let (today, now) = (cx.today, cx.now);
+    let summary = report::export(cx.store()?, &request, &options, today, now, &common.output)?;
+    cx.print(&summary, |s| {
+        println!("wrote {} ({} pages, {} clauses, {} KB)", s.path, s.pages, s.clauses, s.bytes / 1024);
+    })
+}
+
+fn convert_date(cx: &Ctx, input: &str) -> Out {
+    let d = calendar::parse_date(input)?;
+    let json = serde_json::json!({
+        "gregorian": calendar::format_gregorian(d),
+        "persian": calendar::format_persian(d, Lang::En),
+        "persian_long": calendar::format_persian_long(d, Lang::Fa),
+        "weekday": d.format("%A").to_string(),
+    });
+    cx.print(&json, |_| {
+        println!("Gregorian:    {} ({})", calendar::format_gregorian(d), d.format("%A, %-d %B %Y"));
+        println!(
+            "Solar Hijri:  {}  ({} / {})",
+            calendar::format_persian(d, Lang::En),
+            calendar::format_persian_long(d, Lang::En),
+            calendar::format_persian_long(d, Lang::Fa)
+        );
+    })
 }
