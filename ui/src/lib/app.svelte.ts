@@ -4,6 +4,7 @@
  * reload after a change made elsewhere (an undo, a search jump).
  */
 import { api } from './api';
+import { todayIso } from './dates';
 import type { AppInfo, Partner, Settings, SettingsPatch } from './bindings';
 import { applyToDocument, locale } from './locale.svelte';
 
@@ -43,6 +44,15 @@ export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
   const s = await api.updateSettings(patch);
   applySettings(s);
   return s;
+}
+
+/**
+ * The officer's today, as the core measures deadlines against it (it may be
+ * fixed for tests and screenshots); the machine's local day only before the
+ * app has asked the core.
+ */
+export function today(): string {
+  return app.info?.today ?? todayIso();
 }
 
 /** Tells every screen that data changed. */

@@ -10,7 +10,7 @@
  * lead with the UI's own text in both languages.
  */
 import { ApiError, toApiError } from './api';
-import { ERROR_CATALOG, type DateDisplay, type ErrorParam, type Lang } from './bindings';
+import { ERROR_CATALOG, LIMITS, type DateDisplay, type ErrorParam, type Lang } from './bindings';
 import { dateText, localDigits, monthName } from './dates';
 import { hasKey, translate, type Key } from './i18n';
 import { locale } from './locale.svelte';
@@ -142,15 +142,15 @@ export const NOTE_FIELDS: Record<string, string> = {
   date_unreadable: 'on_date',
 };
 
-/** Client-side limits, the same as the core's (model.rs). */
-export const SHORT_TEXT_MAX_CHARS = 500;
-export const LONG_TEXT_MAX_BYTES = 100 * 1024;
-
+/**
+ * Whether a field is over the core's limit (`LIMITS` in the bindings), to say
+ * so before sending it; the core checks again.
+ */
 export function tooLong(value: string, kind: 'short' | 'long'): boolean {
   const v = value.trim();
   return kind === 'short'
-    ? [...v].length > SHORT_TEXT_MAX_CHARS
-    : new TextEncoder().encode(v).length > LONG_TEXT_MAX_BYTES;
+    ? [...v].length > LIMITS.short_text_max_chars
+    : new TextEncoder().encode(v).length > LIMITS.long_text_max_bytes;
 }
 
 export { ApiError, toApiError };

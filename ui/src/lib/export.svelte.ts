@@ -9,7 +9,7 @@
  * through toasts instead ("Preparing the PDF…", then the result).
  */
 import { api, toApiError, type ApiError } from './api';
-import { app } from './app.svelte';
+import { today } from './app.svelte';
 import type { ExportSummary, ReportOptions, ReportRequest } from './bindings';
 import { errorLine } from './errors';
 import { choosePdfPath, openInViewer } from './files';
@@ -133,8 +133,5 @@ export async function exportPdf(
 
 /** Today as the core sees it (the letterhead's date), for file names. */
 export function reportToday(): string {
-  if (app.info?.today) return app.info.today;
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return today();
 }

@@ -10,12 +10,14 @@ import type {
   Partner,
   Party,
 } from './bindings';
+import { VOCABULARY } from './bindings';
 import { dateText, formatIn } from './dates';
 import { formatPercent, translate, type Key } from './i18n';
 
-export const CLAUSE_STATUSES: ClauseStatus[] = ['not_started', 'in_progress', 'completed', 'on_hold', 'cancelled'];
-export const AGREEMENT_STATUSES: AgreementStatus[] = ['draft', 'signed', 'in_force', 'expired', 'terminated'];
-export const AGREEMENT_KINDS: AgreementKind[] = ['mou', 'cooperation_memorandum', 'action_plan', 'joint_project', 'other'];
+/** The closed sets, in the order the core lists them (its vocabulary). */
+export const CLAUSE_STATUSES: ClauseStatus[] = VOCABULARY.clause_status.map((term) => term.value);
+export const AGREEMENT_STATUSES: AgreementStatus[] = VOCABULARY.agreement_status.map((term) => term.value);
+export const AGREEMENT_KINDS: AgreementKind[] = VOCABULARY.agreement_kind.map((term) => term.value);
 
 export function statusKey(s: ClauseStatus): Key {
   return `status.${s}`;

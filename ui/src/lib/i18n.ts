@@ -3,14 +3,47 @@
  * the keys of `en`, so a missing translation does not compile; a test also
  * checks both have the same keys and no empty values.
  *
+ * The words for the core's closed sets — clause and agreement statuses,
+ * kinds, calendars, the clause table's columns, the summary figures — are
+ * not written here: they come from the core's vocabulary (`VOCABULARY` in the
+ * bindings), which the PDF reports print too, so the window and the report
+ * say the same words. Their keys are `status.in_progress`,
+ * `agreementKind.mou`, `clauses.col.our_lead`, `figures.due_soon`, ….
+ *
  * Placeholders are written {name}. Keys ending in `.one` / `.other` are
  * plural forms, picked by {@link tn}.
  */
 import { locale } from './locale.svelte';
 import { localDigits } from './dates';
-import type { Lang } from './bindings';
+import { VOCABULARY, type Lang } from './bindings';
+
+type Terms<P extends string, V extends string> = Record<`${P}.${V}`, string>;
+
+function terms<P extends string, V extends string>(
+  prefix: P,
+  list: readonly { readonly value: V; readonly en: string; readonly fa: string }[],
+  lang: Lang,
+): Terms<P, V> {
+  return Object.fromEntries(list.map((term) => [`${prefix}.${term.value}`, term[lang]])) as Terms<P, V>;
+}
+
+/** The core's vocabulary in one language, under the keys the screens use. */
+function vocabulary(lang: Lang) {
+  const v = VOCABULARY;
+  return {
+    ...terms('status', v.clause_status, lang),
+    ...terms('agreementStatus', v.agreement_status, lang),
+    ...terms('agreementKind', v.agreement_kind, lang),
+    ...terms('partnerKind', v.partner_kind, lang),
+    ...terms('calendar', v.calendar, lang),
+    ...terms('dateDisplay', v.date_display, lang),
+    ...terms('clauses.col', v.clause_column, lang),
+    ...terms('figures', v.figure, lang),
+  };
+}
 
 export const en = {
+  ...vocabulary('en'),
   'app.name': 'Clausebook',
   'app.tagline': 'Agreements, clause by clause',
   'app.loading': 'Opening the register…',
@@ -48,35 +81,9 @@ export const en = {
   'common.somethingWrong': 'Something went wrong',
   'common.by': 'by {name}',
 
-  'status.not_started': 'Not started',
-  'status.in_progress': 'In progress',
-  'status.completed': 'Completed',
-  'status.on_hold': 'On hold',
-  'status.cancelled': 'Cancelled',
   'status.label': 'Status',
   'status.changeFor': 'Status of clause {number}',
   'status.changed': 'Clause {number}: {status}',
-
-  'agreementStatus.draft': 'Draft',
-  'agreementStatus.signed': 'Signed',
-  'agreementStatus.in_force': 'In force',
-  'agreementStatus.expired': 'Expired',
-  'agreementStatus.terminated': 'Terminated',
-
-  'agreementKind.mou': 'Memorandum of understanding',
-  'agreementKind.cooperation_memorandum': 'Memorandum of cooperation',
-  'agreementKind.action_plan': 'Action plan',
-  'agreementKind.joint_project': 'Joint project',
-  'agreementKind.other': 'Other agreement',
-
-  'partnerKind.country': 'Country',
-  'partnerKind.organisation': 'Organisation',
-
-  'calendar.gregorian': 'Gregorian',
-  'calendar.persian': 'Solar Hijri',
-  'dateDisplay.gregorian': 'Gregorian only',
-  'dateDisplay.persian': 'Solar Hijri only',
-  'dateDisplay.both': 'Both calendars',
 
   'count.clauses.one': '{n} clause',
   'count.clauses.other': '{n} clauses',
@@ -103,13 +110,9 @@ export const en = {
   'deadline.afterSigning.months.other': '{n} months after signing',
   'deadline.unsigned': 'counts from the signing date, not set yet',
 
-  'figures.clauses': 'Clauses',
   'figures.done': 'Done',
   'figures.inProgress': 'In progress',
-  'figures.overdue': 'Overdue',
-  'figures.dueSoon': 'Due within 30 days',
   'figures.agreements': 'Agreements',
-  'figures.breakdown': 'Clauses by status',
   'figures.percentDone': '{p} done',
 
   'dashboard.title': 'Dashboard',
@@ -200,13 +203,6 @@ export const en = {
   'clauses.emptyHint': 'Add the clauses as they are numbered in the document: 1, 2, 2.1… Each gets its lead bodies, deadline and status.',
   'clauses.noMatch': 'No clause matches these filters.',
   'clauses.table': 'Clauses of this agreement',
-  'clauses.col.number': 'No.',
-  'clauses.col.text': 'Clause',
-  'clauses.col.ourLead': 'Our lead body',
-  'clauses.col.partnerLead': 'Partner’s lead body',
-  'clauses.col.deadline': 'Deadline',
-  'clauses.col.status': 'Status',
-  'clauses.col.latestNote': 'Latest note',
   'clauses.col.actions': 'Actions',
   'clauses.rollup': '{done} of {n} done, {p}',
   'clauses.rollupNoPercent': '{done} of {n} done',
@@ -468,12 +464,12 @@ export const en = {
   'error.date_no_such_month': '{input} does not exist: the year has 12 months, not {month_number}.',
   'error.date_out_of_range': '{input} is outside the supported years (Gregorian 1800–2300, Solar Hijri 1200–1700).',
   'error.unknown_value': '“{value_text}” is not one of the values this field accepts.',
-  'error.unknown_calendar': 'Unknown calendar “{name}”: use Gregorian or Solar Hijri.',
   'error.ambiguous_id': '“{prefix}” matches more than one record: give more of the id.',
   'error.cannot_open': 'The database {path} cannot be opened.',
   'error.newer_schema': 'This database was written by a newer Clausebook (schema {found}; this one knows up to {known}): update Clausebook.',
   'error.migration': 'The database could not be upgraded; the file is unchanged.',
   'error.demo_malformed': 'The demo data could not be read. This is a fault in Clausebook: please report it.',
+  'error.damaged_row': 'The register holds a value this Clausebook does not know (“{stored}” in {column} of {table} row {id}): the file may be damaged or written by a newer version. Restore a backup or update Clausebook.',
   'errorword.leap_year': ' (a leap year)',
   'errorword.common_year': ' (not a leap year)',
   'errorword.months': 'months',
@@ -487,6 +483,7 @@ export const en = {
 export type Key = keyof typeof en;
 
 export const fa: Record<Key, string> = {
+  ...vocabulary('fa'),
   'app.name': 'Clausebook',
   'app.tagline': 'پیگیری اسناد همکاری، بند به بند',
   'app.loading': 'در حال باز کردن دفتر…',
@@ -524,35 +521,9 @@ export const fa: Record<Key, string> = {
   'common.somethingWrong': 'مشکلی پیش آمد',
   'common.by': 'توسط {name}',
 
-  'status.not_started': 'شروع‌نشده',
-  'status.in_progress': 'در حال انجام',
-  'status.completed': 'انجام‌شده',
-  'status.on_hold': 'متوقف',
-  'status.cancelled': 'لغوشده',
   'status.label': 'وضعیت',
   'status.changeFor': 'وضعیت بند {number}',
   'status.changed': 'بند {number}: {status}',
-
-  'agreementStatus.draft': 'پیش‌نویس',
-  'agreementStatus.signed': 'امضاشده',
-  'agreementStatus.in_force': 'لازم‌الاجرا',
-  'agreementStatus.expired': 'منقضی',
-  'agreementStatus.terminated': 'خاتمه‌یافته',
-
-  'agreementKind.mou': 'تفاهم‌نامه',
-  'agreementKind.cooperation_memorandum': 'یادداشت تفاهم همکاری',
-  'agreementKind.action_plan': 'برنامه اقدام',
-  'agreementKind.joint_project': 'طرح مشترک',
-  'agreementKind.other': 'سند دیگر',
-
-  'partnerKind.country': 'کشور',
-  'partnerKind.organisation': 'سازمان',
-
-  'calendar.gregorian': 'میلادی',
-  'calendar.persian': 'هجری شمسی',
-  'dateDisplay.gregorian': 'فقط میلادی',
-  'dateDisplay.persian': 'فقط هجری شمسی',
-  'dateDisplay.both': 'هر دو تقویم',
 
   'count.clauses.one': '{n} بند',
   'count.clauses.other': '{n} بند',
@@ -579,13 +550,9 @@ export const fa: Record<Key, string> = {
   'deadline.afterSigning.months.other': '{n} ماه پس از امضا',
   'deadline.unsigned': 'از تاریخ امضا شمرده می‌شود که هنوز ثبت نشده است',
 
-  'figures.clauses': 'بندها',
   'figures.done': 'انجام‌شده',
   'figures.inProgress': 'در حال انجام',
-  'figures.overdue': 'دارای تأخیر',
-  'figures.dueSoon': 'مهلت در ۳۰ روز آینده',
   'figures.agreements': 'اسناد',
-  'figures.breakdown': 'بندها بر پایه وضعیت',
   'figures.percentDone': '{p} انجام‌شده',
 
   'dashboard.title': 'پیشخوان',
@@ -676,13 +643,6 @@ export const fa: Record<Key, string> = {
   'clauses.emptyHint': 'بندها را با همان شماره‌گذاری سند بیفزایید: ۱، ۲، ۲.۱… هر بند دستگاه مسئول دو طرف، مهلت و وضعیت خود را دارد.',
   'clauses.noMatch': 'هیچ بندی با این پالایه‌ها جور نیست.',
   'clauses.table': 'بندهای این سند',
-  'clauses.col.number': 'شماره',
-  'clauses.col.text': 'بند',
-  'clauses.col.ourLead': 'دستگاه مسئول ما',
-  'clauses.col.partnerLead': 'دستگاه مسئول طرف مقابل',
-  'clauses.col.deadline': 'مهلت',
-  'clauses.col.status': 'وضعیت',
-  'clauses.col.latestNote': 'آخرین یادداشت',
   'clauses.col.actions': 'کارها',
   'clauses.rollup': '{done} از {n} انجام‌شده، {p}',
   'clauses.rollupNoPercent': '{done} از {n} انجام‌شده',
@@ -944,12 +904,12 @@ export const fa: Record<Key, string> = {
   'error.date_no_such_month': '{input} وجود ندارد: سال ۱۲ ماه دارد، نه {month_number}.',
   'error.date_out_of_range': '{input} بیرون از سال‌هایی است که دفتر می‌پذیرد (هجری شمسی ۱۲۰۰ تا ۱۷۰۰، میلادی ۱۸۰۰ تا ۲۳۰۰).',
   'error.unknown_value': '«{value_text}» از مقدارهایی نیست که این فیلد می‌پذیرد.',
-  'error.unknown_calendar': 'تقویم «{name}» شناخته نیست: هجری شمسی یا میلادی را برگزینید.',
   'error.ambiguous_id': '«{prefix}» با بیش از یک مورد جور است: بخش بیشتری از شناسه را بنویسید.',
   'error.cannot_open': 'پایگاه داده {path} باز نمی‌شود.',
   'error.newer_schema': 'این پایگاه داده را نسخهٔ تازه‌تری از Clausebook نوشته است (ساختار {found}؛ این نسخه تا {known} را می‌شناسد): Clausebook را به‌روز کنید.',
   'error.migration': 'ساختار پایگاه داده به‌روز نشد؛ پرونده دست‌نخورده مانده است.',
   'error.demo_malformed': 'داده‌های نمونه خوانده نشدند. این ایراد از Clausebook است: لطفاً آن را گزارش دهید.',
+  'error.damaged_row': 'دفتر مقداری دارد که این نسخه آن را نمی‌شناسد («{stored}» در ستون {column} از ردیف {id} جدول {table}): شاید پرونده آسیب دیده یا با نسخه‌ای تازه‌تر نوشته شده باشد. یک پشتیبان را بازگردانید یا برنامه را به‌روز کنید.',
   'errorword.leap_year': '؛ این سال کبیسه است',
   'errorword.common_year': '؛ این سال کبیسه نیست',
   'errorword.months': 'ماه',

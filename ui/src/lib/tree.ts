@@ -1,14 +1,27 @@
 /**
- * The clause tree as the table sees it: rows in depth-first order (as
- * clauseRows returns them), and the moves the toolbar offers, computed as
- * the (parent, index) pair moveClause takes. `index` counts among the new
- * siblings without the moved clause itself, as the core does.
+ * The clause tree as the table sees it: rows in depth-first order, as
+ * clauseRows returns them. Moves are the core's: a row says which one-step
+ * moves it can make (`row.moves`), the UI sends the move it means
+ * (`{ to: 'up' }`, `{ to: 'under', parent, index }`), and the core answers
+ * with the rows that changed and the new order, which {@link applyChange}
+ * puts in place. Nothing here works out a position.
  */
-import type { ClauseRow, ClauseStatus } from './bindings';
+import type { ClauseChange, ClauseRow, ClauseStatus } from './bindings';
 
-export interface Move {
-  parent: string | null;
-  index: number | null;
+/**
+ * The rows after a change the core reported: each changed row replaced, a
+ * new one added, and the core's order when it gave one (a creation, a move).
+ */
+export function applyChange(rows: ClauseRow[], change: ClauseChange): ClauseRow[] {
+  const byId = new Map(rows.map((r) => [r.clause.id, r]));
+  for (const r of change.rows) byId.set(r.clause.id, r);
+  const order = change.order ?? rows.map((r) => r.clause.id);
+  const out: ClauseRow[] = [];
+  for (const id of order) {
+    const r = byId.get(id);
+    if (r) out.push(r);
+  }
+  return out;
 }
 
 /** Parent and sibling lists of a row array, built once per array. */
@@ -42,42 +55,6 @@ function indexOf(rows: ClauseRow[]): TreeIndex {
 /** The live parent of a row. */
 export function parentOf(rows: ClauseRow[], id: string): string | null {
   return indexOf(rows).parent.get(id) ?? null;
-}
-
-function siblingIndex(rows: ClauseRow[], id: string): { list: ClauseRow[]; i: number; parent: string | null } {
-  const ix = indexOf(rows);
-  const parent = ix.parent.get(id) ?? null;
-  const list = ix.children.get(parent) ?? [];
-  return { list, i: list.findIndex((r) => r.clause.id === id), parent };
-}
-
-/** One place up among its siblings, or null when it is first. */
-export function moveUp(rows: ClauseRow[], id: string): Move | null {
-  const { i, parent } = siblingIndex(rows, id);
-  if (i <= 0) return null;
-  return { parent, index: i - 1 };
-}
-
-/** One place down among its siblings, or null when it is last. */
-export function moveDown(rows: ClauseRow[], id: string): Move | null {
-  const { list, i, parent } = siblingIndex(rows, id);
-  if (i < 0 || i >= list.length - 1) return null;
-  return { parent, index: i + 1 };
-}
-
-/** Becomes the last sub-clause of the sibling above it, or null when there is none. */
-export function indent(rows: ClauseRow[], id: string): Move | null {
-  const { list, i } = siblingIndex(rows, id);
-  if (i <= 0) return null;
-  return { parent: list[i - 1].clause.id, index: null };
-}
-
-/** Moves out one level, right after its former parent; null at the top level. */
-export function outdent(rows: ClauseRow[], id: string): Move | null {
-  const parent = parentOf(rows, id);
-  if (!parent) return null;
-  const { i, parent: grandparent } = siblingIndex(rows, parent);
-  return { parent: grandparent, index: i + 1 };
 }
 
 /** Ids of every clause below `id`. */
