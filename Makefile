@@ -40,8 +40,11 @@ clippy:
 ui-check:
 	cd ui && npm run check
 
+## The UI's vitest suites, over the real core through the IPC bridge
+## (tests/bridge, an example of the root package), which is built first.
 ui-test:
-	cd ui && npm test
+	$(CARGO) build --locked --example ipc-bridge
+	cd ui && CLAUSEBOOK_BRIDGE=$(abspath $(CARGO_TARGET_DIR))/debug/examples/ipc-bridge npm test
 
 unit:
 	$(CARGO) test --workspace --locked

@@ -1,24 +1,20 @@
 /**
- * The app against the in-memory fake backend: first start, the dashboard,
- * the agreement table (inline status, delete with undo), search, language.
+ * The app against the real core (through the IPC bridge, see core.ts): first
+ * start, the dashboard, the agreement table (inline status, delete with
+ * undo), search, history, language.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { FakeBackend } from './fixture/fake-backend';
 
-const h = vi.hoisted(() => ({ backend: null as FakeBackend | null }));
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: (cmd: string, args?: Record<string, unknown>) => h.backend!.invoke(cmd, args ?? {}),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', () => import('./core'));
 
 import App from '../App.svelte';
 import { app } from '../lib/app.svelte';
+import type { Agreement, ClauseChange, ClauseRow, Partner, Settings } from '../lib/bindings';
 import { locale } from '../lib/locale.svelte';
 import { ui } from '../lib/ui.svelte';
 import { toasts } from '../lib/toasts.svelte';
-import { FakeBackend as Backend } from './fixture/fake-backend';
-import { demoFile, fakeWithDemo } from './fixtures';
+import { ask, bigAgreement, reset as resetCore } from './core';
 
 function reset() {
   app.ready = false;
@@ -52,21 +48,30 @@ afterEach(() => {
   document.documentElement.dir = 'ltr';
 });
 
+const settings = () => ask<Settings>('settings');
+const agreements = () => ask<Agreement[]>('agreements', { partner: null });
+const agreementId = async (title: RegExp) => (await agreements()).find((a) => title.test(a.title))!.id;
+const clauseRows = (agreementId: string) => ask<ClauseRow[]>('clause_rows', { agreementId });
+const clauseNumbered = async (agreementId: string, number: string) =>
+  (await clauseRows(agreementId)).find((r) => r.clause.number === number)!.clause;
+const updateSettings = (patch: Partial<Settings>) => ask('update_settings', { patch });
+const TAJIK_PLAN = /Red Crescent Society and the Republic of Tajikistan/;
+
 describe('first start', () => {
+  beforeEach(() => resetCore());
+
   it('explains Clausebook and loads the demo', async () => {
-    h.backend = new Backend(demoFile, { today: '2026-11-22' });
     render(App);
     expect(await screen.findByRole('heading', { name: 'Welcome to Clausebook' })).toBeTruthy();
     await fireEvent.input(screen.getByLabelText(/Your name/), { target: { value: 'Reza Karimi' } });
     await fireEvent.click(screen.getByRole('button', { name: /Load demo data/ }));
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeTruthy();
     expect(await screen.findByRole('link', { name: 'Open Tajikistan' })).toBeTruthy();
-    expect(h.backend.settings.officer_name).toBe('Reza Karimi');
-    expect(h.backend.agreements.size).toBe(6);
+    expect((await settings()).officer_name).toBe('Reza Karimi');
+    expect(await agreements()).toHaveLength(6);
   });
 
   it('offers an empty register with the first partner form', async () => {
-    h.backend = new Backend(demoFile, { today: '2026-11-22' });
     render(App);
     await fireEvent.click(await screen.findByRole('button', { name: /Start with an empty register/ }));
     const dialog = await screen.findByRole('dialog', { name: 'New partner' });
@@ -75,30 +80,29 @@ describe('first start', () => {
     expect(await within(dialog).findByText('This field is empty: please fill it in.')).toBeTruthy();
     await fireEvent.input(within(dialog).getByLabelText('Name in English'), { target: { value: 'Uzbekistan' } });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(h.backend!.partners.size).toBe(1));
+    await waitFor(async () => expect(await ask<Partner[]>('partners')).toHaveLength(1));
     expect(await screen.findByRole('heading', { name: 'Uzbekistan', level: 1 })).toBeTruthy();
   });
 });
 
 describe('with the demo register', () => {
-  beforeEach(() => {
-    h.backend = fakeWithDemo({ today: '2026-11-22', settings: { officer_name: 'Maryam Tavakoli' } });
+  beforeEach(async () => {
+    await resetCore({ demo: true });
+    await updateSettings({ officer_name: 'Maryam Tavakoli' });
   });
 
-  const agreementId = (title: RegExp) => [...h.backend!.agreements.values()].find((a) => title.test(a.title))!.id;
-
   it('changes a status inline, from the row', async () => {
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const id = await agreementId(TAJIK_PLAN);
     history.replaceState(null, '', `/#/agreements/${id}`);
     render(App);
     const select = await screen.findByRole('combobox', { name: 'Status of clause 3' });
     await fireEvent.change(select, { target: { value: 'on_hold' } });
-    await waitFor(() => expect([...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!.status).toBe('on_hold'));
+    await waitFor(async () => expect((await clauseNumbered(id, '3')).status).toBe('on_hold'));
     expect(await screen.findByText('Clause 3: On hold')).toBeTruthy();
   });
 
   it('deletes a clause and its sub-clauses after confirming, and undoes it', async () => {
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const id = await agreementId(TAJIK_PLAN);
     history.replaceState(null, '', `/#/agreements/${id}`);
     render(App);
     await screen.findByRole('combobox', { name: 'Status of clause 3' });
@@ -108,14 +112,14 @@ describe('with the demo register', () => {
     const confirm = await screen.findByRole('alertdialog', { name: 'Delete clause 3?' });
     await fireEvent.click(within(confirm).getByRole('button', { name: 'Delete' }));
     await screen.findByText('Clause 3 and its sub-clauses deleted');
-    const live = () => [...h.backend!.clauses.values()].filter((c) => c.agreement_id === id && !c.deleted_at).length;
-    expect(live()).toBe(8);
+    const live = async () => (await clauseRows(id)).length;
+    expect(await live()).toBe(8);
     await fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
-    await waitFor(() => expect(live()).toBe(11));
+    await waitFor(async () => expect(await live()).toBe(11));
   });
 
   it('checks a date through the core and confirms it in both calendars', async () => {
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const id = await agreementId(TAJIK_PLAN);
     history.replaceState(null, '', `/#/agreements/${id}`);
     render(App);
     await fireEvent.click(await screen.findByRole('button', { name: /Add clause/ }));
@@ -144,7 +148,7 @@ describe('with the demo register', () => {
   });
 
   it('highlights no clause row until the user selects one, and keeps one row reachable with Tab', async () => {
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
+    const id = await agreementId(TAJIK_PLAN);
     history.replaceState(null, '', `/#/agreements/${id}`);
     render(App);
     await screen.findByRole('combobox', { name: 'Status of clause 1' });
@@ -157,11 +161,18 @@ describe('with the demo register', () => {
   });
 
   it('shows a status changed with a note as old → new in the history, in a sensible order', async () => {
-    h.backend!.settings.officer_name = '';
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
-    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
-    h.backend!.addNote({ clause_id: three.id, on_date: '2026-11-20', author: null, text: 'Done.', status_to: 'completed' });
-    history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
+    await updateSettings({ officer_name: '' });
+    const id = await agreementId(TAJIK_PLAN);
+    // A clause the officer added: the demo's clauses came in by import, and
+    // an imported clause's history begins with the import (the next test).
+    const { clause } = await ask<ClauseChange>('create_clause', {
+      newClause: {
+        agreement_id: id, parent_id: null, number: '90', text: 'Exchange of rehabilitation experts', our_lead: 'State Welfare Organization',
+        partner_lead: null, deadline: { kind: 'none' }, status: 'in_progress', percent: null, indicator: null, tags: [],
+      },
+    });
+    await ask('add_note', { newNote: { clause_id: clause.id, on_date: '2026-11-20', author: null, text: 'Done.', status_to: 'completed' } });
+    history.replaceState(null, '', `/#/agreements/${id}/clauses/${clause.id}`);
     render(App);
     await fireEvent.click(await screen.findByRole('tab', { name: /History/ }));
     const panel = await screen.findByRole('tabpanel');
@@ -181,20 +192,10 @@ describe('with the demo register', () => {
   });
 
   it('begins an imported clause’s history with the import, in both languages', async () => {
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
-    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
-    // As the core returns it: the import row of the agreement, found through
-    // the clause's import_id (the imitation finds it by scope).
-    h.backend!.audit.unshift({
-      id: 'import-1',
-      at: '2026-11-01T09:00:00.000Z',
-      actor: 'Maryam Ahmadi',
-      entity: 'agreement',
-      entity_id: id,
-      scope_id: three.id,
-      action: 'import',
-      changes: [{ field: 'clauses', old: null, new: '120' }],
-    });
+    // Imported for real, through the core's bulk path: the agreement's import
+    // row, which the clause names in its import_id, begins its history.
+    const id = await bigAgreement(120);
+    const three = await clauseNumbered(id, '3');
     history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
     const { unmount } = render(App);
     await fireEvent.click(await screen.findByRole('tab', { name: /History/ }));
@@ -208,7 +209,7 @@ describe('with the demo register', () => {
     expect(count.textContent).toContain('120');
     unmount();
 
-    h.backend!.settings.ui_language = 'fa';
+    await updateSettings({ ui_language: 'fa' });
     render(App);
     await fireEvent.click(await screen.findByRole('tab', { name: /تاریخچه/ }));
     const fa = (await within(await screen.findByRole('tabpanel')).findAllByRole('listitem')).filter((li) => li.closest('.changes') === null).at(-1)!;
@@ -217,11 +218,10 @@ describe('with the demo register', () => {
   });
 
   it('translates the unset-officer sentinel in Persian', async () => {
-    h.backend!.settings.officer_name = '';
-    h.backend!.settings.ui_language = 'fa';
-    const id = agreementId(/Red Crescent Society and the Republic of Tajikistan/);
-    const three = [...h.backend!.clauses.values()].find((c) => c.agreement_id === id && c.number === '3')!;
-    h.backend!.addNote({ clause_id: three.id, on_date: '2026-11-20', author: null, text: 'انجام شد.', status_to: null });
+    await updateSettings({ officer_name: '', ui_language: 'fa' });
+    const id = await agreementId(TAJIK_PLAN);
+    const three = await clauseNumbered(id, '3');
+    await ask('add_note', { newNote: { clause_id: three.id, on_date: '2026-11-20', author: null, text: 'انجام شد.', status_to: null } });
     history.replaceState(null, '', `/#/agreements/${id}/clauses/${three.id}`);
     render(App);
     expect((await screen.findAllByText('(نام کارشناس تنظیم نشده)')).length).toBeGreaterThan(0);
@@ -247,7 +247,7 @@ describe('with the demo register', () => {
     expect(await screen.findByRole('heading', { name: 'پیشخوان' })).toBeTruthy();
     expect(document.documentElement.dir).toBe('rtl');
     expect(document.documentElement.lang).toBe('fa');
-    expect(h.backend!.settings.ui_language).toBe('fa');
+    await waitFor(async () => expect((await settings()).ui_language).toBe('fa'));
     // Counts in Persian digits.
     expect(screen.getAllByText('۶۹').length).toBeGreaterThan(0);
   });

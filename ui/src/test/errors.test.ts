@@ -29,8 +29,8 @@ describe('api unwraps results', () => {
     await expect(api.clauseRows('A1')).resolves.toEqual([]);
     expect(h.calls).toEqual([['clause_rows', { agreementId: 'A1' }]]);
     h.impl = async () => ({ id: 'c' });
-    await api.moveClause('c', null, 0);
-    expect(h.calls[1]).toEqual(['move_clause', { id: 'c', parent: null, index: 0 }]);
+    await api.moveClause('c', { to: 'up' });
+    expect(h.calls[1]).toEqual(['move_clause', { id: 'c', to: { to: 'up' } }]);
   });
 
   it('throws an ApiError with the backend code and message', async () => {

@@ -1,24 +1,24 @@
 /**
- * Export PDF against the fake backend, with the file plugins mocked through
- * lib/files: what each dialog sends (ReportRequest, ReportOptions, path),
- * a cancelled save dialog, the busy state, and what errors show.
+ * Export PDF against the real core (through the IPC bridge, see core.ts),
+ * which typesets and writes every PDF into a fresh temporary folder, with the
+ * file plugins mocked through lib/files: what each dialog sends
+ * (ReportRequest, ReportOptions, path), a cancelled save dialog, the busy
+ * state, and what errors show.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { FakeBackend } from './fixture/fake-backend';
 
 const h = vi.hoisted(() => ({
-  backend: null as FakeBackend | null,
   /** What the save dialog answers for a suggested name: a path, or null (cancelled). */
-  save: ((name: string) => `/home/officer/Documents/${name}`) as (name: string) => string | null,
+  save: ((name: string) => name) as (name: string) => string | null,
   saveCalls: [] as { name: string; title?: string }[],
   openFails: false,
   opened: [] as string[],
 }));
-vi.mock('@tauri-apps/api/core', () => ({
-  invoke: (cmd: string, args?: Record<string, unknown>) => h.backend!.invoke(cmd, args ?? {}),
-  Channel: class {},
-}));
+vi.mock('@tauri-apps/api/core', () => import('./core'));
 vi.mock('../lib/files', () => ({
   choosePdfPath: async (name: string, title?: string) => {
     h.saveCalls.push({ name, title });
@@ -32,12 +32,17 @@ vi.mock('../lib/files', () => ({
 
 import App from '../App.svelte';
 import { app } from '../lib/app.svelte';
-import type { ReportOptions, ReportRequest } from '../lib/bindings';
+import type { Agreement, ExportSummary, Partner, ReportOptions, ReportRequest } from '../lib/bindings';
 import { reportExport } from '../lib/export.svelte';
 import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
-import { fakeWithDemo } from './fixtures';
+import { ask, delays, idle, reset as resetCore, sent } from './core';
+
+/** Where the save dialog puts PDFs: a fresh folder per test, which the core really writes into. */
+let documents = '';
+/** A folder that is not there (a share gone offline): the core cannot write into it. */
+let offline = '';
 
 function reset() {
   app.ready = false;
@@ -54,7 +59,7 @@ function reset() {
   toasts.list = [];
   reportExport.busy = false;
   reportExport.phase = null;
-  h.save = (name) => `/home/officer/Documents/${name}`;
+  h.save = (name) => `${documents}/${name}`;
   h.saveCalls = [];
   h.openFails = false;
   h.opened = [];
@@ -68,23 +73,36 @@ Element.prototype.getBoundingClientRect = function () {
 Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 900 });
 Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 1200 });
 
+/** What the UI asked the core to export, in order. */
 const exports = () =>
-  h.backend!.calls
-    .filter((c) => c.cmd === 'export_report')
-    .map((c) => c.args as { request: ReportRequest; options: ReportOptions; path: string });
+  sent.filter((c) => c.cmd === 'export_report').map((c) => c.args as { request: ReportRequest; options: ReportOptions; path: string });
+/** What the core answered the export to `path`. */
+const summaryOf = (path: string) => sent.find((c) => c.cmd === 'export_report' && c.args.path === path)?.ok as ExportSummary;
+/** A real PDF was written at `path`. */
+const isPdf = (path: string) => existsSync(path) && readFileSync(path).subarray(0, 5).toString('latin1') === '%PDF-';
 
 const ACTION_PLAN = /^Action Plan for Cooperation between the State Welfare Organization/;
-const agreementId = (title: RegExp) => [...h.backend!.agreements.values()].find((a) => title.test(a.title))!.id;
-const partnerId = (name: string) => [...h.backend!.partners.values()].find((p) => p.name === name)!.id;
+let agreements: Agreement[] = [];
+let partners: Partner[] = [];
+const agreementId = (title: RegExp) => agreements.find((a) => title.test(a.title))!.id;
+const partnerId = (name: string) => partners.find((p) => p.name === name)!.id;
 
-beforeEach(() => {
+beforeEach(async () => {
+  documents = mkdtempSync(join(tmpdir(), 'clausebook-export-'));
+  offline = join(documents, 'share-offline');
   reset();
-  h.backend = fakeWithDemo({ today: '2026-11-22', settings: { officer_name: 'Maryam Tavakoli' } });
+  await resetCore({ demo: true });
+  await ask('update_settings', { patch: { officer_name: 'Maryam Tavakoli' } });
+  agreements = await ask<Agreement[]>('agreements', { partner: null });
+  partners = await ask<Partner[]>('partners');
   history.replaceState(null, '', '/#/');
 });
-afterEach(() => {
+afterEach(async () => {
   document.documentElement.lang = 'en';
   document.documentElement.dir = 'ltr';
+  // An export still typesetting finishes in its own test, before its folder goes.
+  await idle();
+  rmSync(documents, { recursive: true, force: true });
 });
 
 async function openAgreementExport(): Promise<HTMLElement> {
@@ -103,12 +121,13 @@ describe('agreement report', () => {
 
     expect(h.saveCalls).toHaveLength(1);
     expect(h.saveCalls[0].name).toBe('Action Plan for Cooperation between the State Welfare Organization of Iran – status 2026-11-22.pdf');
-    const path = `/home/officer/Documents/${h.saveCalls[0].name}`;
+    const path = `${documents}/${h.saveCalls[0].name}`;
     expect(exports()).toEqual([
       { request: { kind: 'agreement', id: agreementId(ACTION_PLAN) }, options: { lang: 'en', pdf_a: false, reference: null, attachments: null }, path },
     ]);
     expect(h.opened).toEqual([path]);
-    const saved = h.backend!.written.get(path)!.summary;
+    expect(isPdf(path)).toBe(true);
+    const saved = summaryOf(path);
     expect(await screen.findByText(`Saved ${saved.pages} pages: \u2068${path}\u2069`)).toBeTruthy();
     expect(reportExport.busy).toBe(false);
   });
@@ -141,15 +160,17 @@ describe('agreement report', () => {
   });
 
   it('adds .pdf to a name typed without it', async () => {
-    h.save = () => '/home/officer/Documents/for the minister';
+    h.save = () => `${documents}/for the minister`;
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(exports()).toHaveLength(1));
-    expect(exports()[0].path).toBe('/home/officer/Documents/for the minister.pdf');
+    expect(exports()[0].path).toBe(`${documents}/for the minister.pdf`);
+    await waitFor(() => expect(h.opened).toHaveLength(1));
+    expect(isPdf(`${documents}/for the minister.pdf`)).toBe(true);
   });
 
   it('refuses a second press while the PDF is being made', async () => {
-    h.backend!.files.typesetMs = 80;
+    delays.export_report = 80;
     const dialog = await openAgreementExport();
     const save = within(dialog).getByRole('button', { name: 'Save PDF…' });
     await fireEvent.click(save);
@@ -165,7 +186,7 @@ describe('agreement report', () => {
   });
 
   it('goes on in the background when the dialog is closed, with a progress toast', async () => {
-    h.backend!.files.typesetMs = 80;
+    delays.export_report = 80;
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(reportExport.phase).toBe('typesetting'));
@@ -180,7 +201,7 @@ describe('agreement report', () => {
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     const toast = (await screen.findByText(/^Saved \d+ pages?: /)).closest('li')!;
-    expect(toast.textContent).toContain('/home/officer/Documents/Action Plan for Cooperation');
+    expect(toast.textContent).toContain(`${documents}/Action Plan for Cooperation`);
     expect(within(toast).getByText('The PDF viewer did not open it: open the file from its folder.')).toBeTruthy();
     expect(within(toast).getByRole('button', { name: 'Copy path' })).toBeTruthy();
   });
@@ -188,25 +209,26 @@ describe('agreement report', () => {
 
 describe('export errors', () => {
   it('report_unwritable: the backend message plus "choose another folder", in the dialog', async () => {
-    h.save = (name) => `/mnt/share/read-only/${name}`;
+    h.save = (name) => `${offline}/${name}`;
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain('The PDF could not be saved to \u2068/mnt/share/read-only/');
+    expect(alert.textContent).toContain(`The PDF could not be saved to \u2068${offline}/`);
     expect(alert.textContent).toContain('choose another folder or file name.');
-    expect(alert.textContent).toContain('cannot write /mnt/share/read-only/Action Plan');
-    expect(alert.textContent).toContain('Permission denied');
+    expect(alert.textContent).toContain(`cannot write ${offline}/Action Plan`);
+    // The system's reason, as the core reported it.
+    expect(alert.textContent).toMatch(/No such file or directory|os error \d+/);
     expect(h.opened).toEqual([]);
     // Choosing another folder then works from the same dialog.
-    h.save = (name) => `/home/officer/Documents/${name}`;
+    h.save = (name) => `${documents}/${name}`;
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(h.opened).toHaveLength(1);
   });
 
   it('report_unwritable in Persian', async () => {
-    h.backend!.settings.ui_language = 'fa';
-    h.save = (name) => `/mnt/share/read-only/${name}`;
+    await ask('update_settings', { patch: { ui_language: 'fa' } });
+    h.save = (name) => `${offline}/${name}`;
     history.replaceState(null, '', `/#/agreements/${agreementId(ACTION_PLAN)}`);
     render(App);
     await fireEvent.click(await screen.findByRole('button', { name: 'خروجی PDF' }));
@@ -214,14 +236,14 @@ describe('export errors', () => {
     expect((within(dialog).getByRole('radio', { name: 'فارسی' }) as HTMLInputElement).checked).toBe(true);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'ذخیره PDF…' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain('پرونده PDF در \u2068/mnt/share/read-only/');
+    expect(alert.textContent).toContain(`پرونده PDF در \u2068${offline}/`);
     expect(alert.textContent).toContain('ذخیره نشد: پوشه یا نام دیگری برگزینید.');
-    expect(alert.textContent).not.toMatch(/cannot write|Permission denied/);
+    expect(alert.textContent).not.toMatch(/cannot write|No such file|os error/);
   });
 
   it('an error after the dialog closed goes to a toast', async () => {
-    h.backend!.files.typesetMs = 60;
-    h.save = (name) => `/mnt/share/read-only/${name}`;
+    delays.export_report = 60;
+    h.save = (name) => `${offline}/${name}`;
     const dialog = await openAgreementExport();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(reportExport.phase).toBe('typesetting'));
@@ -232,7 +254,7 @@ describe('export errors', () => {
   it('not_found: the agreement was deleted meanwhile', async () => {
     const dialog = await openAgreementExport();
     const id = agreementId(ACTION_PLAN);
-    h.backend!.agreements.get(id)!.deleted_at = '2026-11-22T10:00:00Z';
+    await ask('delete_agreement', { id });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     const alert = await within(dialog).findByRole('alert');
     expect(alert.textContent).toContain(`no agreement with id ${id}`);

@@ -1,15 +1,10 @@
-/** Test data builders. Test code only: app code never imports from src/test. */
-import demo from '../../../assets/demo/demo.json';
+/**
+ * Test data builders for the pure-logic and component tests that need no
+ * register: rows of a clause table, shaped as the bindings type them. Tests
+ * that need the core ask the real one (core.ts). Test code only: app code
+ * never imports from src/test.
+ */
 import type { Clause, ClauseRow, ClauseStatus, DueState } from '../lib/bindings';
-import { FakeBackend, type DemoFile, type FakeOptions } from './fixture/fake-backend';
-
-export const demoFile = demo as unknown as DemoFile;
-
-export function fakeWithDemo(opts: FakeOptions = {}): FakeBackend {
-  const b = new FakeBackend(demoFile, opts);
-  b.loadDemo();
-  return b;
-}
 
 let n = 0;
 export function clause(over: Partial<Clause> = {}): Clause {
@@ -37,7 +32,8 @@ export function clause(over: Partial<Clause> = {}): Clause {
 
 export function row(over: Partial<Clause> = {}, depth = 0, extra: Partial<ClauseRow> = {}): ClauseRow {
   const due: DueState = { state: 'no_deadline' };
-  return { clause: clause(over), depth, latest_note: null, rollup: null, due, ...extra };
+  const moves = { up: false, down: false, indent: false, outdent: false };
+  return { clause: clause(over), depth, latest_note: null, rollup: null, due, moves, ...extra };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Guards on the source itself: no {@html}, logical CSS properties only (the
- * layout mirrors in Persian), nothing remote, and no fake backend reachable
- * from app code or a production build.
+ * layout mirrors in Persian), nothing remote, and no test code (the fixture
+ * stand-in for the Tauri IPC, the bridge to the core) reachable from app code
+ * or a production build.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aliasesFor, unbundledFor } from '../../vite.config';
+import { aliasesFor, fixturePluginsFor, unbundledFor } from '../../vite.config';
 
 const SRC = join(__dirname, '..');
 
@@ -47,7 +48,7 @@ describe('source guards', () => {
     for (const f of appFiles) expect(readFileSync(f, 'utf8'), f).not.toMatch(/from\s+['"][^'"]*\/test\//);
   });
 
-  it('swaps the Tauri IPC for the fake only in fixture mode', () => {
+  it('swaps the Tauri IPC for the fixture stand-in only in fixture mode', () => {
     expect(aliasesFor('production')).toEqual([]);
     expect(aliasesFor('development')).toEqual([]);
     expect(aliasesFor('test')).toEqual([]);
@@ -56,10 +57,17 @@ describe('source guards', () => {
     expect(String(fixture[0].replacement)).toMatch(/src[\\/]test[\\/]fixture[\\/]tauri-core\.ts$/);
   });
 
-  it('leaves the file plugins un-pre-bundled only in fixture mode, so their IPC reaches the one fake', () => {
+  it('leaves the file plugins un-pre-bundled only in fixture mode, so their IPC reaches the one stand-in', () => {
     expect(unbundledFor('production')).toEqual([]);
     expect(unbundledFor('development')).toEqual([]);
     expect(unbundledFor('fixture')).toEqual(['@tauri-apps/plugin-dialog', '@tauri-apps/plugin-opener']);
+  });
+
+  it('serves the core through the bridge only in fixture mode', () => {
+    expect(fixturePluginsFor('production')).toEqual([]);
+    expect(fixturePluginsFor('development')).toEqual([]);
+    expect(fixturePluginsFor('test')).toEqual([]);
+    expect(fixturePluginsFor('fixture').map((p) => p.name)).toEqual(['clausebook-fixture-backend']);
   });
 
   it('reaches the file plugins through lib/files.ts only (what tests mock)', () => {

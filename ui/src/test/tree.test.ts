@@ -1,36 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { allTags, descendants, filterTree, indent, moveDown, moveTargets, moveUp, outdent, parseTags, sortByDeadline, suggestNumber, NO_FILTER } from '../lib/tree';
-import { smallTree } from './fixtures';
+import type { ClauseRow } from '../lib/bindings';
+import { allTags, applyChange, descendants, filterTree, moveTargets, parseTags, sortByDeadline, suggestNumber, NO_FILTER } from '../lib/tree';
+import { row, smallTree } from './fixtures';
 
 const ids = (xs: { row: { clause: { id: string } }; context: boolean }[]) => xs.map((x) => (x.context ? `(${x.row.clause.id})` : x.row.clause.id));
 
-describe('tree moves, as moveClause(parent, index) takes them', () => {
+describe('a change the core answered, put into the table', () => {
   const rows = smallTree();
+  const order = (xs: ClauseRow[]) => xs.map((r) => r.clause.id);
 
-  it('moves up and down among siblings', () => {
-    expect(moveUp(rows, 'a')).toBeNull();
-    expect(moveUp(rows, 'b')).toEqual({ parent: null, index: 0 });
-    expect(moveUp(rows, 'a2')).toEqual({ parent: 'a', index: 0 });
-    expect(moveDown(rows, 'a')).toEqual({ parent: null, index: 1 });
-    expect(moveDown(rows, 'c')).toBeNull();
-    expect(moveDown(rows, 'a1')).toEqual({ parent: 'a', index: 1 });
-    expect(moveDown(rows, 'a2')).toBeNull();
+  it('replaces the changed rows and keeps the rest and their order', () => {
+    const a = { ...rows[0], rollup: null, clause: { ...rows[0].clause, status: 'completed' as const } };
+    const next = applyChange(rows, { clause: a.clause, rows: [a], order: null });
+    expect(order(next)).toEqual(order(rows));
+    expect(next[0]).toBe(a);
+    expect(next.slice(1)).toEqual(rows.slice(1));
   });
 
-  it('indents under the sibling above, as its last sub-clause', () => {
-    expect(indent(rows, 'a')).toBeNull();
-    expect(indent(rows, 'b')).toEqual({ parent: 'a', index: null });
-    expect(indent(rows, 'a2')).toEqual({ parent: 'a1', index: null });
-    expect(indent(rows, 'a21')).toBeNull();
+  it('takes the core’s order after a move or a creation, new rows included', () => {
+    const added = row({ id: 'd', number: '4' }, 0);
+    const next = applyChange(rows, { clause: added.clause, rows: [added], order: ['b', 'a', 'a1', 'a2', 'a21', 'd', 'c'] });
+    expect(order(next)).toEqual(['b', 'a', 'a1', 'a2', 'a21', 'd', 'c']);
+    expect(next[5]).toBe(added);
   });
 
-  it('outdents to just after its former parent', () => {
-    expect(outdent(rows, 'a')).toBeNull();
-    expect(outdent(rows, 'a1')).toEqual({ parent: null, index: 1 });
-    expect(outdent(rows, 'a21')).toEqual({ parent: 'a', index: 2 });
-  });
-
-  it('never offers a clause itself or its sub-clauses as a new parent', () => {
+  it('offers as move targets neither the clause itself nor its sub-clauses', () => {
     expect([...descendants(rows, 'a')]).toEqual(['a1', 'a2', 'a21']);
     expect(moveTargets(rows, 'a').map((r) => r.clause.id)).toEqual(['b', 'c']);
     expect(moveTargets(rows, 'a2').map((r) => r.clause.id)).toEqual(['a', 'a1', 'b', 'c']);
