@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CARGO_TARGET_DIR:=$HOME/.cache/clausebook/target}"
 export CARGO_TARGET_DIR
-cargo build --release --locked --bins
+cargo build --release --locked --workspace --bins
 app="$CARGO_TARGET_DIR/release/clausebook-app"
 cli="$CARGO_TARGET_DIR/release/clausebook"
 work=$(mktemp -d)

@@ -729,8 +729,9 @@ mod tests {
     fn the_due_soon_label_names_the_due_soon_window() {
         use crate::vocab::{Figure, Lang};
         let days = DUE_SOON_DAYS.to_string();
-        assert!(Figure::DueSoon.label(Lang::En).contains(&days));
-        assert!(Figure::DueSoon.label(Lang::Fa).contains(&crate::calendar::persian_digits(&days)));
+        assert_eq!(Figure::DueSoon.label(Lang::En), format!("Due within {days} days"));
+        let fa_days = crate::calendar::persian_digits(&days);
+        assert_eq!(Figure::DueSoon.label(Lang::Fa), format!("مهلت در {fa_days} روز آینده"));
     }
 
     #[test]

@@ -222,17 +222,17 @@ closed_set!(
     /// The calendar an agreement is drafted in. It decides how "N months
     /// after signing" is counted.
     Calendar, "calendar", {
-        Gregorian => "gregorian", "Gregorian", "میلادی";
         Persian => "persian", "Solar Hijri", "هجری شمسی", aliases: ["solar_hijri", "jalali"];
+        Gregorian => "gregorian", "Gregorian", "میلادی";
     }
 );
 
 closed_set!(
     /// How dates are shown: in one calendar or both.
     DateDisplay, "date display", {
-        Gregorian => "gregorian", "Gregorian only", "فقط میلادی";
-        Persian => "persian", "Solar Hijri only", "فقط هجری شمسی", aliases: ["solar_hijri", "jalali"];
         Both => "both", "Both calendars", "هر دو تقویم";
+        Persian => "persian", "Solar Hijri only", "فقط هجری شمسی", aliases: ["solar_hijri", "jalali"];
+        Gregorian => "gregorian", "Gregorian only", "فقط میلادی";
     }
 );
 

@@ -79,20 +79,24 @@ fn modules_import_downward_only() {
             // Code only: a doc link may point anywhere.
             let code = line.split("//").next().unwrap_or_default();
             for (at, _) in code.match_indices("crate::") {
-                let name: String =
-                    code[at + "crate::".len()..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                if name.is_empty() {
-                    continue;
-                }
-                checked += 1;
-                let target = resolve(&name);
-                if target != module && layer(target) >= own {
-                    wrong.push(format!(
-                        "{}:{}: {module} (layer {own}) uses {target} (layer {})",
-                        file.display(),
-                        n + 1,
-                        layer(target)
-                    ));
+                let rest = &code[at + "crate::".len()..];
+                let word = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
+                // `crate::{a, b::c}` names several modules (on this line).
+                let names: Vec<String> = match rest.strip_prefix('{') {
+                    Some(group) => group.split(',').map(|part| word(part.trim())).collect(),
+                    None => vec![word(rest)],
+                };
+                for name in names.into_iter().filter(|n| !n.is_empty()) {
+                    checked += 1;
+                    let target = resolve(&name);
+                    if target != module && layer(target) >= own {
+                        wrong.push(format!(
+                            "{}:{}: {module} (layer {own}) uses {target} (layer {})",
+                            file.display(),
+                            n + 1,
+                            layer(target)
+                        ));
+                    }
                 }
             }
         }

@@ -24,6 +24,7 @@ export function applySettings(s: Settings): void {
 }
 
 export async function boot(): Promise<void> {
+  askedOn = todayIso();
   const [settings, info] = await Promise.all([api.settings(), api.appInfo()]);
   applySettings(settings);
   app.info = info;
@@ -46,13 +47,23 @@ export async function saveSettings(patch: SettingsPatch): Promise<Settings> {
   return s;
 }
 
+/** The machine's local day when the core last told us its today. */
+let askedOn = todayIso();
+
 /**
  * The officer's today, as the core measures deadlines against it (it may be
- * fixed for tests and screenshots); the machine's local day only before the
- * app has asked the core.
+ * fixed for tests and screenshots). When the machine's day has moved on since
+ * the core was asked (the window was left open overnight), the core is asked
+ * again and the local day serves until it answers.
  */
 export function today(): string {
-  return app.info?.today ?? todayIso();
+  const local = todayIso();
+  if (local !== askedOn) {
+    askedOn = local;
+    api.appInfo().then((info) => (app.info = info), () => {});
+    return local;
+  }
+  return app.info?.today ?? local;
 }
 
 /** Tells every screen that data changed. */

@@ -53,7 +53,7 @@ export const ERROR_WORDS = ["leap_year","common_year","months","days","character
 
 export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Gregorian","fa":"میلادی","value":"gregorian"},{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Both calendars","fa":"هر دو تقویم","value":"both"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}]} as const;
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -156,7 +156,7 @@ export type BriefSpec = {
  *  The calendar an agreement is drafted in. It decides how "N months
  *  after signing" is counted.
  */
-export type Calendar = "gregorian" | "persian";
+export type Calendar = "persian" | "gregorian";
 
 /**  One clause, sub-clause or action of an agreement. */
 export type Clause = {
@@ -191,9 +191,9 @@ export type ClauseChange = {
 	clause: Clause,
 	/**
 	 *  Every row the change altered, as [`Store::clause_rows`] shows it now:
-	 *  the clause, its ancestors (their roll-ups), its siblings (their
-	 *  places), and after a move its sub-clauses (their depth) and its former
-	 *  parent's line and siblings.
+	 *  the clause and its ancestors (their roll-ups); after a creation or a
+	 *  move also its siblings (their places and moves), and after a move its
+	 *  sub-clauses (their depth) and its former parent's line and siblings.
 	 */
 	rows: ClauseRow[],
 	/**
@@ -266,7 +266,7 @@ export type Dashboard = {
 };
 
 /**  How dates are shown: in one calendar or both. */
-export type DateDisplay = "gregorian" | "persian" | "both";
+export type DateDisplay = "both" | "persian" | "gregorian";
 
 /**  When a clause is due, as the officer wrote it. */
 export type Deadline = { kind: "none" } | 

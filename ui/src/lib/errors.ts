@@ -16,7 +16,7 @@ import { hasKey, translate, type Key } from './i18n';
 import { locale } from './locale.svelte';
 
 /** Codes the UI raises itself, beside the core's (ERROR_CATALOG). */
-export const UI_CODES = ['ipc', 'unknown', 'note_in_future'] as const;
+export const UI_CODES = ['ipc', 'unknown'] as const;
 
 /** Every code an error shown to the user can carry. */
 export const KNOWN_CODES: readonly string[] = [...Object.keys(ERROR_CATALOG), ...UI_CODES];

@@ -44,7 +44,10 @@ export function loader<T>(load: () => Promise<T>) {
       return state.loading;
     },
     reload,
+    /** Puts data in place now; a reload still under way is dropped. */
     set(next: T) {
+      seq += 1;
+      state.loading = false;
       data = next;
     },
   };

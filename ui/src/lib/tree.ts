@@ -142,14 +142,16 @@ export function allTags(rows: ClauseRow[]): string[] {
   return [...set].sort((a, b) => a.localeCompare(b));
 }
 
-/** Parses "training, visits،  exchange" into tags (commas in either script). */
+/**
+ * Cuts "Training, visits،  exchange" into themes (commas and semicolons in
+ * either script, or new lines). The core trims, lower-cases and drops
+ * repeats when it stores them.
+ */
 export function parseTags(text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(/[,،;؛\n]/)) {
-    const t = part.trim().toLowerCase();
-    if (t && !out.includes(t)) out.push(t);
-  }
-  return out;
+  return text
+    .split(/[,،;؛\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 /**

@@ -12,9 +12,10 @@ import App from '../App.svelte';
 import { app } from '../lib/app.svelte';
 import type { Agreement, ClauseChange, ClauseRow, Partner, Settings } from '../lib/bindings';
 import { locale } from '../lib/locale.svelte';
+import { navigate, paths } from '../lib/router.svelte';
 import { ui } from '../lib/ui.svelte';
 import { toasts } from '../lib/toasts.svelte';
-import { ask, bigAgreement, reset as resetCore } from './core';
+import { ask, bigAgreement, reset as resetCore, sent } from './core';
 
 function reset() {
   app.ready = false;
@@ -101,7 +102,45 @@ describe('with the demo register', () => {
     expect(await screen.findByText('Clause 3: On hold')).toBeTruthy();
   });
 
-  it('deletes a clause and its sub-clauses after confirming, and undoes it', async () => {
+  it('moves, edits and notes a clause with the core’s answer, never reading the table again', async () => {
+    const id = await agreementId(TAJIK_PLAN);
+    history.replaceState(null, '', `/#/agreements/${id}`);
+    render(App);
+    await screen.findByRole('combobox', { name: 'Status of clause 1' });
+    const rows = () => [...document.querySelectorAll<HTMLElement>('[role="row"][data-clause-id]')];
+    const shown = () => rows().map((r) => r.querySelector('.number')?.textContent);
+    // The table is virtualised: the rows on screen are the first of the core's.
+    const numbers = async () => (await clauseRows(id)).map((r) => r.clause.number).slice(0, shown().length);
+    sent.length = 0;
+
+    // Alt+↓ on clause 1: the core moves it and answers with the new order.
+    const one = rows().find((r) => r.querySelector('.number')?.textContent === '1')!;
+    one.focus();
+    await fireEvent.keyDown(one, { key: 'ArrowDown', altKey: true });
+    await screen.findByText('Clause 1 moved');
+    expect(sent.find((c) => c.cmd === 'move_clause')?.args).toMatchObject({ to: { to: 'down' } });
+    await waitFor(async () => expect(shown()).toEqual(await numbers()));
+    expect(shown().indexOf('2')).toBeLessThan(shown().indexOf('1'));
+
+    // A status changed inline: its parent's roll-up follows from the answer.
+    const select = screen.getByRole('combobox', { name: 'Status of clause 3' });
+    await fireEvent.change(select, { target: { value: 'completed' } });
+    await screen.findByText('Clause 3: Completed');
+
+    // A note from the clause's panel shows in the table's latest-note column.
+    navigate(paths.clause(id, (await clauseNumbered(id, '2')).id));
+    const panel = await screen.findByRole('textbox', { name: /What happened/ });
+    await fireEvent.input(panel, { target: { value: 'Agreed at the joint commission.' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add note' }));
+    await screen.findByText('Note added');
+    await waitFor(() => expect(screen.getAllByText('Agreed at the joint commission.').length).toBeGreaterThan(1));
+
+    const reads = sent.filter((c) => c.cmd === 'clause_rows' || c.cmd === 'agreement');
+    expect(reads, 'no change read the whole table again').toEqual([]);
+    expect(shown()).toEqual(await numbers());
+  });
+
+    it('deletes a clause and its sub-clauses after confirming, and undoes it', async () => {
     const id = await agreementId(TAJIK_PLAN);
     history.replaceState(null, '', `/#/agreements/${id}`);
     render(App);

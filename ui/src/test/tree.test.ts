@@ -48,7 +48,7 @@ describe('filters and order', () => {
 
   it('lists themes and reads them from text', () => {
     expect(allTags(rows)).toEqual(['training', 'visits']);
-    expect(parseTags('Training, visits، exchange;training')).toEqual(['training', 'visits', 'exchange']);
+    expect(parseTags('Training, visits، exchange;training ,')).toEqual(['Training', 'visits', 'exchange', 'training']);
   });
 
   it('suggests the next number', () => {

@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, VOCABULARY } from '../lib/bindings';
-import { AGREEMENT_KINDS, AGREEMENT_STATUSES, CLAUSE_STATUSES } from '../lib/format';
 import { translate, type Key } from '../lib/i18n';
 import { tooLong } from '../lib/errors';
 
@@ -48,12 +47,6 @@ describe('the window speaks the core’s vocabulary', () => {
         expect(source.includes(`'${key}':`), `i18n.ts defines ${key} itself`).toBe(false);
       }
     }
-  });
-
-  it('lists the closed sets in the core’s order', () => {
-    expect(CLAUSE_STATUSES).toEqual(VOCABULARY.clause_status.map((t) => t.value));
-    expect(AGREEMENT_STATUSES).toEqual(VOCABULARY.agreement_status.map((t) => t.value));
-    expect(AGREEMENT_KINDS).toEqual(VOCABULARY.agreement_kind.map((t) => t.value));
   });
 
   it('checks text lengths against the core’s limits', () => {

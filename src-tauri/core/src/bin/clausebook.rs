@@ -20,6 +20,7 @@ use clausebook_core::model::{
     NewPartner, PartnerKind, SettingsPatch,
 };
 use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
+use clausebook_core::vocab::Figure;
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
@@ -780,17 +781,19 @@ fn dashboard(cx: &mut Ctx) -> Out {
     let show = cx.dates()?;
     cx.print(&d, |d| {
         let o = d.overall;
+        // The words are the vocabulary's, as in the window and the PDF.
+        let word = |label: &str| label.to_lowercase();
+        let by_status: Vec<String> =
+            ClauseStatus::ALL.iter().map(|s| format!("{} {}", o.counts.get(*s), word(s.label(Lang::En)))).collect();
         println!(
-            "All partners on {}: {} clauses — {} completed, {} in progress, {} not started, {} on hold, {} cancelled; {} overdue, {} due within 30 days",
+            "All partners on {}: {} clauses — {}; {} {}, {} {}",
             show(d.today),
             o.counts.total(),
-            o.counts.completed,
-            o.counts.in_progress,
-            o.counts.not_started,
-            o.counts.on_hold,
-            o.counts.cancelled,
+            by_status.join(", "),
             o.overdue,
-            o.due_soon
+            word(Figure::Overdue.label(Lang::En)),
+            o.due_soon,
+            word(Figure::DueSoon.label(Lang::En)),
         );
         for c in &d.partners {
             let f = c.figures;

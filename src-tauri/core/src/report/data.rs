@@ -4,7 +4,7 @@
 //! Every piece of user text is a [`Ut`]: the text and whether it reads right
 //! to left, so the template can set each cell's direction from its content.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -60,19 +60,36 @@ impl ReportData {
     }
 }
 
-/// Labels by code, per closed set (see [`crate::vocab`]).
+/// Labels by code, per closed set (see [`crate::vocab`]), each an object
+/// whose keys come in the set's order, so the template lists the statuses in
+/// the order the window does without a list of its own.
 #[derive(Debug, Clone, Serialize)]
 pub struct Labels {
-    pub status: BTreeMap<&'static str, &'static str>,
-    pub column: BTreeMap<&'static str, &'static str>,
-    pub figure: BTreeMap<&'static str, &'static str>,
-    pub calendar: BTreeMap<&'static str, &'static str>,
+    pub status: Ordered,
+    pub column: Ordered,
+    pub figure: Ordered,
+    pub calendar: Ordered,
+}
+
+/// Codes with their labels, serialised as a JSON object in this order.
+#[derive(Debug, Clone)]
+pub struct Ordered(Vec<(&'static str, &'static str)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (code, label) in &self.0 {
+            map.serialize_entry(code, label)?;
+        }
+        map.end()
+    }
 }
 
 impl Labels {
     pub fn new(lang: Lang) -> Self {
-        fn of<T: ClosedSet>(lang: Lang) -> BTreeMap<&'static str, &'static str> {
-            T::all().iter().map(|v| (v.code(), v.label().get(lang))).collect()
+        fn of<T: ClosedSet>(lang: Lang) -> Ordered {
+            Ordered(T::all().iter().map(|v| (v.code(), v.label().get(lang))).collect())
         }
         Labels {
             status: of::<ClauseStatus>(lang),

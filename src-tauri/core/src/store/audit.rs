@@ -7,8 +7,9 @@
 //! history of every field can be read back without storing each text twice.
 
 use rusqlite::Row;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 
-use super::{Result, Store};
+use super::{Result, Store, strict};
 use crate::model::{AuditEntry, FieldChange};
 
 /// The stored form of a change list: `{"field": [old, new], ...}`.
@@ -28,16 +29,32 @@ pub(crate) fn encode_changes(changes: &[FieldChange]) -> String {
     out
 }
 
-fn decode_changes(json: &str) -> Vec<FieldChange> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
-        return Vec::new();
-    };
-    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str().map(str::to_owned));
-    map.into_iter().map(|(field, pair)| FieldChange { old: text(pair.get(0)), new: text(pair.get(1)), field }).collect()
+/// A stored change list, read strictly: anything but `{"field": [old, new],
+/// ...}` of strings or nulls is a damaged row (see [`super::strict`]).
+struct Changes(Vec<FieldChange>);
+
+impl FromSql for Changes {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        let damaged = || FromSqlError::Other(text.into());
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).map_err(|_| damaged())?;
+        let side = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) => Ok(Some(s.clone())),
+            _ => Err(damaged()),
+        };
+        map.into_iter()
+            .map(|(field, pair)| match pair.as_array().map(Vec::as_slice) {
+                Some([old, new]) => Ok(FieldChange { old: side(old)?, new: side(new)?, field }),
+                _ => Err(damaged()),
+            })
+            .collect::<FromSqlResult<_>>()
+            .map(Changes)
+    }
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
-    let changes: String = r.get(6)?;
+    let Changes(changes) = strict(r, 6, "audit", 0)?;
     Ok(AuditEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -45,7 +62,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
         entity: r.get(3)?,
         entity_id: r.get(4)?,
         action: r.get(5)?,
-        changes: decode_changes(&changes),
+        changes,
     })
 }
 

@@ -361,9 +361,9 @@ pub struct ClauseChange {
     /// The clause as it is now.
     pub clause: Clause,
     /// Every row the change altered, as [`Store::clause_rows`] shows it now:
-    /// the clause, its ancestors (their roll-ups), its siblings (their
-    /// places), and after a move its sub-clauses (their depth) and its former
-    /// parent's line and siblings.
+    /// the clause and its ancestors (their roll-ups); after a creation or a
+    /// move also its siblings (their places and moves), and after a move its
+    /// sub-clauses (their depth) and its former parent's line and siblings.
     pub rows: Vec<ClauseRow>,
     /// After a creation or a move, the agreement's clause ids in tree order;
     /// `None` when the order did not change.
@@ -614,9 +614,10 @@ impl Store {
             rows: &'a [ClauseRow],
             parent_of: &HashMap<&'a str, Option<&'a str>>,
             from: Option<&'a str>,
+            siblings: bool,
             keep: &mut HashSet<&'a str>,
         ) {
-            for r in rows {
+            for r in rows.iter().filter(|_| siblings) {
                 if r.clause.parent_id.as_deref() == from {
                     keep.insert(r.clause.id.as_str());
                 }
@@ -627,9 +628,11 @@ impl Store {
                 up = parent_of.get(p).copied().flatten();
             }
         }
-        line(&rows, &parent_of, clause.parent_id.as_deref(), &mut keep);
+        // Siblings change (their places, the moves they can make) only when
+        // the order does.
+        line(&rows, &parent_of, clause.parent_id.as_deref(), touched.order, &mut keep);
         if let Some(old) = &touched.old_parent {
-            line(&rows, &parent_of, old.as_deref(), &mut keep);
+            line(&rows, &parent_of, old.as_deref(), touched.order, &mut keep);
         }
         keep.insert(clause.id.as_str());
         let mut out = Vec::new();

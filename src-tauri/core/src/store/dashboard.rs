@@ -163,7 +163,9 @@ impl Store {
                     agreements.push(AgreementCard { agreement_id: id, title: r.get(1)?, figures: Figures::default() });
                 }
                 let card = agreements.last_mut().expect("pushed above");
-                if let Some(status) = strict::<Option<ClauseStatus>>(r, 2, "clauses", 0)? {
+                // Statuses are counted per agreement here: a damaged one is
+                // named by the agreement its clauses belong to.
+                if let Some(status) = strict::<Option<ClauseStatus>>(r, 2, "clauses of agreement", 0)? {
                     let (n, overdue, due_soon): (u32, u32, u32) = (r.get(3)?, r.get(4)?, r.get(5)?);
                     card.figures.counts.add(status, n);
                     card.figures.overdue += overdue;
