@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 
 use clausebook_core::StoreError;
-use clausebook_core::calendar::{Calendar, CalendarError};
+use clausebook_core::calendar::CalendarError;
 use clausebook_core::demo::DemoError;
-use clausebook_core::detail::{Param, Params};
+use clausebook_core::detail::{ErrorParam, Params, named};
+use clausebook_core::export::ExportError;
 use clausebook_core::report::ReportError;
+use clausebook_core::sheet::SheetError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -21,52 +23,13 @@ pub struct AppError {
     pub params: BTreeMap<String, ErrorParam>,
 }
 
-/// One value of an error, typed so the UI can word it in its language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ErrorParam {
-    /// Shown as it is (a clause number, a partner's name, the text typed).
-    Text {
-        value: String,
-    },
-    Number {
-        value: i32,
-    },
-    /// An ISO date, shown in the reader's calendar.
-    Date {
-        value: String,
-    },
-    /// A month of a calendar, shown by its name.
-    Month {
-        calendar: Calendar,
-        month: u8,
-    },
-    /// A word from `ERROR_WORDS`, translated.
-    Word {
-        value: String,
-    },
-}
-
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         AppError { code: code.to_owned(), message: message.into(), params: BTreeMap::new() }
     }
 
     fn with_params(code: &str, message: String, params: Params) -> Self {
-        let params = params.into_iter().map(|(name, p)| (name.to_owned(), ErrorParam::from(p))).collect();
-        AppError { code: code.to_owned(), message, params }
-    }
-}
-
-impl From<Param> for ErrorParam {
-    fn from(p: Param) -> Self {
-        match p {
-            Param::Text(value) => ErrorParam::Text { value },
-            Param::Number(n) => ErrorParam::Number { value: i32::try_from(n).unwrap_or(i32::MAX) },
-            Param::Date(d) => ErrorParam::Date { value: d.to_string() },
-            Param::Month { calendar, month } => ErrorParam::Month { calendar, month },
-            Param::Word(w) => ErrorParam::Word { value: w.to_owned() },
-        }
+        AppError { code: code.to_owned(), message, params: named(params) }
     }
 }
 
@@ -78,6 +41,18 @@ impl From<StoreError> for AppError {
 
 impl From<ReportError> for AppError {
     fn from(e: ReportError) -> Self {
+        AppError::with_params(e.code(), e.to_string(), e.params())
+    }
+}
+
+impl From<SheetError> for AppError {
+    fn from(e: SheetError) -> Self {
+        AppError::with_params(e.code(), e.to_string(), e.params())
+    }
+}
+
+impl From<ExportError> for AppError {
+    fn from(e: ExportError) -> Self {
         AppError::with_params(e.code(), e.to_string(), e.params())
     }
 }

@@ -57,6 +57,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             dates::parse_date,
             dates::parse_deadline,
             reports::export_report,
+            exports::export_sheet,
+            imports::import_preview,
+            imports::import_plan,
+            imports::import_sheet,
+            imports::undo_import,
         ])
         .constant("ERROR_CATALOG", error::error_catalog())
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)

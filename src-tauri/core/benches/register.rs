@@ -507,6 +507,7 @@ fn bulk_into_empty() -> f64 {
             target: ImportTarget::Existing(agreement),
             new_parties: Vec::new(),
             clauses: clauses.into_iter().map(ImportClause::leaf).collect(),
+            updates: Vec::new(),
         };
         n += fresh.import(Import { partners: Vec::new(), agreements: vec![into] }).unwrap().clauses.len();
     }

@@ -27,6 +27,9 @@ pub fn catalog() -> Vec<CodeEntry> {
     errors.extend(crate::store::StoreError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::report::ReportError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::demo::DemoError::examples().iter().map(|e| (e.code(), e.params())));
+    errors.extend(crate::export::ExportError::examples().iter().map(|e| (e.code(), e.params())));
+    errors.extend(crate::sheet::SheetError::examples().iter().map(|e| (e.code(), e.params())));
+    errors.extend(crate::sheet::RowIssue::examples().iter().map(|e| (e.code(), e.params())));
     let mut entries: Vec<CodeEntry> = Vec::new();
     for (code, params) in errors {
         let entry = match entries.iter_mut().find(|e| e.code == code) {
@@ -59,6 +62,9 @@ mod tests {
         all.extend(crate::store::StoreError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::report::ReportError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::demo::DemoError::examples().iter().flat_map(|e| e.params()));
+        all.extend(crate::export::ExportError::examples().iter().flat_map(|e| e.params()));
+        all.extend(crate::sheet::SheetError::examples().iter().flat_map(|e| e.params()));
+        all.extend(crate::sheet::RowIssue::examples().iter().flat_map(|e| e.params()));
         for (name, p) in all {
             if let Param::Word(w) = p {
                 assert!(WORDS.contains(&w), "param {name} carries the word {w:?}, which WORDS does not list");

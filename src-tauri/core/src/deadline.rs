@@ -12,15 +12,6 @@ use crate::calendar::{self, Calendar};
 
 pub use crate::vocab::OffsetUnit;
 
-/// A unit as officers type it: the code (`months`), its singular, or the
-/// Persian word (`ماه`).
-fn unit_word(word: &str) -> Option<OffsetUnit> {
-    OffsetUnit::ALL.iter().copied().find(|u| {
-        let code = u.as_str();
-        word == code || Some(word) == code.strip_suffix('s') || word == u.label(crate::vocab::Lang::Fa)
-    })
-}
-
 /// When a clause is due, as the officer wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -56,25 +47,91 @@ impl Deadline {
         }
     }
 
-    /// Reads `3 months`, `90 days`, `3 months after signing`, the Persian
-    /// `۳ ماه` or `۹۰ روز پس از امضا`, or a date.
+    /// Reads a deadline as officers write it: a date (see
+    /// [`calendar::parse_date`]), or an offset after signing in English or
+    /// Persian: `3 months`, `90 days after signing`, `within 10 months`,
+    /// `within 3 months of signing`, `2 years`, `۳ ماه پس از امضا`,
+    /// `ظرف ۶ ماه`. Weeks count as seven days and years as twelve months.
+    /// Anything else is refused, never guessed.
     pub fn parse(input: &str) -> Result<Deadline, calendar::CalendarError> {
         let text = calendar::ascii_digits(input.trim());
         if text.is_empty() || text.eq_ignore_ascii_case("none") {
             return Ok(Deadline::None);
         }
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let relative = match words.as_slice() {
-            [n, unit] | [n, unit, "after", "signing"] | [n, unit, "پس", "از", "امضا"] => {
-                n.parse::<u32>().ok().zip(unit_word(unit))
-            }
-            _ => None,
-        };
-        if let Some((amount, unit)) = relative {
-            return Ok(Deadline::AfterSigning { amount, unit });
+        if let Some(d) = relative(&text) {
+            return Ok(d);
         }
         calendar::parse_date(input).map(|date| Deadline::On { date })
     }
+}
+
+/// Words that may surround the number and unit of a relative deadline.
+const FILLER_WORDS: &[&str] = &[
+    "within",
+    "in",
+    "after",
+    "of",
+    "from",
+    "the",
+    "its",
+    "signing",
+    "signature",
+    "date",
+    "following",
+    "at",
+    "latest",
+    "max",
+    "maximum",
+    "by",
+    "ظرف",
+    "طی",
+    "تا",
+    "در",
+    "پس",
+    "بعد",
+    "از",
+    "امضا",
+    "امضای",
+    "امضاء",
+    "تاریخ",
+    "مدت",
+    "حداکثر",
+    "حداکثرظرف",
+    "سند",
+    "تفاهم",
+    "نامه",
+];
+
+/// The unit a word names, with how many of that unit it counts for.
+fn unit_word(word: &str) -> Option<(OffsetUnit, u32)> {
+    let unit = OffsetUnit::ALL.iter().copied().find(|u| {
+        let code = u.as_str();
+        word == code || Some(word) == code.strip_suffix('s') || word == u.label(crate::vocab::Lang::Fa)
+    });
+    match (unit, word) {
+        (Some(u), _) => Some((u, 1)),
+        (None, "week" | "weeks" | "هفته") => Some((OffsetUnit::Days, 7)),
+        (None, "year" | "years" | "سال") => Some((OffsetUnit::Months, 12)),
+        _ => None,
+    }
+}
+
+/// An offset after signing: one number, its unit right after it, and only
+/// filler words around them.
+fn relative(text: &str) -> Option<Deadline> {
+    let lowered = text.to_lowercase().replace('\u{200C}', " ");
+    let words: Vec<&str> = lowered
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '،' | '.' | ':'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = words.iter().position(|w| w.bytes().all(|b| b.is_ascii_digit()))?;
+    let amount: u32 = words[at].parse().ok()?;
+    let (unit, times) = unit_word(words.get(at + 1)?)?;
+    let rest = words[..at].iter().chain(&words[at + 2..]);
+    if !rest.into_iter().all(|w| FILLER_WORDS.contains(w)) {
+        return None;
+    }
+    Some(Deadline::AfterSigning { amount: amount.checked_mul(times)?, unit })
 }
 
 impl std::fmt::Display for Deadline {
@@ -124,5 +181,29 @@ mod tests {
         assert!(matches!(Deadline::parse("1404/03/15").unwrap(), Deadline::On { .. }));
         assert_eq!(Deadline::parse("").unwrap(), Deadline::None);
         assert!(Deadline::parse("soon").is_err());
+    }
+
+    #[test]
+    fn reads_the_phrases_of_real_action_plans() {
+        let months = |amount| Deadline::AfterSigning { amount, unit: OffsetUnit::Months };
+        let days = |amount| Deadline::AfterSigning { amount, unit: OffsetUnit::Days };
+        for (text, want) in [
+            ("within 10 months", months(10)),
+            ("10 months", months(10)),
+            ("Within 3 months of signing", months(3)),
+            ("3 months after the signing", months(3)),
+            ("2 years", months(24)),
+            ("6 weeks after signing", days(42)),
+            ("۳ ماه پس از امضا", months(3)),
+            ("ظرف ۶ ماه", months(6)),
+            ("حداکثر ظرف ۲ ماه پس از امضای تفاهم‌نامه", months(2)),
+            ("۱ سال", months(12)),
+            ("۹۰ روز بعد از امضا", days(90)),
+        ] {
+            assert_eq!(Deadline::parse(text).unwrap(), want, "{text}");
+        }
+        for text in ["3 months before signing", "end of year", "10", "months", "1404/12/30"] {
+            assert!(Deadline::parse(text).is_err(), "{text}");
+        }
     }
 }

@@ -208,6 +208,7 @@ fn to_import(file: DemoFile) -> Result<Import, DemoError> {
             target: ImportTarget::New(agreement),
             new_parties,
             clauses: a.clauses.into_iter().map(clause).collect(),
+            updates: Vec::new(),
         });
     }
     Ok(Import { partners, agreements })

@@ -13,7 +13,10 @@
 //! it. The list of every code, which must know every error enum, is
 //! [`crate::catalog`], at the top.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use crate::vocab::Calendar;
 
@@ -50,3 +53,48 @@ pub type Params = Vec<(&'static str, Param)>;
 
 /// Every [`Param::Word`] an error can carry.
 pub const WORDS: &[&str] = &["leap_year", "common_year", "months", "days", "characters", "bytes"];
+
+/// One value of an error as front ends receive it (a [`Param`] in JSON),
+/// typed so a front end can word it in its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ErrorParam {
+    /// Shown as it is (a clause number, a partner's name, the text typed).
+    Text {
+        value: String,
+    },
+    Number {
+        value: i32,
+    },
+    /// An ISO date, shown in the reader's calendar.
+    Date {
+        value: String,
+    },
+    /// A month of a calendar, shown by its name.
+    Month {
+        calendar: Calendar,
+        month: u8,
+    },
+    /// A word from [`WORDS`], translated.
+    Word {
+        value: String,
+    },
+}
+
+impl From<Param> for ErrorParam {
+    fn from(p: Param) -> Self {
+        match p {
+            Param::Text(value) => ErrorParam::Text { value },
+            Param::Number(n) => ErrorParam::Number { value: i32::try_from(n).unwrap_or(i32::MAX) },
+            Param::Date(d) => ErrorParam::Date { value: d.to_string() },
+            Param::Month { calendar, month } => ErrorParam::Month { calendar, month },
+            Param::Word(w) => ErrorParam::Word { value: w.to_owned() },
+        }
+    }
+}
+
+/// An error's params by name, as front ends receive them.
+pub fn named(params: Params) -> BTreeMap<String, ErrorParam> {
+    params.into_iter().map(|(name, p)| (name.to_owned(), ErrorParam::from(p))).collect()
+}

@@ -12,13 +12,15 @@
 //! - [`normalize`]: the search normaliser for Persian and Arabic text.
 //! - [`demo`]: the bundled demo dataset.
 //! - [`report`]: status reports as PDF (Typst, fonts and template built in).
+//! - [`sheet`]: workbooks and CSV files read into the register: the import wizard's steps.
+//! - [`export`]: the register written out as XLSX, CSV and ICS.
 //! - [`detail`]: the values each error is about, for messages in other languages.
 //! - [`catalog`]: every error code with its params, for front ends' translations.
 //! - [`clock`]: the officer's today, from one place.
 //!
 //! Modules import downward only: `vocab` and `detail` at the bottom; then
 //! `calendar`, `deadline`, `model` and `normalize`; then `store`; then
-//! `report` and `demo`, which use the store; `catalog` at the top.
+//! `report`, `demo`, `sheet` and `export`, which use the store; `catalog` at the top.
 //!
 //! The crate knows nothing of Tauri, IPC or any transport: front ends map its
 //! typed errors (each has a stable [`code`](store::StoreError::code)) to their own.
@@ -29,9 +31,11 @@ pub mod clock;
 pub mod deadline;
 pub mod demo;
 pub mod detail;
+pub mod export;
 pub mod model;
 pub mod normalize;
 pub mod report;
+pub mod sheet;
 pub mod store;
 pub mod vocab;
 

@@ -498,6 +498,15 @@ pub enum ClauseMove {
     Under { parent: Option<String>, index: Option<u32> },
 }
 
+/// One column of a spreadsheet mapped to a clause field (see
+/// [`crate::sheet`]): `column` is 0-based (A is 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldColumn {
+    pub field: crate::vocab::SheetField,
+    pub column: u32,
+}
+
 /// A dated progress note on a clause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -278,6 +278,37 @@ closed_set!(
     }
 );
 
+closed_set!(
+    /// The columns of a spreadsheet of clauses: what an import can read from
+    /// a column, and the heads an export writes (so an export reads back).
+    /// `Group` names a row's parent clause; `Remarks` becomes a progress
+    /// note. The derived columns an export adds are [`DerivedColumn`].
+    SheetField, "sheet field", {
+        Number => "number", "No.", "ردیف";
+        Group => "group", "Group", "گروه";
+        Text => "text", "Clause", "بند";
+        OurLead => "our_lead", "Our lead body", "دستگاه مسئول ما";
+        PartnerLead => "partner_lead", "Partner’s lead body", "دستگاه مسئول طرف مقابل";
+        Deadline => "deadline", "Deadline", "مهلت";
+        Status => "status", "Status", "وضعیت";
+        Percent => "percent", "Percent done", "درصد پیشرفت";
+        Indicator => "indicator", "Indicator", "شاخص";
+        Themes => "themes", "Themes", "موضوع‌ها";
+        Remarks => "remarks", "Remarks", "توضیحات";
+    }
+);
+
+closed_set!(
+    /// Columns an export writes that an import does not read back: they are
+    /// computed from the others (the day a deadline falls, in each calendar)
+    /// or name where a row belongs.
+    DerivedColumn, "derived column", {
+        Agreement => "agreement", "Agreement", "سند";
+        DueOn => "due_on", "Due on", "سررسید";
+        DueOnPersian => "due_on_persian", "Due on (Solar Hijri)", "سررسید (هجری شمسی)";
+    }
+);
+
 /// One value of a closed set with its labels, as front ends receive it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -300,6 +331,8 @@ pub struct Vocabulary {
     pub date_display: Vec<Term<DateDisplay>>,
     pub clause_column: Vec<Term<ClauseColumn>>,
     pub figure: Vec<Term<Figure>>,
+    pub sheet_field: Vec<Term<SheetField>>,
+    pub derived_column: Vec<Term<DerivedColumn>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -323,6 +356,8 @@ pub fn vocabulary() -> Vocabulary {
         date_display: terms(),
         clause_column: terms(),
         figure: terms(),
+        sheet_field: terms(),
+        derived_column: terms(),
     }
 }
 
@@ -356,6 +391,8 @@ mod tests {
         check::<OffsetUnit>();
         check::<ClauseColumn>();
         check::<Figure>();
+        check::<SheetField>();
+        check::<DerivedColumn>();
     }
 
     #[test]
@@ -374,6 +411,8 @@ mod tests {
         distinct::<AgreementStatus>();
         distinct::<ClauseStatus>();
         distinct::<ClauseColumn>();
+        distinct::<SheetField>();
+        distinct::<DerivedColumn>();
     }
 
     #[test]

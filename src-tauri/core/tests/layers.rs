@@ -22,6 +22,8 @@ const LAYERS: &[(&str, u8)] = &[
     // What is built on the register.
     ("report", 6),
     ("demo", 6),
+    ("sheet", 6),
+    ("export", 6),
     // Every error code, above every module whose errors it lists.
     ("catalog", 7),
 ];

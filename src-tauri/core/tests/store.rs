@@ -625,11 +625,13 @@ fn an_import_adds_partners_notes_and_clauses_under_existing_ones() {
                     target: ImportTarget::Existing(a.id.clone()),
                     new_parties: Vec::new(),
                     clauses: vec![ImportClause { clause: under, notes: vec![note], children: Vec::new() }],
+                    updates: Vec::new(),
                 },
                 ImportAgreement {
                     target: ImportTarget::New(new),
                     new_parties: vec![0],
                     clauses: vec![ImportClause::leaf(NewClause::new("", "1", "Survey"))],
+                    updates: Vec::new(),
                 },
             ],
         })

@@ -6,6 +6,8 @@ pub mod agreements;
 pub mod app;
 pub mod clauses;
 pub mod dates;
+pub mod exports;
+pub mod imports;
 pub mod overview;
 pub mod partners;
 pub mod reports;

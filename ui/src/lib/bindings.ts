@@ -44,16 +44,31 @@ export const commands = {
 	 *  it is typeset; both run off the window's thread.
 	 */
 	exportReport: (request: ReportRequest, options: ReportOptions, path: string) => typedError<ExportSummary, AppError>(__TAURI_INVOKE("export_report", { request, options, path })),
+	/**
+	 *  Writes the clauses of `scope` to `path` (chosen in the save dialog), in
+	 *  the format its extension names (`.xlsx`, `.csv` or `.ics`) and in
+	 *  `lang`. The register is locked only while the clauses are read; the file
+	 *  is made and written after, and both run off the window's thread.
+	 */
+	exportSheet: (scope: ExportScope, lang: Lang, path: string) => typedError<ExportedFile, AppError>(__TAURI_INVOKE("export_sheet", { scope, lang, path })),
+	/**  Reads a file and proposes its sheet, header row and column mapping. */
+	importPreview: (path: string, choice: SheetChoice) => typedError<Preview, AppError>(__TAURI_INVOKE("import_preview", { path, choice })),
+	/**  The dry run: what the import would do with every row. Writes nothing. */
+	importPlan: (request: ImportRequest) => typedError<ImportPlan, AppError>(__TAURI_INVOKE("import_plan", { request })),
+	/**  The import, as one transaction. */
+	importSheet: (request: ImportRequest) => typedError<ImportDone, AppError>(__TAURI_INVOKE("import_sheet", { request })),
+	/**  Undoes an import as one step. */
+	undoImport: (importId: string) => typedError<ImportUndone, AppError>(__TAURI_INVOKE("undo_import", { importId })),
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"cycle":{"number":"text","parent":"text"},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"end_before_start":{"from":"date","until":"date"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"not_empty":{},"not_found":{},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"too_long":{"length":"number","max":"number","unit":"word"},"unknown_value":{"value_text":"text"}} as const;
+export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
 
 export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}]} as const;
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -255,6 +270,16 @@ export type ClauseRow = {
 /**  How far a clause got. */
 export type ClauseStatus = "not_started" | "in_progress" | "completed" | "on_hold" | "cancelled";
 
+/**  A column of the chosen sheet, under its head. */
+export type ColumnHead = {
+	index: number,
+	letter: string,
+	/**  The header cell's text (empty when it has none). */
+	head: string,
+	/**  The head of a column an export computes (its due dates): not imported. */
+	derived: boolean,
+};
+
 /**
  *  The front page: every partner's card and the overall figures (each
  *  clause counted once, however many parties its agreement has).
@@ -296,7 +321,10 @@ export type DueState =
 /**  Open and due later. */
 { state: "later"; days: number };
 
-/**  One value of an error, typed so the UI can word it in its language. */
+/**
+ *  One value of an error as front ends receive it (a [`Param`] in JSON),
+ *  typed so a front end can word it in its language.
+ */
 export type ErrorParam = 
 /**  Shown as it is (a clause number, a partner's name, the text typed). */
 { kind: "text"; value: string } | { kind: "number"; value: number } | 
@@ -304,8 +332,17 @@ export type ErrorParam =
 { kind: "date"; value: string } | 
 /**  A month of a calendar, shown by its name. */
 { kind: "month"; calendar: Calendar; month: number } | 
-/**  A word from `ERROR_WORDS`, translated. */
+/**  A word from [`WORDS`], translated. */
 { kind: "word"; value: string };
+
+/**  What an export covers. */
+export type ExportScope = 
+/**  One agreement (its id) with all its clauses. */
+({ agreement: string }) & { partner?: never } | 
+/**  Every agreement one partner (its id) is a party to. */
+({ partner: string }) & { agreement?: never } | 
+/**  Every agreement in the register. */
+"all";
 
 /**  What an export produced. */
 export type ExportSummary = {
@@ -315,11 +352,33 @@ export type ExportSummary = {
 	clauses: number,
 };
 
+/**  What an export wrote. */
+export type ExportedFile = {
+	path: string,
+	format: SheetFormat,
+	/**  The agreements the file covers. */
+	agreements: number,
+	/**  The clauses of those agreements: the rows of a workbook or CSV file. */
+	clauses: number,
+	/**  The events of a calendar file (0 for the other formats). */
+	events: number,
+	bytes: number,
+};
+
 /**  One field's change in an audit entry. */
 export type FieldChange = {
 	field: string,
 	old: string | null,
 	new: string | null,
+};
+
+/**
+ *  One column of a spreadsheet mapped to a clause field (see
+ *  [`crate::sheet`]): `column` is 0-based (A is 0).
+ */
+export type FieldColumn = {
+	field: SheetField,
+	column: number,
 };
 
 /**  Figures for one partner, or for everything. */
@@ -331,8 +390,70 @@ export type Figures = {
 	due_soon: number,
 };
 
+/**  What a file holds, by its name and its first bytes. */
+export type FileKind = "xlsx" | "xls" | "ods" | "csv";
+
 /**  What a search hit is. */
 export type HitKind = "agreement" | "clause" | "note";
+
+/**  What an import wrote. */
+export type ImportDone = {
+	agreement_id: string,
+	/**  Undoes the import ([`Store::undo_import`]). */
+	import_id: string,
+	created: number,
+	updated: number,
+	unchanged: number,
+	skipped: number,
+	notes: number,
+	/**  Values left out because they could not be read. */
+	dropped: number,
+};
+
+/**  Where the rows go. */
+export type ImportInto = 
+/**  A new agreement with one partner. */
+{ into: "new"; partner_id: string; title: string; kind: AgreementKind; signed_on: string | null; calendar: Calendar } | 
+/**  An agreement in the register: rows are matched on clause number. */
+{ into: "existing"; agreement_id: string };
+
+/**  The dry run's answer. */
+export type ImportPlan = {
+	sheet: string,
+	header_row: number,
+	rows: PlannedRow[],
+	created: number,
+	updated: number,
+	unchanged: number,
+	skipped: number,
+	/**  Progress notes the remarks become. */
+	notes: number,
+	/**  Problems that stop the import until the file is fixed. */
+	blocking: number,
+	/**  Values that cannot be read; their rows can be imported without them. */
+	droppable: number,
+};
+
+/**  Everything the dry run and the import need. */
+export type ImportRequest = {
+	path: string,
+	choice: SheetChoice,
+	mapping: FieldColumn[],
+	into: ImportInto,
+	/**  Import rows whose unreadable values are left out ([`RowIssue::can_drop`]). */
+	drop_unreadable: boolean,
+};
+
+/**  What undoing an import did. */
+export type ImportUndone = {
+	agreement_id: string,
+	/**  Whether the agreement the import created was deleted with it. */
+	agreement_deleted: boolean,
+	/**  Clauses the import created, deleted now. */
+	removed: number,
+	/**  Clauses the import changed, back as they were. */
+	restored: number,
+};
 
 /**  An interface language: of the window, of a report, of dates' digits. */
 export type Lang = "en" | "fa";
@@ -484,6 +605,62 @@ export type Party = {
 	name_fa: string | null,
 };
 
+export type PlannedRow = {
+	/**  The sheet's row number. */
+	row: number,
+	/**  The clause's number with its parents' (`3 › 3.1`). */
+	number: string,
+	/**  The start of its text. */
+	text: string,
+	action: RowAction,
+	problems: Problem[],
+};
+
+/**  The start of the wizard: what the file holds and a first mapping. */
+export type Preview = {
+	file: string,
+	kind: FileKind,
+	encoding: TextEncoding | null,
+	/**  Every sheet's name, in the workbook's order. */
+	sheets: string[],
+	sheet: string,
+	header_row: number,
+	columns: ColumnHead[],
+	/**
+	 *  The first rows under the header as a person reads them: each with
+	 *  its sheet row number and one text per column.
+	 */
+	rows: PreviewRow[],
+	/**  How many rows lie under the header. */
+	data_rows: number,
+	/**  The mapping remembered for these headers, or guessed from them. */
+	mapping: FieldColumn[],
+	remembered: boolean,
+};
+
+export type PreviewRow = {
+	row: number,
+	cells: string[],
+};
+
+/**  A problem of the dry run, with its place in the sheet. */
+export type Problem = {
+	sheet: string,
+	/**  The sheet's row, as the spreadsheet numbers it (from 1). */
+	row: number,
+	/**  The column's letter, when the problem is one value. */
+	column: string | null,
+	field: SheetField | null,
+	/**
+	 *  `true`: the row can be imported without the value (if the officer
+	 *  agrees); `false`: the file must be fixed first.
+	 */
+	can_drop: boolean,
+	code: string,
+	message: string,
+	params: { [key in string]: ErrorParam },
+};
+
 /**  How a report is made. */
 export type ReportOptions = {
 	lang: Lang,
@@ -527,6 +704,19 @@ export type Rollup = {
 	percent: number | null,
 };
 
+/**  What the import does with a row. */
+export type RowAction = 
+/**  A new clause. */
+"create" | 
+/**  A clause of the agreement, changed in the fields that differ. */
+"update" | 
+/**  A clause of the agreement that the row leaves as it is. */
+"unchanged" | 
+/**  More text for the clause of the row above. */
+"continuation" | 
+/**  Not imported (see its problems). */
+"skip";
+
 /**
  *  One search result, with what a results list needs to group it by
  *  partner and agreement.
@@ -564,6 +754,33 @@ export type SettingsPatch = {
 	date_display?: DateDisplay | null,
 };
 
+/**  Which sheet and rows to read. */
+export type SheetChoice = {
+	/**  `None`: the first sheet with rows. */
+	sheet: string | null,
+	/**  The header row, from 1. `None`: guessed from the header words. */
+	header_row: number | null,
+	/**  A CSV file's encoding. `None`: detected. */
+	encoding: TextEncoding | null,
+};
+
+/**
+ *  The columns of a spreadsheet of clauses: what an import can read from
+ *  a column, and the heads an export writes (so an export reads back).
+ *  `Group` names a row's parent clause; `Remarks` becomes a progress
+ *  note. The derived columns an export adds are [`DerivedColumn`].
+ */
+export type SheetField = "number" | "group" | "text" | "our_lead" | "partner_lead" | "deadline" | "status" | "percent" | "indicator" | "themes" | "remarks";
+
+/**  The kind of file, told by its extension. */
+export type SheetFormat = 
+/**  An Excel workbook: one sheet per agreement. */
+"xlsx" | 
+/**  Comma-separated values, UTF-8: one table for the whole scope. */
+"csv" | 
+/**  An iCalendar file: one all-day event per open clause with a due date. */
+"ics";
+
 /**  Clause counts per status. */
 export type StatusCounts = {
 	not_started: number,
@@ -572,6 +789,11 @@ export type StatusCounts = {
 	on_hold: number,
 	cancelled: number,
 };
+
+/**  How a CSV file's text is encoded. */
+export type TextEncoding = "utf8" | "utf16le" | "utf16be" | 
+/**  What Excel writes for a Persian CSV on Windows ("Arabic (Windows)"). */
+"windows1256";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -15,12 +15,14 @@ use clausebook_core::calendar::{self, Calendar, CalendarError, DateDisplay, Lang
 use clausebook_core::clock;
 use clausebook_core::deadline::Deadline;
 use clausebook_core::demo::DemoError;
+use clausebook_core::export::{self, ExportError, ExportScope, SheetFormat};
 use clausebook_core::model::{
     AgreementKind, AgreementStatus, ClauseMove, ClausePatch, ClauseStatus, DueState, NewAgreement, NewClause, NewNote,
     NewPartner, PartnerKind, SettingsPatch,
 };
 use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
-use clausebook_core::vocab::Figure;
+use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
+use clausebook_core::vocab::{Figure, SheetField};
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
@@ -122,11 +124,69 @@ enum Command {
     /// Make a status report as PDF: `clausebook report agreement ID -o plan.pdf --lang fa`.
     #[command(subcommand)]
     Report(ReportWhat),
+    /// Write clauses out as a workbook, CSV or calendar file, chosen by the
+    /// file's extension: `clausebook export agreement ID -o plan.xlsx --lang fa`.
+    #[command(subcommand)]
+    Export(ExportWhat),
+    /// Import an action plan from a workbook or CSV file (.xlsx, .xls, .ods,
+    /// .csv) into a new agreement or an existing one; `--dry-run` lists what
+    /// it would do, row by row, and writes nothing.
+    Import(ImportArgs),
+    /// Undo an import as one step: `clausebook undo-import IMPORT_ID`.
+    UndoImport {
+        /// The import's id, as `import` printed it.
+        import_id: String,
+    },
     /// Print a date in both calendars: `clausebook date 1404/03/15`.
     Date {
         /// A date: 2025-06-05, 1404/03/15 or ۱۴۰۴/۰۳/۱۵.
         date: String,
     },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The workbook or CSV file.
+    file: PathBuf,
+    /// The sheet to read (default: the first with rows).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The header row, from 1 (default: guessed from the header words).
+    #[arg(long, value_name = "N")]
+    header_row: Option<u32>,
+    /// A CSV file's encoding (default: detected).
+    #[arg(long, value_enum)]
+    encoding: Option<TextEncoding>,
+    /// A column for a field, as FIELD=COLUMN: the column by its header's text
+    /// or its letter (`--map text=C --map deadline=Target date`). Without
+    /// any, the columns are guessed from the heads (or remembered).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    map: Vec<String>,
+    /// Import into this agreement (id or a unique start of it): rows are
+    /// matched on clause number, new ones added, changed ones updated.
+    #[arg(long, conflicts_with_all = ["partner", "title"])]
+    agreement: Option<String>,
+    /// The partner of a new agreement.
+    #[arg(long, requires = "title")]
+    partner: Option<String>,
+    /// The title of a new agreement.
+    #[arg(long, requires = "partner")]
+    title: Option<String>,
+    /// The new agreement's kind.
+    #[arg(long, value_enum, default_value = "action_plan")]
+    kind: AgreementKind,
+    /// The new agreement's signing date (relative deadlines count from it).
+    #[arg(long, value_name = "DATE")]
+    signed: Option<String>,
+    /// The new agreement's calendar (relative deadlines count in it).
+    #[arg(long, value_enum, default_value = "gregorian")]
+    calendar: Calendar,
+    /// Import rows whose unreadable values are left out.
+    #[arg(long)]
+    drop_unreadable: bool,
+    /// List what the import would do, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Subcommand)]
@@ -196,6 +256,41 @@ enum ReportWhat {
         #[command(flatten)]
         common: ReportCommon,
     },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// One agreement's clauses.
+    Agreement {
+        /// The agreement id.
+        id: String,
+        #[command(flatten)]
+        common: ExportCommon,
+    },
+    /// The clauses of every agreement with one partner.
+    Partner {
+        /// The partner id.
+        id: String,
+        #[command(flatten)]
+        common: ExportCommon,
+    },
+    /// The clauses of every agreement.
+    All {
+        #[command(flatten)]
+        common: ExportCommon,
+    },
+}
+
+#[derive(Args)]
+struct ExportCommon {
+    /// Where to write: .xlsx (a sheet per agreement), .csv (one table) or
+    /// .ics (the open clauses' deadlines as calendar events).
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// Language of the heads, statuses and Solar Hijri dates (default: the
+    /// language in settings).
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
 }
 
 #[derive(Args)]
@@ -443,6 +538,33 @@ impl From<ReportError> for Failure {
     }
 }
 
+impl From<SheetError> for Failure {
+    fn from(e: SheetError) -> Self {
+        let exit = match &e {
+            SheetError::Store(e) => exit_code(e),
+            SheetError::Import(e) => exit_code(&e.source),
+            SheetError::Unreadable { .. } => 1,
+            _ => 2,
+        };
+        Failure { code: e.code(), exit, message: e.to_string() }
+    }
+}
+
+impl From<ExportError> for Failure {
+    fn from(e: ExportError) -> Self {
+        let exit = match &e {
+            ExportError::Store(e) => exit_code(e),
+            ExportError::Xlsx(_) => 1,
+            ExportError::UnknownFormat { .. }
+            | ExportError::Empty
+            | ExportError::CellTooLong { .. }
+            | ExportError::TooManyRows { .. }
+            | ExportError::Write { .. } => 2,
+        };
+        Failure { code: e.code(), exit, message: e.to_string() }
+    }
+}
+
 impl From<DemoError> for Failure {
     fn from(e: DemoError) -> Self {
         let exit = match &e {
@@ -567,6 +689,9 @@ fn run(cli: Cli) -> Out {
         Command::Restore { deletion_id } => restore(cx, &deletion_id),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
+        Command::Export(what) => make_export(cx, what),
+        Command::Import(a) => import(cx, a),
+        Command::UndoImport { import_id } => undo_import(cx, &import_id),
         Command::Date { date } => convert_date(cx, &date),
     }
 }
@@ -853,6 +978,94 @@ fn delete(cx: &mut Ctx, what: DeleteWhat) -> Out {
     })
 }
 
+fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
+    let choice = SheetChoice { sheet: a.sheet, header_row: a.header_row, encoding: a.encoding };
+    let today = cx.today;
+    let preview = sheet::preview(cx.store()?, &a.file, &choice)?;
+    let mapping = if a.map.is_empty() {
+        preview.mapping.clone()
+    } else {
+        let heads: Vec<String> = preview.columns.iter().map(|c| c.head.clone()).collect();
+        let mut mapping = Vec::new();
+        for m in &a.map {
+            let Some((field, column)) = m.split_once('=') else {
+                return Err(Failure {
+                    code: "bad_argument",
+                    exit: 2,
+                    message: format!("--map {m}: write FIELD=COLUMN"),
+                });
+            };
+            let field = SheetField::parse(field.trim()).map_err(|e| Failure {
+                code: "bad_argument",
+                exit: 2,
+                message: format!("--map {m}: {e}"),
+            })?;
+            mapping.push(FieldColumn { field, column: sheet::resolve_column(&heads, column.trim())? });
+        }
+        mapping
+    };
+    let into = match (a.agreement, a.partner, a.title) {
+        (Some(agreement_id), _, _) => ImportInto::Existing { agreement_id },
+        (None, Some(partner_id), Some(title)) => ImportInto::New {
+            partner_id,
+            title,
+            kind: a.kind,
+            signed_on: date_arg(a.signed.as_deref())?,
+            calendar: a.calendar,
+        },
+        _ => {
+            return Err(Failure {
+                code: "bad_argument",
+                exit: 2,
+                message: "say where the rows go: --agreement ID, or --partner ID --title TEXT".into(),
+            });
+        }
+    };
+    let request = ImportRequest {
+        path: a.file.display().to_string(),
+        choice: SheetChoice { sheet: Some(preview.sheet.clone()), header_row: Some(preview.header_row), ..choice },
+        mapping,
+        into,
+        drop_unreadable: a.drop_unreadable,
+    };
+    if a.dry_run {
+        let plan = sheet::plan(cx.store()?, &request, today)?;
+        return cx.print(&plan, |p| {
+            println!("{} (sheet {:?}, header on row {}):", preview.file, p.sheet, p.header_row);
+            for r in &p.rows {
+                let action = format!("{:?}", r.action).to_lowercase();
+                println!("  row {:>4}  {action:<12} {:<12} {}", r.row, r.number, r.text.lines().next().unwrap_or_default());
+                for problem in &r.problems {
+                    let how = if problem.can_drop { "can be left out" } else { "to fix" };
+                    println!("            {} ({how}): {}", problem.column.as_deref().unwrap_or("-"), problem.message);
+                }
+            }
+            println!(
+                "would create {}, update {}, leave {} unchanged, skip {}; {} notes; {} problems to fix, {} values that can be left out",
+                p.created, p.updated, p.unchanged, p.skipped, p.notes, p.blocking, p.droppable
+            );
+        });
+    }
+    let done = sheet::import(cx.store()?, &request, today)?;
+    cx.print(&done, |d| {
+        println!(
+            "imported into agreement {}: {} created, {} updated, {} unchanged, {} skipped, {} notes, {} values left out",
+            d.agreement_id, d.created, d.updated, d.unchanged, d.skipped, d.notes, d.dropped
+        );
+        println!("undo with: clausebook undo-import {}", d.import_id);
+    })
+}
+
+fn undo_import(cx: &mut Ctx, import_id: &str) -> Out {
+    let undone = cx.store()?.undo_import(import_id)?;
+    cx.print(&undone, |u| {
+        println!("import undone: {} clauses removed, {} restored as they were", u.removed, u.restored);
+        if u.agreement_deleted {
+            println!("the agreement it created is deleted");
+        }
+    })
+}
+
 fn restore(cx: &mut Ctx, deletion_id: &str) -> Out {
     let kind = cx.store()?.restore(deletion_id)?;
     cx.print(&serde_json::json!({"restored": kind}), |_| println!("restored the {kind}"))
@@ -909,6 +1122,30 @@ fn make_report(cx: &mut Ctx, what: ReportWhat) -> Out {
     let summary = report::export(cx.store()?, &request, &options, today, now, &common.output)?;
     cx.print(&summary, |s| {
         println!("wrote {} ({} pages, {} clauses, {} KB)", s.path, s.pages, s.clauses, s.bytes / 1024);
+    })
+}
+
+fn make_export(cx: &mut Ctx, what: ExportWhat) -> Out {
+    let (scope, common) = match what {
+        ExportWhat::Agreement { id, common } => (ExportScope::Agreement(id), common),
+        ExportWhat::Partner { id, common } => (ExportScope::Partner(id), common),
+        ExportWhat::All { common } => (ExportScope::All, common),
+    };
+    let lang = match common.lang {
+        Some(lang) => lang,
+        None => cx.store()?.settings()?.ui_language,
+    };
+    let (today, now) = (cx.today, cx.now);
+    let file = export::export(cx.store()?, &scope, lang, today, now, &common.output)?;
+    cx.print(&file, |f| {
+        let events = if f.format == SheetFormat::Ics { format!(", {} events", f.events) } else { String::new() };
+        println!(
+            "wrote {} ({} agreements, {} clauses{events}, {} KB)",
+            f.path,
+            f.agreements,
+            f.clauses,
+            f.bytes.div_ceil(1024)
+        );
     })
 }
 

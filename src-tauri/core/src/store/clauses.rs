@@ -201,10 +201,110 @@ pub(crate) enum Audit<'a> {
 }
 
 /// Writes the one `import` audit row (id `import`) that the `count` clauses
-/// created with [`Audit::Import`] name.
-pub(crate) fn audit_import(tx: &WriteTx<'_>, import: &str, agreement_id: &str, count: usize) -> Result<()> {
-    let count = FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) };
-    tx.audit_as(import, "agreement", agreement_id, None, "import", &[count])
+/// created with [`Audit::Import`] name; `changed` counts the clauses it
+/// changed (each also has its own `update` row).
+pub(crate) fn audit_import(
+    tx: &WriteTx<'_>,
+    import: &str,
+    agreement_id: &str,
+    count: usize,
+    changed: usize,
+) -> Result<()> {
+    let mut changes = vec![FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) }];
+    if changed > 0 {
+        changes.push(FieldChange { field: "changed".into(), old: None, new: Some(changed.to_string()) });
+    }
+    tx.audit_as(import, "agreement", agreement_id, None, "import", &changes)
+}
+
+/// Checks and writes a change to one clause's fields, with its `update`
+/// audit row; a change that changes nothing writes nothing. Returns the
+/// clause before and after.
+pub(crate) fn update(tx: &WriteTx<'_>, id: &str, patch: &ClausePatch) -> Result<(Clause, Clause)> {
+    let old = get(tx, id)?;
+    let agreement = agreements::get(tx, &old.agreement_id)?;
+    let opt = |field, new: &Option<Option<String>>, old: &Option<String>, long: bool| -> Result<Option<String>> {
+        match new {
+            Some(v) if long => Ok(optional_long(field, v.as_deref())?),
+            Some(v) => Ok(optional_short(field, v.as_deref())?),
+            None => Ok(old.clone()),
+        }
+    };
+    let number = match &patch.number {
+        Some(n) => required_short("clause number", n)?,
+        None => old.number.clone(),
+    };
+    let text = match &patch.text {
+        Some(t) => required_long("clause text", t)?,
+        None => old.text.clone(),
+    };
+    let our_lead = opt("our lead body", &patch.our_lead, &old.our_lead, false)?;
+    let partner_lead = opt("partner lead body", &patch.partner_lead, &old.partner_lead, false)?;
+    let indicator = opt("indicator", &patch.indicator, &old.indicator, true)?;
+    let tags = match &patch.tags {
+        Some(t) => check_tags(t)?,
+        None => old.tags.clone(),
+    };
+    let deadline = patch.deadline.unwrap_or(old.deadline);
+    check_deadline(&deadline)?;
+    if patch.deadline.is_some() {
+        check_deadline_after_signing(&deadline, agreement.signed_on)?;
+    }
+    let status = patch.status.unwrap_or(old.status);
+    // Completing a clause completes its percentage (as a note that
+    // completes it does), unless the same change sets a percentage.
+    let completing = status == ClauseStatus::Completed && old.status != ClauseStatus::Completed;
+    let percent = match patch.percent {
+        Some(p) => p,
+        None if completing => Some(100),
+        None => old.percent,
+    };
+    check_percent(percent)?;
+    let due_on = deadline.resolve(agreement.signed_on, agreement.calendar);
+
+    let mut c = Changes::default();
+    c.field("number", Some(&old.number), Some(&number));
+    c.field("text", Some(&old.text), Some(&text));
+    c.field("our_lead", old.our_lead.as_ref(), our_lead.as_ref());
+    c.field("partner_lead", old.partner_lead.as_ref(), partner_lead.as_ref());
+    c.field("deadline", Some(&old.deadline), Some(&deadline));
+    c.field("status", Some(&old.status.as_str()), Some(&status.as_str()));
+    c.field("percent", old.percent.as_ref(), percent.as_ref());
+    c.field("indicator", old.indicator.as_ref(), indicator.as_ref());
+    c.field("tags", Some(&old.tags.join(", ")), Some(&tags.join(", ")));
+    if c.0.is_empty() {
+        tx.unchanged();
+        return Ok((old.clone(), old));
+    }
+    let (kind, on, amount, unit) = deadline_columns(&deadline);
+    tx.execute(
+        "UPDATE clauses SET number = ?2, text = ?3, our_lead = ?4, partner_lead = ?5, deadline_kind = ?6,
+                deadline_on = ?7, deadline_amount = ?8, deadline_unit = ?9, due_on = ?10, status = ?11,
+                percent = ?12, indicator = ?13, tags = ?14, updated_at = ?15, due_day = ?16
+             WHERE id = ?1",
+        params![
+            old.id,
+            number,
+            text,
+            our_lead,
+            partner_lead,
+            kind,
+            on,
+            amount,
+            unit,
+            due_on,
+            status.as_str(),
+            percent,
+            indicator,
+            serde_json::to_string(&tags).expect("strings serialise"),
+            tx.now,
+            due_on.map(day_number)
+        ],
+    )
+    .map_err(|e| map_duplicate(tx, e, &number, old.parent_id.as_deref()))?;
+    tx.audit("clause", &old.id, Some(&old.agreement_id), "update", &c.0)?;
+    let new = get(tx, &old.id)?;
+    Ok((old, new))
 }
 
 /// The statement [`insert`] writes a clause with; prepared once for a batch.
@@ -486,92 +586,7 @@ impl Store {
     }
 
     fn update_clause_fields(&mut self, id: &str, patch: ClausePatch) -> Result<Clause> {
-        self.write(|tx| {
-            let old = get(tx, id)?;
-            let agreement = agreements::get(tx, &old.agreement_id)?;
-            let opt =
-                |field, new: &Option<Option<String>>, old: &Option<String>, long: bool| -> Result<Option<String>> {
-                    match new {
-                        Some(v) if long => Ok(optional_long(field, v.as_deref())?),
-                        Some(v) => Ok(optional_short(field, v.as_deref())?),
-                        None => Ok(old.clone()),
-                    }
-                };
-            let number = match &patch.number {
-                Some(n) => required_short("clause number", n)?,
-                None => old.number.clone(),
-            };
-            let text = match &patch.text {
-                Some(t) => required_long("clause text", t)?,
-                None => old.text.clone(),
-            };
-            let our_lead = opt("our lead body", &patch.our_lead, &old.our_lead, false)?;
-            let partner_lead = opt("partner lead body", &patch.partner_lead, &old.partner_lead, false)?;
-            let indicator = opt("indicator", &patch.indicator, &old.indicator, true)?;
-            let tags = match &patch.tags {
-                Some(t) => check_tags(t)?,
-                None => old.tags.clone(),
-            };
-            let deadline = patch.deadline.unwrap_or(old.deadline);
-            check_deadline(&deadline)?;
-            if patch.deadline.is_some() {
-                check_deadline_after_signing(&deadline, agreement.signed_on)?;
-            }
-            let status = patch.status.unwrap_or(old.status);
-            // Completing a clause completes its percentage (as a note that
-            // completes it does), unless the same change sets a percentage.
-            let completing = status == ClauseStatus::Completed && old.status != ClauseStatus::Completed;
-            let percent = match patch.percent {
-                Some(p) => p,
-                None if completing => Some(100),
-                None => old.percent,
-            };
-            check_percent(percent)?;
-            let due_on = deadline.resolve(agreement.signed_on, agreement.calendar);
-
-            let mut c = Changes::default();
-            c.field("number", Some(&old.number), Some(&number));
-            c.field("text", Some(&old.text), Some(&text));
-            c.field("our_lead", old.our_lead.as_ref(), our_lead.as_ref());
-            c.field("partner_lead", old.partner_lead.as_ref(), partner_lead.as_ref());
-            c.field("deadline", Some(&old.deadline), Some(&deadline));
-            c.field("status", Some(&old.status.as_str()), Some(&status.as_str()));
-            c.field("percent", old.percent.as_ref(), percent.as_ref());
-            c.field("indicator", old.indicator.as_ref(), indicator.as_ref());
-            c.field("tags", Some(&old.tags.join(", ")), Some(&tags.join(", ")));
-            if c.0.is_empty() {
-                tx.unchanged();
-                return Ok(old);
-            }
-            let (kind, on, amount, unit) = deadline_columns(&deadline);
-            tx.execute(
-                "UPDATE clauses SET number = ?2, text = ?3, our_lead = ?4, partner_lead = ?5, deadline_kind = ?6,
-                    deadline_on = ?7, deadline_amount = ?8, deadline_unit = ?9, due_on = ?10, status = ?11,
-                    percent = ?12, indicator = ?13, tags = ?14, updated_at = ?15, due_day = ?16
-                 WHERE id = ?1",
-                params![
-                    old.id,
-                    number,
-                    text,
-                    our_lead,
-                    partner_lead,
-                    kind,
-                    on,
-                    amount,
-                    unit,
-                    due_on,
-                    status.as_str(),
-                    percent,
-                    indicator,
-                    serde_json::to_string(&tags).expect("strings serialise"),
-                    tx.now,
-                    due_on.map(day_number)
-                ],
-            )
-            .map_err(|e| map_duplicate(tx, e, &number, old.parent_id.as_deref()))?;
-            tx.audit("clause", &old.id, Some(&old.agreement_id), "update", &c.0)?;
-            get(tx, &old.id)
-        })
+        self.write(|tx| update(tx, id, &patch).map(|(_, new)| new))
     }
 
     /// Moves a clause, with its sub-clauses, as `to` says; returns it with

@@ -12,10 +12,14 @@
 //! audited one by one, as when an officer adds them.
 
 use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
 
 use super::clauses::{self, Audit, Positions};
-use super::{Store, StoreError, agreements, new_id, notes, partners};
-use crate::model::{Agreement, Clause, ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner, Partner};
+use super::{Changes, Store, StoreError, WriteTx, agreements, new_id, notes, partners};
+use crate::model::{
+    Agreement, Clause, ClausePatch, ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner, Partner,
+};
 
 /// Everything one import writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,12 +48,24 @@ pub struct ImportAgreement {
     pub new_parties: Vec<usize>,
     /// Its new top-level clauses, in order, each with its sub-clauses.
     pub clauses: Vec<ImportClause>,
+    /// Changes to clauses already in the agreement, written before the new
+    /// clauses.
+    pub updates: Vec<ImportUpdate>,
+}
+
+/// A change an import makes to a clause already in the register, with the
+/// progress notes it adds to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportUpdate {
+    pub clause_id: String,
+    pub patch: ClausePatch,
+    pub notes: Vec<ImportNote>,
 }
 
 impl ImportAgreement {
     /// A new agreement with its clause tree and no new partners.
     pub fn new(agreement: NewAgreement, clauses: Vec<ImportClause>) -> Self {
-        ImportAgreement { target: ImportTarget::New(agreement), new_parties: Vec::new(), clauses }
+        ImportAgreement { target: ImportTarget::New(agreement), new_parties: Vec::new(), clauses, updates: Vec::new() }
     }
 }
 
@@ -92,6 +108,22 @@ pub struct Imported {
     /// The new clauses, agreement by agreement, each tree depth first.
     pub clauses: Vec<Clause>,
     pub notes: usize,
+    /// The import's id in each agreement that received clauses or changes
+    /// (see [`Store::undo_import`]), in the order given.
+    pub import_ids: Vec<String>,
+}
+
+/// What undoing an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportUndone {
+    pub agreement_id: String,
+    /// Whether the agreement the import created was deleted with it.
+    pub agreement_deleted: bool,
+    /// Clauses the import created, deleted now.
+    pub removed: u32,
+    /// Clauses the import changed, back as they were.
+    pub restored: u32,
 }
 
 /// Why an import failed, and where: nothing of it was written.
@@ -149,6 +181,33 @@ impl Store {
     /// Writes an import in one transaction: all or nothing. A failure says
     /// which agreement and clause to fix.
     pub fn import(&mut self, import: Import) -> Result<Imported, ImportError> {
+        self.import_remembering(import, None)
+    }
+
+    /// Writes an import of a sheet, as [`Store::import`] does, and remembers
+    /// the sheet's column mapping under its heads in the same transaction.
+    pub fn import_sheet(
+        &mut self,
+        import: Import,
+        heads: &str,
+        mapping: &[crate::model::FieldColumn],
+    ) -> Result<Imported, ImportError> {
+        let mapping = serde_json::to_string(mapping).expect("a mapping serialises");
+        self.import_remembering(import, Some((heads, &mapping)))
+    }
+
+    /// The column mapping last used for a sheet with these heads.
+    pub fn remembered_mapping(&self, heads: &str) -> super::Result<Option<Vec<crate::model::FieldColumn>>> {
+        let json: Option<String> = self
+            .conn()
+            .query_row("SELECT mapping FROM import_mappings WHERE heads = ?1", [heads], |r| r.get(0))
+            .optional()?;
+        // A mapping this version cannot read is forgotten, not an error:
+        // the wizard guesses again.
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    fn import_remembering(&mut self, import: Import, remember: Option<(&str, &str)>) -> Result<Imported, ImportError> {
         let mut place = Place::default();
         let written = self.write(|tx| {
             let Import { partners: new_partners, agreements: targets } = import;
@@ -157,9 +216,19 @@ impl Store {
                 agreements: Vec::with_capacity(targets.len()),
                 clauses: Vec::new(),
                 notes: 0,
+                import_ids: Vec::new(),
             };
-            if new_partners.is_empty() && targets.iter().all(|a| a.clauses.is_empty() && !a.is_new()) {
+            if new_partners.is_empty()
+                && targets.iter().all(|a| a.clauses.is_empty() && a.updates.is_empty() && !a.is_new())
+            {
                 tx.unchanged();
+            }
+            if let Some((heads, mapping)) = remember {
+                tx.execute(
+                    "INSERT INTO import_mappings (heads, mapping, updated_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (heads) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+                    params![heads, mapping, tx.now],
+                )?;
             }
             for p in &new_partners {
                 out.partners.push(partners::insert(tx, p)?);
@@ -170,6 +239,7 @@ impl Store {
             // last party is written. The write's end applies the queue once.
             let mut trees = Vec::with_capacity(targets.len());
             for (i, a) in targets.into_iter().enumerate() {
+                let is_new = a.is_new();
                 let agreement = match a.target {
                     ImportTarget::New(mut new) => {
                         place.agreement = Some((i + 1, new.title.clone()));
@@ -189,17 +259,52 @@ impl Store {
                         agreement
                     }
                 };
-                trees.push((agreement.title.clone(), a.clauses));
+                trees.push((agreement.title.clone(), a.clauses, a.updates, is_new));
                 out.agreements.push(agreement);
             }
             let mut insert = clauses::insert_statement(tx)?;
             let mut seen = notes::Clauses::default();
-            for (i, ((title, tree), agreement)) in trees.into_iter().zip(&out.agreements).enumerate() {
-                if tree.is_empty() {
+            for (i, ((title, tree, updates, is_new), agreement)) in trees.into_iter().zip(&out.agreements).enumerate() {
+                if tree.is_empty() && updates.is_empty() {
                     continue;
                 }
                 place.agreement = Some((i + 1, title));
                 let import = new_id();
+                tx.prepare_cached(
+                    "INSERT INTO imports (id, agreement_id, new_agreement, at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![import, agreement.id, is_new, tx.now])?;
+                out.import_ids.push(import.clone());
+                let mut changed = 0usize;
+                for u in updates {
+                    let (old, new) = clauses::update(tx, &u.clause_id, &u.patch)?;
+                    place.clause = vec![new.number.clone()];
+                    if old != new {
+                        changed += 1;
+                        tx.prepare_cached("INSERT INTO import_changes (import_id, clause_id, before) VALUES (?1, ?2, ?3)")?
+                            .execute(params![import, old.id, serde_json::to_string(&before(&old)).expect("serialises")])?;
+                    }
+                    for n in u.notes {
+                        let note = NewNote {
+                            clause_id: new.id.clone(),
+                            on_date: n.on_date,
+                            author: n.author,
+                            text: n.text,
+                            status_to: n.status_to,
+                        };
+                        if old == new {
+                            // The note's clause must be restorable too: a
+                            // note's status change is a change of the clause.
+                            tx.prepare_cached(
+                                "INSERT OR IGNORE INTO import_changes (import_id, clause_id, before) VALUES (?1, ?2, ?3)",
+                            )?
+                            .execute(params![import, old.id, serde_json::to_string(&before(&old)).expect("serialises")])?;
+                        }
+                        notes::insert(tx, &note, &mut seen, Some(&import))?;
+                        out.notes += 1;
+                    }
+                    place.clause.clear();
+                }
                 let mut positions = Positions::default();
                 let mut count = 0usize;
                 // Depth first, in order; `None` marks the end of a clause's
@@ -234,7 +339,7 @@ impl Store {
                             text: n.text,
                             status_to: n.status_to,
                         };
-                        notes::insert(tx, &note, &mut seen)?;
+                        notes::insert(tx, &note, &mut seen, Some(&import))?;
                         out.notes += 1;
                     }
                     stack.push(None);
@@ -245,7 +350,7 @@ impl Store {
                     out.clauses.push(clause);
                 }
                 place.clause.clear();
-                clauses::audit_import(tx, &import, &agreement.id, count)?;
+                clauses::audit_import(tx, &import, &agreement.id, count, changed)?;
             }
             place.agreement = None;
             Ok(out)
@@ -257,5 +362,102 @@ impl Store {
 impl ImportAgreement {
     fn is_new(&self) -> bool {
         matches!(self.target, ImportTarget::New(_))
+    }
+}
+
+/// The fields of a clause an import's change may touch, as they were: what
+/// an undo writes back.
+fn before(c: &Clause) -> ClausePatch {
+    ClausePatch {
+        number: Some(c.number.clone()),
+        text: Some(c.text.clone()),
+        our_lead: Some(c.our_lead.clone()),
+        partner_lead: Some(c.partner_lead.clone()),
+        deadline: Some(c.deadline),
+        status: Some(c.status),
+        percent: Some(c.percent),
+        indicator: Some(c.indicator.clone()),
+        tags: Some(c.tags.clone()),
+    }
+}
+
+impl Store {
+    /// Undoes an import as one step: deletes the clauses it created (and
+    /// the agreement, if it created that too) as one deletion that can be
+    /// restored, deletes the notes it added, and writes back every clause it
+    /// changed. Refused when a clause it touched was changed since, as that
+    /// work would be lost.
+    pub fn undo_import(&mut self, import_id: &str) -> super::Result<ImportUndone> {
+        let import_id = import_id.trim().to_owned();
+        self.write(|tx| {
+            let row: Option<(String, bool, String)> = tx
+                .query_row(
+                    "SELECT agreement_id, new_agreement, at FROM imports WHERE id = ?1 AND undone_at IS NULL",
+                    [&import_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((agreement_id, new_agreement, at)) = row else {
+                return Err(StoreError::NothingToUndo(import_id.clone()));
+            };
+            changed_since(tx, &import_id, &agreement_id, &at)?;
+            let deletion = new_id();
+            let removed = tx.execute(
+                "UPDATE clauses SET deleted_at = ?3, deletion_id = ?4, updated_at = ?3
+                 WHERE agreement_id = ?1 AND import_id = ?2 AND deleted_at IS NULL",
+                params![agreement_id, import_id, tx.now, deletion],
+            )?;
+            tx.execute(
+                "UPDATE notes SET deleted_at = ?2, deletion_id = ?3, updated_at = ?2
+                 WHERE import_id = ?1 AND deleted_at IS NULL
+                   AND clause_id IN (SELECT clause_id FROM import_changes WHERE import_id = ?1)",
+                params![import_id, tx.now, deletion],
+            )?;
+            let befores: Vec<(String, String)> = tx
+                .prepare("SELECT clause_id, before FROM import_changes WHERE import_id = ?1")?
+                .query_map([&import_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut restored = 0u32;
+            for (clause_id, json) in befores {
+                let patch: ClausePatch = serde_json::from_str(&json).map_err(|_| StoreError::Damaged {
+                    table: "import_changes",
+                    id: clause_id.clone(),
+                    column: "before".into(),
+                    stored: json.clone(),
+                })?;
+                clauses::update(tx, &clause_id, &patch)?;
+                restored += 1;
+            }
+            if new_agreement {
+                tx.execute(
+                    "UPDATE agreements SET deleted_at = ?2, deletion_id = ?3, updated_at = ?2 WHERE id = ?1",
+                    params![agreement_id, tx.now, deletion],
+                )?;
+            }
+            tx.execute("UPDATE imports SET undone_at = ?2 WHERE id = ?1", params![import_id, tx.now])?;
+            let mut c = Changes::default();
+            c.field("import", Some(&import_id), None);
+            c.field("deletion_id", None, Some(&deletion));
+            tx.audit("agreement", &agreement_id, None, "delete", &c.0)?;
+            Ok(ImportUndone { agreement_id, agreement_deleted: new_agreement, removed: removed as u32, restored })
+        })
+    }
+}
+
+/// Refuses an undo that would lose work done after the import.
+fn changed_since(tx: &WriteTx<'_>, import_id: &str, agreement_id: &str, at: &str) -> super::Result<()> {
+    let number: Option<String> = tx
+        .query_row(
+            "SELECT number FROM clauses
+             WHERE agreement_id = ?1 AND deleted_at IS NULL AND updated_at > ?3
+               AND (import_id = ?2 OR id IN (SELECT clause_id FROM import_changes WHERE import_id = ?2))
+             LIMIT 1",
+            params![agreement_id, import_id, at],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match number {
+        Some(number) => Err(StoreError::ChangedSinceImport { number }),
+        None => Ok(()),
     }
 }

@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 5;
+pub(crate) const VERSIONS: usize = 6;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -24,6 +24,7 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("migrations/005_search_without_positions.sql"), |tx: &Transaction| {
             Ok(super::search::index_all(tx, "clause")?)
         }),
+        M::up(include_str!("migrations/006_imports.sql")),
     ])
 }
 
@@ -163,7 +164,8 @@ mod tests {
              INSERT INTO clauses (id, agreement_id, position, number, text, deadline_kind, status, created_at,
                                   updated_at)
                  VALUES ('c2', 'a1', 1, '2', 'Report', 'none', 'not_started', 't', 't');
-             INSERT INTO notes VALUES ('n1', 'c1', '2025-12-01', 'Officer', 'Venue found', NULL, NULL, 't', 't',
+             INSERT INTO notes (id, clause_id, on_date, author, text, status_from, status_to, created_at,
+                                updated_at, deleted_at, deletion_id) VALUES ('n1', 'c1', '2025-12-01', 'Officer', 'Venue found', NULL, NULL, 't', 't',
                                        NULL, NULL);
              INSERT INTO audit VALUES ('u1', 't', 'Officer', 'clause', 'c1', 'a1', 'create', '{}');",
         )
@@ -172,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn versions_3_to_5_keep_every_row_and_every_rule() {
+    fn versions_3_to_6_keep_every_row_and_every_rule() {
         let (_dir, path) = version_2();
         let store = crate::Store::open(&path).unwrap();
         let conn = store.conn();
@@ -243,7 +245,8 @@ mod tests {
         // the whole transaction goes.
         conn.execute_batch("BEGIN").unwrap();
         conn.execute(
-            "INSERT INTO notes VALUES ('n2', 'nowhere', '2025-12-02', 'Officer', 'Lost', NULL, NULL, 't', 't', NULL, NULL)",
+            "INSERT INTO notes (id, clause_id, on_date, author, text, status_from, status_to, created_at, updated_at,
+                                deleted_at, deletion_id) VALUES ('n2', 'nowhere', '2025-12-02', 'Officer', 'Lost', NULL, NULL, 't', 't', NULL, NULL)",
             [],
         )
         .unwrap();

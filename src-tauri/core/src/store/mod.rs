@@ -17,6 +17,7 @@ pub mod audit;
 pub mod clauses;
 pub mod dashboard;
 pub mod deletion;
+pub mod exports;
 pub mod import;
 mod migrate;
 pub mod notes;
@@ -97,6 +98,13 @@ pub enum StoreError {
     /// A schema migration failed; the file is unchanged.
     #[error("could not upgrade the database schema: {0}")]
     Migration(String),
+    /// An import that was undone already, or an id that names none.
+    #[error("nothing to undo for import {0}: it was undone already, or the id is wrong")]
+    NothingToUndo(String),
+    /// An import whose clauses were changed after it: undoing it would lose
+    /// that work.
+    #[error("clause {number} was changed after the import: undo those changes first, or edit the clauses by hand")]
+    ChangedSinceImport { number: String },
 }
 
 impl StoreError {
@@ -120,6 +128,8 @@ impl StoreError {
             StoreError::Sqlite(_) => "database",
             StoreError::Migration(_) => "migration",
             StoreError::Damaged { .. } => "damaged_row",
+            StoreError::NothingToUndo(_) => "nothing_to_undo",
+            StoreError::ChangedSinceImport { .. } => "changed_since_import",
         }
     }
 
@@ -129,7 +139,9 @@ impl StoreError {
             StoreError::Invalid(e) => e.params(),
             StoreError::Date(e) => e.params(),
             StoreError::Ambiguous { prefix, .. } => vec![("prefix", Param::Text(prefix.clone()))],
-            StoreError::DuplicateNumber { number, .. } | StoreError::ParentDeleted { number } => {
+            StoreError::DuplicateNumber { number, .. }
+            | StoreError::ParentDeleted { number }
+            | StoreError::ChangedSinceImport { number } => {
                 vec![("number", Param::Text(number.clone()))]
             }
             StoreError::Cycle { number, parent } => {
@@ -151,6 +163,7 @@ impl StoreError {
             StoreError::NotFound { .. }
             | StoreError::ParentInOtherAgreement
             | StoreError::NothingToRestore(_)
+            | StoreError::NothingToUndo(_)
             | StoreError::NotEmpty
             | StoreError::Busy
             | StoreError::Sqlite(_)
@@ -183,6 +196,8 @@ impl StoreError {
                 stored: "finished".into(),
             },
             StoreError::Migration("example".into()),
+            StoreError::NothingToUndo("0192f0c1".into()),
+            StoreError::ChangedSinceImport { number: "3.1".into() },
         ];
         for e in &all {
             match e {
@@ -202,7 +217,9 @@ impl StoreError {
                 | StoreError::Open { .. }
                 | StoreError::Sqlite(_)
                 | StoreError::Damaged { .. }
-                | StoreError::Migration(_) => {}
+                | StoreError::Migration(_)
+                | StoreError::NothingToUndo(_)
+                | StoreError::ChangedSinceImport { .. } => {}
             }
         }
         all

@@ -50,8 +50,9 @@ fn get(conn: &Connection, id: &str) -> Result<Note> {
 #[derive(Default)]
 pub(crate) struct Clauses(std::collections::HashMap<String, (String, ClauseStatus)>);
 
-/// Writes a note and, if it records one, the clause's status change.
-pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Result<Note> {
+/// Writes a note and, if it records one, the clause's status change;
+/// `import` names the import that adds it, if one does.
+pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewNote, seen: &mut Clauses, import: Option<&str>) -> Result<Note> {
     let (clause_id, clause_status) = match seen.0.get(&new.clause_id) {
         Some(known) => known.clone(),
         None => {
@@ -68,7 +69,7 @@ pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Res
     // OR FAIL, as for clauses: no statement journal for a row the whole
     // write would roll back anyway.
     tx.prepare_cached(&format!(
-        "INSERT OR FAIL INTO notes ({COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+        "INSERT OR FAIL INTO notes ({COLUMNS}, updated_at, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)"
     ))?
     .execute(params![
         id,
@@ -78,7 +79,8 @@ pub(crate) fn insert(tx: &WriteTx<'_>, new: &NewNote, seen: &mut Clauses) -> Res
         text,
         status_from.map(ClauseStatus::as_str),
         status_to.map(ClauseStatus::as_str),
-        tx.now
+        tx.now,
+        import
     ])?;
     let mut c = Changes::default();
     c.field("on_date", None, Some(&new.on_date));
@@ -116,7 +118,7 @@ impl Store {
         if new.on_date > today {
             return Err(ValidationError::NoteInFuture { on_date: new.on_date, today }.into());
         }
-        let note = self.write(|tx| insert(tx, &new, &mut Clauses::default()))?;
+        let note = self.write(|tx| insert(tx, &new, &mut Clauses::default(), None))?;
         let clause = clauses::get(self.conn(), &note.clause_id)?;
         let change = self.clause_changed(clause, today)?;
         Ok(NoteAdded { note, change })

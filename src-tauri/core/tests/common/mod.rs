@@ -49,6 +49,7 @@ pub fn import_into(store: &mut Store, agreement_id: &str, clauses: Vec<NewClause
         target: ImportTarget::Existing(agreement_id.to_owned()),
         new_parties: Vec::new(),
         clauses: clauses.into_iter().map(ImportClause::leaf).collect(),
+        updates: Vec::new(),
     };
     Ok(store.import(Import { partners: Vec::new(), agreements: vec![target] })?.clauses)
 }

@@ -90,6 +90,30 @@ CREATE TABLE count_queue (
     delta        INTEGER NOT NULL
 ) STRICT;
 
+-- table import_changes
+CREATE TABLE import_changes (
+    import_id TEXT NOT NULL REFERENCES imports (id) DEFERRABLE INITIALLY DEFERRED,
+    clause_id TEXT NOT NULL REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
+    before    TEXT NOT NULL CHECK (json_valid(before)),
+    PRIMARY KEY (import_id, clause_id)
+) STRICT, WITHOUT ROWID;
+
+-- table import_mappings
+CREATE TABLE import_mappings (
+    heads      TEXT PRIMARY KEY,
+    mapping    TEXT NOT NULL CHECK (json_valid(mapping)),
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- table imports
+CREATE TABLE imports (
+    id            TEXT PRIMARY KEY,
+    agreement_id  TEXT NOT NULL REFERENCES agreements (id) DEFERRABLE INITIALLY DEFERRED,
+    new_agreement INTEGER NOT NULL CHECK (new_agreement = 0 OR new_agreement = 1),
+    at            TEXT NOT NULL,
+    undone_at     TEXT
+) STRICT;
+
 -- table note_fts
 CREATE VIRTUAL TABLE note_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 
@@ -106,7 +130,7 @@ CREATE TABLE notes (
     updated_at  TEXT NOT NULL,
     deleted_at  TEXT,
     deletion_id TEXT
-) STRICT;
+, import_id TEXT) STRICT;
 
 -- table partner_open_due
 CREATE TABLE partner_open_due (

@@ -1,0 +1,266 @@
+//! Workbooks, through `rust_xlsxwriter`: one sheet per table, its head row
+//! bold and frozen, an autofilter over the table, columns as wide as their
+//! contents (up to a limit past which long text wraps), each status filled
+//! with its own colour, dates as real date cells, and a Persian workbook
+//! laid out right to left. Every text goes in as a string cell.
+
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, Workbook, Worksheet, XlsxError,
+};
+
+use super::table::{Cell, Head, Sheet};
+use super::{ExportError, XLSX_CELL_MAX_CHARS, XLSX_MAX_ROWS, looks_like_formula};
+use crate::calendar::format_gregorian;
+use crate::vocab::{ClauseStatus, Lang, SheetField};
+
+/// The widest a column is made, in characters; longer text wraps.
+const MAX_WIDTH: usize = 60;
+/// A line of text's height, in points (Excel's default row).
+const LINE_HEIGHT: f64 = 15.0;
+/// The most lines a row is made tall for (Excel's tallest row is 409 points).
+const MAX_LINES: usize = 27;
+/// The longest sheet name Excel accepts, in UTF-16 units.
+const SHEET_NAME_MAX: usize = 31;
+
+/// The fill of each status: grey, blue, green, amber, light red.
+fn fill(status: ClauseStatus) -> u32 {
+    match status {
+        ClauseStatus::NotStarted => 0xE7E6E6,
+        ClauseStatus::InProgress => 0xDDEBF7,
+        ClauseStatus::Completed => 0xE2EFDA,
+        ClauseStatus::OnHold => 0xFFF2CC,
+        ClauseStatus::Cancelled => 0xF8CBAD,
+    }
+}
+
+/// The formats of one workbook.
+struct Styles {
+    head: Format,
+    /// Text, by (wraps, quote prefix).
+    text: [[Format; 2]; 2],
+    date: Format,
+    number: Format,
+    status: Vec<(ClauseStatus, Format)>,
+}
+
+impl Styles {
+    fn new(lang: Lang) -> Styles {
+        // Cells align to the top, so a row of wrapped text reads from its
+        // first line; Persian text reads right to left, from the right.
+        let base = match lang {
+            Lang::En => Format::new().set_align(FormatAlign::Top),
+            Lang::Fa => {
+                Format::new().set_align(FormatAlign::Top).set_align(FormatAlign::Right)
+            }
+        };
+        let text = |wrap: bool, quote: bool| {
+            let f = if wrap { base.clone().set_text_wrap() } else { base.clone() };
+            if quote { f.set_quote_prefix() } else { f }
+        };
+        Styles {
+            head: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9D9D9))
+                .set_border_bottom(FormatBorder::Thin),
+            text: [[text(false, false), text(false, true)], [text(true, false), text(true, true)]],
+            date: Format::new().set_align(FormatAlign::Top).set_num_format("yyyy-mm-dd"),
+            number: Format::new().set_align(FormatAlign::Top),
+            status: ClauseStatus::ALL
+                .iter()
+                .map(|&s| (s, base.clone().set_background_color(Color::RGB(fill(s)))))
+                .collect(),
+        }
+    }
+
+    fn status(&self, status: ClauseStatus) -> &Format {
+        &self.status.iter().find(|(s, _)| *s == status).expect("every status has a format").1
+    }
+}
+
+/// Writes `sheets` into a workbook, in memory.
+pub(crate) fn write(sheets: &[Sheet], lang: Lang) -> Result<Vec<u8>, ExportError> {
+    let styles = Styles::new(lang);
+    let mut workbook = Workbook::new();
+    let mut names: Vec<String> = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.rows.len() > XLSX_MAX_ROWS {
+            return Err(ExportError::TooManyRows {
+                title: sheet.title.clone(),
+                count: sheet.rows.len(),
+                max: XLSX_MAX_ROWS,
+            });
+        }
+        let name = sheet_name(&sheet.title, &names);
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(&name).map_err(xlsx)?;
+        names.push(name);
+        fill_sheet(worksheet, sheet, lang, &styles)?;
+    }
+    workbook.save_to_buffer().map_err(xlsx)
+}
+
+fn xlsx(e: XlsxError) -> ExportError {
+    ExportError::Xlsx(e.to_string())
+}
+
+fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) -> Result<(), ExportError> {
+    ws.set_right_to_left(lang == Lang::Fa);
+    // Printed: landscape A4, one page wide, the head row on every page.
+    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0).map_err(xlsx)?;
+    let widths = widths(sheet, lang);
+    for (col, head) in sheet.heads.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, head.label(lang), &styles.head).map_err(xlsx)?;
+        ws.set_column_width(col as u16, widths[col] as f64 + 1.0).map_err(xlsx)?;
+    }
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let mut lines = 1;
+        for (col, cell) in row.cells.iter().enumerate() {
+            let c = col as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(t) => {
+                    if t.chars().count() > XLSX_CELL_MAX_CHARS {
+                        return Err(ExportError::CellTooLong {
+                            number: row.number.clone(),
+                            title: sheet.title.clone(),
+                            max: XLSX_CELL_MAX_CHARS,
+                        });
+                    }
+                    let needed = line_count(t, widths[col]);
+                    lines = lines.max(needed);
+                    let format = &styles.text[usize::from(needed > 1)][usize::from(looks_like_formula(t))];
+                    ws.write_string_with_format(r, c, t, format).map_err(xlsx)?;
+                }
+                Cell::Date(d) => match excel_date(*d) {
+                    Some(date) => {
+                        ws.write_datetime_with_format(r, c, date, &styles.date).map_err(xlsx)?;
+                    }
+                    // Before 1900: no Excel date; the ISO text instead.
+                    None => {
+                        ws.write_string_with_format(r, c, format_gregorian(*d), &styles.text[0][0]).map_err(xlsx)?;
+                    }
+                },
+                Cell::Number(n) => {
+                    ws.write_number_with_format(r, c, *n as f64, &styles.number).map_err(xlsx)?;
+                }
+                Cell::Status(s) => {
+                    ws.write_string_with_format(r, c, s.label(lang), styles.status(*s)).map_err(xlsx)?;
+                }
+            }
+        }
+        // Spreadsheets do not all fit a row to wrapped text on opening
+        // (LibreOffice keeps the default height), so the height is set.
+        if lines > 1 {
+            ws.set_row_height(r, LINE_HEIGHT * lines.min(MAX_LINES) as f64).map_err(xlsx)?;
+        }
+    }
+    let last_col = sheet.heads.len().saturating_sub(1) as u16;
+    let last_row = sheet.rows.len() as u32;
+    ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    ws.autofilter(0, 0, last_row, last_col).map_err(xlsx)?;
+    // Clause numbers such as 3 are text on purpose: no green triangles.
+    if last_row > 0 {
+        for (col, head) in sheet.heads.iter().enumerate() {
+            if matches!(head, Head::Field(SheetField::Number | SheetField::Group)) {
+                ws.ignore_error_range(1, col as u16, last_row, col as u16, IgnoreError::NumberStoredAsText)
+                    .map_err(xlsx)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many characters a cell shows on its widest line.
+fn cell_width(cell: &Cell, lang: Lang) -> usize {
+    match cell {
+        Cell::Empty => 0,
+        Cell::Text(t) => t.lines().map(|l| l.chars().count()).max().unwrap_or(0),
+        Cell::Date(_) => "2025-06-05".len(),
+        Cell::Number(n) => n.to_string().len(),
+        Cell::Status(s) => s.label(lang).chars().count(),
+    }
+}
+
+/// Each column's width in characters: its widest cell, or its head with
+/// room for the filter button, up to [`MAX_WIDTH`].
+fn widths(sheet: &Sheet, lang: Lang) -> Vec<usize> {
+    let mut widths: Vec<usize> = sheet.heads.iter().map(|h| h.label(lang).chars().count() + 3).collect();
+    for row in &sheet.rows {
+        for (width, cell) in widths.iter_mut().zip(&row.cells) {
+            *width = (*width).max(cell_width(cell, lang));
+        }
+    }
+    widths.into_iter().map(|w| w.min(MAX_WIDTH)).collect()
+}
+
+/// About how many lines `text` takes in a column `width` characters wide.
+fn line_count(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    text.lines().map(|l| l.chars().count().div_ceil(width).max(1)).sum::<usize>().max(1)
+}
+
+/// A day as an Excel date, which starts in 1900.
+fn excel_date(d: chrono::NaiveDate) -> Option<ExcelDateTime> {
+    use chrono::Datelike;
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+}
+
+/// A sheet name from an agreement's title: without the characters Excel
+/// forbids, at most 31 long, and unlike the names already `taken` (Excel
+/// compares them without case).
+fn sheet_name(title: &str, taken: &[String]) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clean = clean.trim_matches('\'').trim();
+    // Excel keeps "History" for itself.
+    let base = if clean.is_empty() || clean.eq_ignore_ascii_case("history") { "Sheet" } else { clean };
+    let free = |name: &str| !taken.iter().any(|t| t.to_lowercase() == name.to_lowercase());
+    (1..)
+        .map(|n| {
+            let suffix = if n == 1 { String::new() } else { format!(" ({n})") };
+            let room = SHEET_NAME_MAX - suffix.encode_utf16().count();
+            let mut name = String::new();
+            for c in base.chars() {
+                if name.encode_utf16().count() + c.len_utf16() > room {
+                    break;
+                }
+                name.push(c);
+            }
+            // Cutting may leave a trailing space or apostrophe.
+            format!("{}{suffix}", name.trim_end().trim_end_matches('\''))
+        })
+        .find(|name| free(name))
+        .expect("some number makes the name unique")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_clean_short_and_unique() {
+        let mut taken = Vec::new();
+        let title = "Action Plan [2025/26]: health*care? \\ Tajikistan and Uzbekistan";
+        for expected in
+            ["Action Plan 2025 26 health care", "Action Plan 2025 26 health (2)", "Action Plan 2025 26 health (3)"]
+        {
+            let name = sheet_name(title, &taken);
+            assert_eq!(name, expected);
+            assert!(name.encode_utf16().count() <= SHEET_NAME_MAX);
+            taken.push(name);
+        }
+        assert_eq!(sheet_name("'quoted'", &[]), "quoted");
+        assert_eq!(sheet_name("", &[]), "Sheet");
+        assert_eq!(sheet_name("history", &[]), "Sheet");
+        assert_eq!(sheet_name("ACTION", &["action".into()]), "ACTION (2)");
+        let persian = sheet_name("برنامه همکاری وزارت تعاون، کار و رفاه اجتماعی و برنامه عمران ملل متحد", &[]);
+        assert!(persian.chars().count() <= SHEET_NAME_MAX, "{persian}");
+    }
+}

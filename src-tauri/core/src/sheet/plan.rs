@@ -1,0 +1,652 @@
+//! The dry run: rows become a clause tree, matched against the target
+//! agreement, with every problem in its place. The same plan is what the
+//! import writes, so the dry run and the import cannot disagree.
+//!
+//! The tree comes from the numbers: `1.2` and `1-2` go under `1`, a letter
+//! or roman numeral under the number above it, a group column's value under
+//! the row it names (or under a clause made of the group's title, once per
+//! group). A row without a number continues the row above. In an existing
+//! agreement a row whose number path (`3 › 3.1`) names a clause updates that
+//! clause, only in the mapped fields that differ; the rest are added.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::read::{Cell, Grid};
+use super::values::{self, Number, Style};
+use super::{FieldColumn, ImportInto, Problem, RowIssue, SHORT_MAX, SheetError};
+use crate::deadline::Deadline;
+use crate::detail::named;
+use crate::model::{AgreementStatus, ClausePatch, ClauseStatus, LONG_TEXT_MAX_BYTES, NewAgreement, NewClause};
+use crate::store::Store;
+use crate::store::import::{Import, ImportAgreement, ImportClause, ImportNote, ImportTarget, ImportUpdate};
+use crate::vocab::SheetField;
+
+/// What the import does with a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    /// A new clause.
+    Create,
+    /// A clause of the agreement, changed in the fields that differ.
+    Update,
+    /// A clause of the agreement that the row leaves as it is.
+    Unchanged,
+    /// More text for the clause of the row above.
+    Continuation,
+    /// Not imported (see its problems).
+    Skip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlannedRow {
+    /// The sheet's row number.
+    pub row: u32,
+    /// The clause's number with its parents' (`3 › 3.1`).
+    pub number: String,
+    /// The start of its text.
+    pub text: String,
+    pub action: RowAction,
+    pub problems: Vec<Problem>,
+}
+
+/// The dry run's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportPlan {
+    pub sheet: String,
+    pub header_row: u32,
+    pub rows: Vec<PlannedRow>,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+    /// Progress notes the remarks become.
+    pub notes: u32,
+    /// Problems that stop the import until the file is fixed.
+    pub blocking: u32,
+    /// Values that cannot be read; their rows can be imported without them.
+    pub droppable: u32,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportDone {
+    pub agreement_id: String,
+    /// Undoes the import ([`Store::undo_import`]).
+    pub import_id: String,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+    pub notes: u32,
+    /// Values left out because they could not be read.
+    pub dropped: u32,
+}
+
+/// Where an entry hangs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Parent {
+    Top,
+    Entry(usize),
+    Existing(String),
+}
+
+/// One clause of the sheet, as the rows describe it.
+#[derive(Debug)]
+struct Entry {
+    /// The row it starts on (its plan row's index).
+    plan_row: usize,
+    parent: Parent,
+    number: String,
+    /// Its number folded for matching, with its parents'.
+    key: Vec<String>,
+    text: String,
+    our_lead: Option<String>,
+    partner_lead: Option<String>,
+    deadline: Option<Deadline>,
+    status: Option<ClauseStatus>,
+    percent: Option<u8>,
+    indicator: Option<String>,
+    themes: Option<Vec<String>>,
+    remarks: Option<String>,
+    /// The existing clause it updates.
+    existing: Option<String>,
+    children: Vec<usize>,
+    /// A clause made of a group's title.
+    group_of: Option<String>,
+}
+
+fn fold_number(n: &str) -> String {
+    crate::calendar::ascii_digits(n).trim().to_lowercase()
+}
+
+/// The existing clauses of the target, by their number path.
+struct Existing {
+    by_key: HashMap<Vec<String>, ExistingClause>,
+}
+
+struct ExistingClause {
+    id: String,
+    clause: crate::model::Clause,
+    latest_note: Option<String>,
+}
+
+pub(crate) fn build(
+    store: &Store,
+    grid: &Grid,
+    header_row: u32,
+    mapping: &[FieldColumn],
+    into: &ImportInto,
+    today: NaiveDate,
+) -> Result<(ImportPlan, Import), SheetError> {
+    let col = |f: SheetField| mapping.iter().find(|m| m.field == f).map(|m| m.column as usize);
+    let (signed_on, existing, target) = match into {
+        ImportInto::New { partner_id, title, kind, signed_on, calendar } => {
+            let partner = store.partner(partner_id)?;
+            let mut new = NewAgreement::draft(title.clone(), vec![partner.id]);
+            new.kind = *kind;
+            new.calendar = *calendar;
+            new.signed_on = *signed_on;
+            if signed_on.is_some() {
+                new.status = AgreementStatus::Signed;
+            }
+            (*signed_on, Existing { by_key: HashMap::new() }, ImportTarget::New(new))
+        }
+        ImportInto::Existing { agreement_id } => {
+            let agreement = store.agreement(agreement_id)?;
+            let rows = store.clause_rows(&agreement.id, today)?;
+            let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+            let mut by_key = HashMap::new();
+            for r in rows {
+                let mut key = r.clause.parent_id.as_ref().and_then(|p| keys.get(p)).cloned().unwrap_or_default();
+                key.push(fold_number(&r.clause.number));
+                keys.insert(r.clause.id.clone(), key.clone());
+                by_key.insert(
+                    key,
+                    ExistingClause {
+                        id: r.clause.id.clone(),
+                        latest_note: r.latest_note.map(|n| n.text),
+                        clause: r.clause,
+                    },
+                );
+            }
+            (agreement.signed_on, Existing { by_key }, ImportTarget::Existing(agreement.id))
+        }
+    };
+
+    let mut rows: Vec<PlannedRow> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    // Every entry by its key, to find a parent by number and duplicates.
+    let mut by_key: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut by_segments: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut stack: Vec<(Style, usize)> = Vec::new();
+    let mut groups: Option<(String, usize)> = None;
+    let mut group_count = 0u32;
+    let mut sequence: HashMap<Option<usize>, u32> = HashMap::new();
+    let sheet = grid.name.clone();
+    let empty = Cell::Empty;
+
+    for (i, cells) in grid.rows.iter().enumerate().skip(header_row as usize) {
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let row_no = i as u32 + 1;
+        let cell = |f: SheetField| col(f).and_then(|c| cells.get(c)).unwrap_or(&empty);
+        let mut problems: Vec<Problem> = Vec::new();
+        let issue = |problems: &mut Vec<Problem>, field: SheetField, e: RowIssue| {
+            problems.push(Problem {
+                sheet: sheet.clone(),
+                row: row_no,
+                column: col(field).map(super::read::column_letter),
+                field: Some(field),
+                can_drop: e.can_drop(),
+                code: e.code().to_owned(),
+                message: e.to_string(),
+                params: named(e.params()),
+            });
+        };
+        let number = col(SheetField::Number).and_then(|c| cells.get(c)).and_then(values::number);
+        let text = values::text(cell(SheetField::Text));
+        let group = values::text(cell(SheetField::Group));
+        let short = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str| {
+            let v = values::text(cell(field));
+            match v {
+                Some(t) if t.chars().count() as i64 > SHORT_MAX => {
+                    let len = t.chars().count() as i64;
+                    issue(problems, field, RowIssue::TooLong { field: name, length: len, max: SHORT_MAX });
+                    None
+                }
+                v => v,
+            }
+        };
+        let our_lead = short(&mut problems, SheetField::OurLead, "our lead body");
+        let partner_lead = short(&mut problems, SheetField::PartnerLead, "partner lead body");
+        let long = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str, v: Option<String>| match v {
+            Some(t) if t.len() > LONG_TEXT_MAX_BYTES => {
+                issue(
+                    problems,
+                    field,
+                    RowIssue::TooLong { field: name, length: t.len() as i64, max: LONG_TEXT_MAX_BYTES as i64 },
+                );
+                None
+            }
+            v => v,
+        };
+        let text = long(&mut problems, SheetField::Text, "clause text", text);
+        let indicator =
+            long(&mut problems, SheetField::Indicator, "indicator", values::text(cell(SheetField::Indicator)));
+        let remarks = long(&mut problems, SheetField::Remarks, "remarks", values::text(cell(SheetField::Remarks)));
+        let deadline = match col(SheetField::Deadline).map(|_| values::deadline(cell(SheetField::Deadline))) {
+            None => None,
+            Some(Ok(d)) => match values::before_signing(&d, signed_on) {
+                Some(e) => {
+                    issue(&mut problems, SheetField::Deadline, e);
+                    None
+                }
+                None => Some(d),
+            },
+            Some(Err(e)) => {
+                issue(&mut problems, SheetField::Deadline, e);
+                None
+            }
+        };
+        let status = match col(SheetField::Status).map(|_| values::status(cell(SheetField::Status))) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                issue(&mut problems, SheetField::Status, e);
+                None
+            }
+            None => None,
+        };
+        let percent = match col(SheetField::Percent).map(|_| values::percent(cell(SheetField::Percent))) {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => {
+                issue(&mut problems, SheetField::Percent, e);
+                None
+            }
+            None => None,
+        };
+        let themes = match col(SheetField::Themes).map(|_| values::themes(cell(SheetField::Themes))) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                issue(&mut problems, SheetField::Themes, e);
+                None
+            }
+            None => None,
+        };
+
+        // A row with text and no number continues the clause above, unless
+        // the sheet has no number column (or the row opens a group's items):
+        // then it is numbered in turn.
+        let numbered_by_sheet = col(SheetField::Number).is_some();
+        if number.is_none() && numbered_by_sheet && group.is_none() {
+            let Some(last) = entries.len().checked_sub(1) else {
+                let e = RowIssue::NoNumber;
+                issue(&mut problems, SheetField::Number, e);
+                rows.push(planned(row_no, String::new(), text.as_deref(), RowAction::Skip, problems));
+                continue;
+            };
+            let entry = &mut entries[last];
+            if let Some(t) = &text {
+                entry.text = if entry.text.is_empty() { t.clone() } else { format!("{}\n{t}", entry.text) };
+            }
+            if let Some(r) = remarks {
+                entry.remarks = Some(match entry.remarks.take() {
+                    Some(old) => format!("{old}\n{r}"),
+                    None => r,
+                });
+            }
+            entry.our_lead = entry.our_lead.take().or(our_lead);
+            entry.partner_lead = entry.partner_lead.take().or(partner_lead);
+            entry.indicator = entry.indicator.take().or(indicator);
+            if entry.deadline.is_none_or(|d| d == Deadline::None) {
+                entry.deadline = deadline.or(entry.deadline);
+            }
+            entry.status = entry.status.or(status);
+            entry.percent = entry.percent.or(percent);
+            let path = path_of(&entries, last);
+            rows.push(planned(row_no, path, text.as_deref(), RowAction::Continuation, problems));
+            continue;
+        }
+        if text.is_none() {
+            if !problems.iter().any(|p| p.code == "value_too_long") {
+                issue(&mut problems, SheetField::Text, RowIssue::NoText);
+            }
+            let n = number.as_ref().map(|n| n.written.clone()).unwrap_or_default();
+            rows.push(planned(row_no, n, None, RowAction::Skip, problems));
+            continue;
+        }
+
+        // Its parent: the group's row or title, or what its number says.
+        let mut parent = Parent::Top;
+        if let Some(g) = &group {
+            let g_number = values::number(&Cell::Text(g.clone()));
+            let named = g_number
+                .as_ref()
+                .and_then(|n| by_segments.get(&n.segments).copied())
+                .map(Parent::Entry)
+                .or_else(|| existing.by_key.get(&vec![fold_number(g)]).map(|c| Parent::Existing(c.id.clone())));
+            parent = match named {
+                Some(p) => p,
+                None => {
+                    // A group title: one clause per run of rows with it.
+                    let idx = match &groups {
+                        Some((title, idx)) if title == g => *idx,
+                        _ => {
+                            group_count += 1;
+                            let own = number
+                                .as_ref()
+                                .filter(|n| n.segments.len() > 1)
+                                .map(|n| n.segments[0].clone())
+                                .unwrap_or_else(|| group_count.to_string());
+                            let key = vec![fold_number(&own)];
+                            let idx = match by_key.get(&key) {
+                                Some(&idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
+                                _ => {
+                                    let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
+                                    entries.push(Entry {
+                                        plan_row: rows.len(),
+                                        parent: Parent::Top,
+                                        number: own.clone(),
+                                        key: key.clone(),
+                                        text: g.clone(),
+                                        our_lead: None,
+                                        partner_lead: None,
+                                        deadline: None,
+                                        status: None,
+                                        percent: None,
+                                        indicator: None,
+                                        themes: None,
+                                        remarks: None,
+                                        existing: existing_id,
+                                        children: Vec::new(),
+                                        group_of: Some(g.clone()),
+                                    });
+                                    let idx = entries.len() - 1;
+                                    by_key.insert(key, idx);
+                                    by_segments.insert(vec![fold_number(&own)], idx);
+                                    idx
+                                }
+                            };
+                            groups = Some((g.clone(), idx));
+                            idx
+                        }
+                    };
+                    Parent::Entry(idx)
+                }
+            };
+        } else if let Some(n) = &number {
+            match n.style {
+                Style::Dotted => {
+                    let prefix = n.segments[..n.segments.len() - 1].to_vec();
+                    parent = by_segments.get(&prefix).copied().map(Parent::Entry).unwrap_or_else(|| {
+                        existing.by_key.get(&prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
+                    });
+                }
+                style => {
+                    if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
+                        stack.truncate(pos);
+                    }
+                    parent = stack.last().map_or(Parent::Top, |&(_, idx)| Parent::Entry(idx));
+                }
+            }
+        }
+
+        let parent_idx = match parent {
+            Parent::Entry(i) => Some(i),
+            _ => None,
+        };
+        let written = match &number {
+            Some(n) => n.written.clone(),
+            None => {
+                let next = sequence.entry(parent_idx).or_insert(0);
+                *next += 1;
+                next.to_string()
+            }
+        };
+        let number = number.unwrap_or_else(|| Number {
+            written: written.clone(),
+            segments: vec![written.clone()],
+            style: Style::Digits,
+        });
+        let mut key = match &parent {
+            Parent::Top => Vec::new(),
+            Parent::Entry(i) => entries[*i].key.clone(),
+            Parent::Existing(id) => {
+                existing.by_key.iter().find(|(_, c)| &c.id == id).map(|(k, _)| k.clone()).unwrap_or_default()
+            }
+        };
+        key.push(fold_number(&written));
+        if let Some(&first) = by_key.get(&key) {
+            let first_row = rows.get(entries[first].plan_row).map_or(0, |r| r.row);
+            issue(
+                &mut problems,
+                SheetField::Number,
+                RowIssue::NumberTwice { number: written.clone(), first: i64::from(first_row), row: i64::from(row_no) },
+            );
+            rows.push(planned(row_no, written, text.as_deref(), RowAction::Skip, problems));
+            continue;
+        }
+        let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
+        entries.push(Entry {
+            plan_row: rows.len(),
+            parent: parent.clone(),
+            number: written.clone(),
+            key: key.clone(),
+            text: text.clone().unwrap_or_default(),
+            our_lead,
+            partner_lead,
+            deadline,
+            status,
+            percent,
+            indicator,
+            themes,
+            remarks,
+            existing: existing_id,
+            children: Vec::new(),
+            group_of: None,
+        });
+        let idx = entries.len() - 1;
+        if let Parent::Entry(p) = parent {
+            entries[p].children.push(idx);
+        }
+        by_key.insert(key, idx);
+        by_segments.insert(number.segments.clone(), idx);
+        if group.is_none() {
+            match number.style {
+                Style::Dotted => {
+                    stack.retain(|(s, _)| *s == Style::Digits);
+                    stack.truncate(1);
+                    stack.push((Style::Dotted, idx));
+                }
+                style => stack.push((style, idx)),
+            }
+        }
+        rows.push(planned(row_no, String::new(), text.as_deref(), RowAction::Create, problems));
+    }
+    // Group title clauses are children of nobody; link the rest.
+    for (i, e) in entries.iter().enumerate() {
+        let path = path_of(&entries, i);
+        if let Some(r) = rows.get_mut(e.plan_row)
+            && e.group_of.is_none()
+        {
+            r.number = path;
+        }
+    }
+
+    // Match and build the import.
+    let mut plan = ImportPlan {
+        sheet: grid.name.clone(),
+        header_row,
+        rows,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        skipped: 0,
+        notes: 0,
+        blocking: 0,
+        droppable: 0,
+    };
+    let mut updates = Vec::new();
+    let mut tops: Vec<usize> = Vec::new();
+    let mut group_rows: Vec<PlannedRow> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let note = |latest: Option<&String>| match (&e.remarks, latest) {
+            (Some(r), Some(l)) if r.trim() == l.trim() => None,
+            (Some(r), _) => Some(ImportNote { on_date: today, author: None, text: r.clone(), status_to: None }),
+            (None, _) => None,
+        };
+        match e.existing.as_ref().and_then(|id| existing.by_key.get(&e.key).filter(|c| &c.id == id)) {
+            Some(old) => {
+                let patch = patch_of(e, &old.clause);
+                let notes: Vec<ImportNote> = note(old.latest_note.as_ref()).into_iter().collect();
+                let action = if patch == ClausePatch::default() && notes.is_empty() {
+                    RowAction::Unchanged
+                } else {
+                    RowAction::Update
+                };
+                plan.notes += notes.len() as u32;
+                if action == RowAction::Update {
+                    updates.push(ImportUpdate { clause_id: old.id.clone(), patch, notes });
+                }
+                set_action(&mut plan.rows, &mut group_rows, e, action, &path_of(&entries, i));
+            }
+            None => {
+                plan.notes += u32::from(e.remarks.is_some());
+                let top = match &e.parent {
+                    Parent::Top | Parent::Existing(_) => true,
+                    Parent::Entry(p) => entries[*p].existing.is_some(),
+                };
+                if top {
+                    tops.push(i);
+                }
+                set_action(&mut plan.rows, &mut group_rows, e, RowAction::Create, &path_of(&entries, i));
+            }
+        }
+    }
+    for r in plan.rows.iter().chain(&group_rows) {
+        match r.action {
+            RowAction::Create => plan.created += 1,
+            RowAction::Update => plan.updated += 1,
+            RowAction::Unchanged => plan.unchanged += 1,
+            RowAction::Skip => plan.skipped += 1,
+            RowAction::Continuation => {}
+        }
+        for p in &r.problems {
+            if p.can_drop {
+                plan.droppable += 1;
+            } else {
+                plan.blocking += 1;
+            }
+        }
+    }
+    // A group's clause shows on its first item's row, before the item.
+    group_rows.append(&mut plan.rows);
+    plan.rows = group_rows;
+    plan.rows.sort_by_key(|r| r.row);
+
+    let clauses = tops.iter().map(|&i| tree(&entries, i, today)).collect();
+    let import = Import {
+        partners: Vec::new(),
+        agreements: vec![ImportAgreement { target, new_parties: Vec::new(), clauses, updates }],
+    };
+    Ok((plan, import))
+}
+
+/// Records an entry's action on its row; a group title's clause gets a row
+/// of its own, on the row of the group's first item.
+fn set_action(rows: &mut [PlannedRow], group_rows: &mut Vec<PlannedRow>, e: &Entry, action: RowAction, path: &str) {
+    if e.group_of.is_some() {
+        let row = rows.get(e.plan_row).map_or(0, |r| r.row);
+        group_rows.push(planned(row, path.to_owned(), Some(&e.text), action, Vec::new()));
+    } else if let Some(r) = rows.get_mut(e.plan_row) {
+        r.action = action;
+    }
+}
+
+fn planned(row: u32, number: String, text: Option<&str>, action: RowAction, problems: Vec<Problem>) -> PlannedRow {
+    let text: String = text.unwrap_or_default().chars().take(120).collect();
+    PlannedRow { row, number, text, action, problems }
+}
+
+/// `3 › 3.1`: the entry's number after its parents'.
+fn path_of(entries: &[Entry], i: usize) -> String {
+    let mut parts = vec![entries[i].number.clone()];
+    let mut at = &entries[i].parent;
+    while let Parent::Entry(p) = at {
+        parts.push(entries[*p].number.clone());
+        at = &entries[*p].parent;
+    }
+    parts.reverse();
+    parts.join(" › ")
+}
+
+/// The mapped fields of a row that differ from the clause.
+fn patch_of(e: &Entry, old: &crate::model::Clause) -> ClausePatch {
+    let mut p = ClausePatch::default();
+    if e.group_of.is_none() && e.text.trim() != old.text.trim() {
+        p.text = Some(e.text.clone());
+    }
+    if e.our_lead.is_some() && e.our_lead != old.our_lead {
+        p.our_lead = Some(e.our_lead.clone());
+    }
+    if e.partner_lead.is_some() && e.partner_lead != old.partner_lead {
+        p.partner_lead = Some(e.partner_lead.clone());
+    }
+    if let Some(d) = e.deadline
+        && d != Deadline::None
+        && d != old.deadline
+    {
+        p.deadline = Some(d);
+    }
+    if let Some(s) = e.status
+        && s != old.status
+    {
+        p.status = Some(s);
+    }
+    if e.percent.is_some() && e.percent != old.percent {
+        p.percent = Some(e.percent);
+    }
+    if e.indicator.is_some() && e.indicator != old.indicator {
+        p.indicator = Some(e.indicator.clone());
+    }
+    if let Some(t) = &e.themes {
+        let lowered: Vec<String> = t.iter().map(|s| s.to_lowercase()).collect();
+        if !t.is_empty() && lowered != old.tags {
+            p.tags = Some(t.clone());
+        }
+    }
+    p
+}
+
+/// The new clause an entry becomes, with its new children.
+fn tree(entries: &[Entry], i: usize, today: NaiveDate) -> ImportClause {
+    let e = &entries[i];
+    let mut clause = NewClause::new(String::new(), e.number.clone(), e.text.clone());
+    clause.parent_id = match &e.parent {
+        Parent::Existing(id) => Some(id.clone()),
+        Parent::Entry(p) => entries[*p].existing.clone(),
+        Parent::Top => None,
+    };
+    clause.our_lead.clone_from(&e.our_lead);
+    clause.partner_lead.clone_from(&e.partner_lead);
+    clause.deadline = e.deadline.unwrap_or_default();
+    clause.status = e.status.unwrap_or(ClauseStatus::NotStarted);
+    clause.percent = e.percent;
+    clause.indicator.clone_from(&e.indicator);
+    clause.tags = e.themes.clone().unwrap_or_default();
+    let notes = e
+        .remarks
+        .iter()
+        .map(|r| ImportNote { on_date: today, author: None, text: r.clone(), status_to: None })
+        .collect();
+    let children =
+        e.children.iter().filter(|&&c| entries[c].existing.is_none()).map(|&c| tree(entries, c, today)).collect();
+    ImportClause { clause, notes, children }
+}

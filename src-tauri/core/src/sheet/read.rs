@@ -1,0 +1,426 @@
+//! Reading a file into grids of cells, as a person sees them: every sheet
+//! of a workbook (`.xlsx`, `.xls`, `.ods`, through calamine) or the one
+//! table of a CSV file (through the csv crate, after decoding its text).
+//!
+//! Files come from outside and are untrusted. Before calamine inflates
+//! anything, the archive's directory is checked against [`MAX_INFLATED`] and
+//! [`MAX_RATIO`], so a zip bomb is refused unread; the file's first bytes
+//! must say what its name says; and the rows and columns kept are capped.
+//! A merged cell's value is copied into every cell it covers, because an
+//! officer reads a title merged over four rows as the title of each.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader, Sheets};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::SheetError;
+
+/// The largest file read: a 200-row action plan is a few hundred kilobytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The most a workbook's parts may inflate to, all together.
+pub const MAX_INFLATED: u64 = 512 * 1024 * 1024;
+/// The most one part of a workbook may inflate, relative to its packed size.
+/// Real sheets compress 5–20×; a zip bomb, thousands of times.
+pub const MAX_RATIO: u64 = 200;
+/// The most rows read from one sheet.
+pub const MAX_ROWS: usize = 250_000;
+/// The most columns read from one sheet.
+pub const MAX_COLUMNS: usize = 256;
+
+/// What a file holds, by its name and its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// How a CSV file's text is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    Utf8,
+    Utf16le,
+    Utf16be,
+    /// What Excel writes for a Persian CSV on Windows ("Arabic (Windows)").
+    Windows1256,
+}
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A date-formatted cell (either of Excel's date systems, resolved).
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as a person reads it; dates as ISO.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// One sheet: its name and its rows from the sheet's first row (row 1 is
+/// `rows[0]`), every row as long as the widest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Grid {
+    pub fn width(&self) -> usize {
+        self.rows.first().map_or(0, Vec::len)
+    }
+}
+
+/// A file read whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Book {
+    pub kind: FileKind,
+    /// The encoding a CSV file was read in.
+    pub encoding: Option<TextEncoding>,
+    pub sheets: Vec<Grid>,
+}
+
+/// The kind a file's name says, or why it is not one we read.
+pub fn kind_of(path: &Path) -> Result<FileKind, SheetError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" | "xlsm" => Ok(FileKind::Xlsx),
+        "xls" => Ok(FileKind::Xls),
+        "ods" => Ok(FileKind::Ods),
+        "csv" | "txt" => Ok(FileKind::Csv),
+        _ => Err(SheetError::UnknownFormat { extension: ext }),
+    }
+}
+
+/// Reads a file: every sheet of a workbook, or a CSV file in `encoding`
+/// (`None`: detected).
+pub fn read(path: &Path, encoding: Option<TextEncoding>) -> Result<Book, SheetError> {
+    let kind = kind_of(path)?;
+    let file = file_name(path);
+    let size = std::fs::metadata(path)
+        .map_err(|e| SheetError::Unreadable { file: file.clone(), reason: e.to_string() })?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge { file, bytes: size, max: MAX_FILE_BYTES });
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| SheetError::Unreadable { file: file.clone(), reason: e.to_string() })?;
+    read_bytes(&file, kind, bytes, encoding)
+}
+
+/// Reads a file's bytes as `kind`; `file` names it in errors.
+pub fn read_bytes(
+    file: &str,
+    kind: FileKind,
+    bytes: Vec<u8>,
+    encoding: Option<TextEncoding>,
+) -> Result<Book, SheetError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge { file: file.to_owned(), bytes: bytes.len() as u64, max: MAX_FILE_BYTES });
+    }
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let not_what_it_says = || SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(kind) };
+    match kind {
+        FileKind::Csv => {
+            if is_zip || is_ole || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&bytes) {
+                return Err(not_what_it_says());
+            }
+            let (text, encoding) = decode(file, &bytes, encoding)?;
+            let rows = csv_rows(file, &text)?;
+            Ok(Book { kind, encoding: Some(encoding), sheets: vec![Grid { name: csv_sheet_name(file), rows }] })
+        }
+        FileKind::Xlsx | FileKind::Ods => {
+            if is_ole {
+                // An encrypted OOXML file is an OLE container, as an old .xls is.
+                return Err(SheetError::Protected { file: file.to_owned() });
+            }
+            if !is_zip {
+                return Err(not_what_it_says());
+            }
+            check_archive(file, &bytes)?;
+            workbook(file, kind, bytes)
+        }
+        FileKind::Xls => {
+            if !is_ole {
+                return Err(not_what_it_says());
+            }
+            workbook(file, kind, bytes)
+        }
+    }
+}
+
+fn kind_word(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Xlsx => "xlsx",
+        FileKind::Xls => "xls",
+        FileKind::Ods => "ods",
+        FileKind::Csv => "csv",
+    }
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn csv_sheet_name(file: &str) -> String {
+    Path::new(file).file_stem().map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Refuses an archive whose parts would inflate past the limits, from its
+/// directory alone.
+fn check_archive(file: &str, bytes: &[u8]) -> Result<(), SheetError> {
+    let corrupt = |reason: String| SheetError::Corrupt { file: file.to_owned(), reason };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| corrupt(e.to_string()))?;
+        if entry.encrypted() {
+            return Err(SheetError::Protected { file: file.to_owned() });
+        }
+        let size = entry.size();
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / entry.compressed_size().max(1) > MAX_RATIO {
+            return Err(SheetError::Inflates { file: file.to_owned(), bytes: size, max: MAX_INFLATED });
+        }
+    }
+    if total > MAX_INFLATED {
+        return Err(SheetError::Inflates { file: file.to_owned(), bytes: total, max: MAX_INFLATED });
+    }
+    Ok(())
+}
+
+fn workbook(file: &str, kind: FileKind, bytes: Vec<u8>) -> Result<Book, SheetError> {
+    let corrupt = |reason: String| SheetError::Corrupt { file: file.to_owned(), reason };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        let reason = e.to_string();
+        if reason.to_ascii_lowercase().contains("password") || reason.to_ascii_lowercase().contains("encrypt") {
+            SheetError::Protected { file: file.to_owned() }
+        } else {
+            corrupt(reason)
+        }
+    })?;
+    let names = book.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let range = book.worksheet_range(&name).map_err(|e| corrupt(e.to_string()))?;
+        let merged = merged_regions(&mut book, &name);
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let (height, width) = range.get_size();
+        let height = (row0 as usize + height).min(MAX_ROWS);
+        let width = (col0 as usize + width).min(MAX_COLUMNS);
+        let mut rows = vec![vec![Cell::Empty; width]; height];
+        for (r, c, data) in range.used_cells() {
+            let (r, c) = (r + row0 as usize, c + col0 as usize);
+            if r < height && c < width {
+                rows[r][c] = cell(data);
+            }
+        }
+        for m in merged {
+            let (r0, c0) = (m.start.0 as usize, m.start.1 as usize);
+            if r0 >= height || c0 >= width {
+                continue;
+            }
+            let value = rows[r0][c0].clone();
+            for row in rows.iter_mut().take((m.end.0 as usize + 1).min(height)).skip(r0) {
+                for slot in row.iter_mut().take((m.end.1 as usize + 1).min(width)).skip(c0) {
+                    slot.clone_from(&value);
+                }
+            }
+        }
+        trim(&mut rows);
+        sheets.push(Grid { name, rows });
+    }
+    Ok(Book { kind, encoding: None, sheets })
+}
+
+/// The merged regions of a sheet, where the format keeps them.
+fn merged_regions<RS: Read + std::io::Seek>(book: &mut Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        // calamine reports no merged regions for ODS and XLSB: an ODS cell
+        // covered by a merge reads as empty.
+        Sheets::Ods(_) | Sheets::Xlsb(_) => Vec::new(),
+    }
+}
+
+fn cell(data: &Data) -> Cell {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) if d.is_datetime() => {
+            d.as_datetime().map_or(Cell::Number(d.as_f64()), |t| Cell::Date(t.date()))
+        }
+        Data::DateTime(d) => Cell::Number(d.as_f64()),
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+            .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+/// Drops trailing empty rows and columns, and makes every row as wide.
+fn trim(rows: &mut Vec<Vec<Cell>>) {
+    while rows.last().is_some_and(|r| r.iter().all(Cell::is_empty)) {
+        rows.pop();
+    }
+    let width = rows.iter().map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1)).max().unwrap_or(0);
+    for r in rows.iter_mut() {
+        r.resize(width, Cell::Empty);
+    }
+}
+
+fn looks_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// Decodes a CSV file's bytes: as `encoding`, or by its byte-order mark, or
+/// as UTF-8 when it is valid UTF-8, else as Windows-1256.
+fn decode(file: &str, bytes: &[u8], encoding: Option<TextEncoding>) -> Result<(String, TextEncoding), SheetError> {
+    let detected = match encoding {
+        Some(e) => e,
+        None if bytes.starts_with(&[0xFF, 0xFE]) => TextEncoding::Utf16le,
+        None if bytes.starts_with(&[0xFE, 0xFF]) => TextEncoding::Utf16be,
+        None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
+        None => TextEncoding::Windows1256,
+    };
+    let codec = match detected {
+        TextEncoding::Utf8 => encoding_rs::UTF_8,
+        TextEncoding::Utf16le => encoding_rs::UTF_16LE,
+        TextEncoding::Utf16be => encoding_rs::UTF_16BE,
+        TextEncoding::Windows1256 => encoding_rs::WINDOWS_1256,
+    };
+    let (text, _, malformed) = codec.decode(bytes);
+    if malformed {
+        return Err(SheetError::Encoding { file: file.to_owned(), encoding: encoding_word(detected) });
+    }
+    Ok((text.into_owned(), detected))
+}
+
+pub(crate) fn encoding_word(e: TextEncoding) -> &'static str {
+    match e {
+        TextEncoding::Utf8 => "UTF-8",
+        TextEncoding::Utf16le => "UTF-16LE",
+        TextEncoding::Utf16be => "UTF-16BE",
+        TextEncoding::Windows1256 => "Windows-1256",
+    }
+}
+
+/// The rows of a CSV text. The delimiter is the one of `,`, `;` and tab
+/// that splits the first line most (Excel writes `;` where `,` is the
+/// decimal mark).
+fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter =
+        [b',', b';', b'\t'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        if i >= MAX_ROWS {
+            return Err(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 });
+        }
+        let record = record.map_err(|e| SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() })?;
+        rows.push(
+            record
+                .iter()
+                .take(MAX_COLUMNS)
+                .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) })
+                .collect(),
+        );
+    }
+    trim(&mut rows);
+    Ok(rows)
+}
+
+/// The letters of a 0-based column: A, B, …, Z, AA.
+pub fn column_letter(mut index: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+/// The 0-based index of column letters (`A`, `ab`), if they are letters.
+pub fn column_index(letters: &str) -> Option<usize> {
+    let letters = letters.trim();
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut n = 0usize;
+    for b in letters.bytes() {
+        n = n * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    Some(n - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_round_trip() {
+        for (i, l) in [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")] {
+            assert_eq!(column_letter(i), l);
+            assert_eq!(column_index(l), Some(i));
+        }
+        assert_eq!(column_index("No."), None);
+    }
+
+    #[test]
+    fn csv_text_is_decoded_by_its_mark_or_as_windows_1256() {
+        let utf8 = "\u{FEFF}ردیف,اقدام\n1,آموزش\n".as_bytes().to_vec();
+        let book = read_bytes("a.csv", FileKind::Csv, utf8, None).unwrap();
+        assert_eq!(book.encoding, Some(TextEncoding::Utf8));
+        assert_eq!(book.sheets[0].rows[0][0], Cell::Text("ردیف".into()));
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("ردیف;اقدام\n1;آموزش\n");
+        let book = read_bytes("a.csv", FileKind::Csv, cp1256.into_owned(), None).unwrap();
+        assert_eq!(book.encoding, Some(TextEncoding::Windows1256));
+        assert_eq!(book.sheets[0].rows[1][1], Cell::Text("آموزش".into()));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "No.\tAction\n1\tTrain\n".encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        let book = read_bytes("a.csv", FileKind::Csv, utf16, None).unwrap();
+        assert_eq!(book.encoding, Some(TextEncoding::Utf16le));
+        assert_eq!(book.sheets[0].rows[1][1], Cell::Text("Train".into()));
+    }
+}

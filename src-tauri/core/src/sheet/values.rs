@@ -1,0 +1,337 @@
+//! Reading one cell as one field: clause numbers and the tree they imply,
+//! deadlines (date cells, ISO and Solar Hijri text, phrases after signing),
+//! statuses in English and Persian words, percentages and themes. A value
+//! that cannot be read is a [`RowIssue`], never a guess.
+
+use chrono::NaiveDate;
+
+use super::RowIssue;
+use super::read::Cell;
+use crate::calendar::{self, ascii_digits};
+use crate::deadline::Deadline;
+use crate::model::TAG_MAX_CHARS;
+use crate::normalize::normalize;
+use crate::vocab::{ClauseStatus, Lang};
+
+/// Status words officers write, besides the statuses' own labels and codes.
+pub const STATUS_WORDS: &[(ClauseStatus, &[&str])] = &[
+    (
+        ClauseStatus::NotStarted,
+        &[
+            "not started",
+            "not yet started",
+            "planned",
+            "pending",
+            "to do",
+            "todo",
+            "open",
+            "new",
+            "شروع نشده",
+            "آغاز نشده",
+            "انجام نشده",
+            "برنامه ریزی شده",
+            "در انتظار",
+        ],
+    ),
+    (
+        ClauseStatus::InProgress,
+        &[
+            "in progress",
+            "ongoing",
+            "on going",
+            "underway",
+            "under way",
+            "started",
+            "in process",
+            "partially done",
+            "در حال انجام",
+            "در حال اجرا",
+            "در دست اقدام",
+            "در جریان",
+            "نیمه تمام",
+        ],
+    ),
+    (
+        ClauseStatus::Completed,
+        &[
+            "completed",
+            "complete",
+            "done",
+            "finished",
+            "implemented",
+            "achieved",
+            "closed",
+            "انجام شده",
+            "تکمیل شده",
+            "اجرا شده",
+            "محقق شده",
+            "پایان یافته",
+            "انجام شد",
+        ],
+    ),
+    (
+        ClauseStatus::OnHold,
+        &[
+            "on hold",
+            "hold",
+            "suspended",
+            "postponed",
+            "paused",
+            "stalled",
+            "delayed",
+            "متوقف",
+            "معلق",
+            "متوقف شده",
+            "به تعویق افتاده",
+            "تعلیق",
+        ],
+    ),
+    (
+        ClauseStatus::Cancelled,
+        &[
+            "cancelled",
+            "canceled",
+            "dropped",
+            "withdrawn",
+            "abandoned",
+            "لغو شده",
+            "لغو",
+            "منتفی",
+            "منتفی شده",
+            "حذف شده",
+        ],
+    ),
+];
+
+/// Folds a word for matching: Persian letter variants, case, zero-width
+/// non-joiners and spacing.
+fn fold(s: &str) -> String {
+    normalize(s).to_lowercase().replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text as the cell holds it, trimmed, with the apostrophe an export puts
+/// before a formula-like value taken off.
+pub fn text(cell: &Cell) -> Option<String> {
+    let t = cell.display();
+    let t = t.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let t = match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => t,
+    };
+    Some(t.to_owned())
+}
+
+pub fn status(cell: &Cell) -> Result<Option<ClauseStatus>, RowIssue> {
+    let Some(t) = text(cell) else { return Ok(None) };
+    let f = fold(&t);
+    for &s in ClauseStatus::ALL {
+        if fold(s.as_str()) == f || Lang::ALL.iter().any(|&l| fold(s.label(l)) == f) {
+            return Ok(Some(s));
+        }
+    }
+    for (s, words) in STATUS_WORDS {
+        if words.iter().any(|w| fold(w) == f) {
+            return Ok(Some(*s));
+        }
+    }
+    Err(RowIssue::Status { value: t })
+}
+
+pub fn percent(cell: &Cell) -> Result<Option<u8>, RowIssue> {
+    let bad = || RowIssue::Percent { value: cell.display() };
+    let value = match cell {
+        Cell::Empty => return Ok(None),
+        // A percent-formatted cell holds a fraction: 0.45 for 45%.
+        Cell::Number(n) if *n > 0.0 && *n < 1.0 => n * 100.0,
+        Cell::Number(n) => *n,
+        Cell::Text(t) => {
+            let t = ascii_digits(t.trim()).replace('٫', ".");
+            let t = t.trim_end_matches(['%', '٪']).trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>().map_err(|_| bad())?
+        }
+        Cell::Date(_) | Cell::Bool(_) => return Err(bad()),
+    };
+    if !(0.0..=100.0).contains(&value) {
+        return Err(bad());
+    }
+    Ok(Some(value.round() as u8))
+}
+
+pub fn deadline(cell: &Cell) -> Result<Deadline, RowIssue> {
+    match cell {
+        Cell::Empty => Ok(Deadline::None),
+        Cell::Date(date) => Ok(Deadline::On { date: *date }),
+        Cell::Text(_) | Cell::Number(_) | Cell::Bool(_) => {
+            let Some(t) = text(cell) else { return Ok(Deadline::None) };
+            match Deadline::parse(&t) {
+                Ok(d) => Ok(d),
+                // A date that names an impossible day says so (1404/12/30:
+                // 1404 is not a leap year); other text is not a deadline.
+                Err(e @ calendar::CalendarError::Unreadable(_)) => {
+                    let _ = e;
+                    Err(RowIssue::Deadline { value: t })
+                }
+                Err(e) => Err(RowIssue::Date(e)),
+            }
+        }
+    }
+}
+
+pub fn themes(cell: &Cell) -> Result<Vec<String>, RowIssue> {
+    let Some(t) = text(cell) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for part in t.split([',', '،', ';', '؛', '\n']) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if p.chars().count() > TAG_MAX_CHARS {
+            return Err(RowIssue::Theme { value: p.to_owned(), max: TAG_MAX_CHARS as i64 });
+        }
+        out.push(p.to_owned());
+    }
+    Ok(out)
+}
+
+/// How a clause number is written, for placing it in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    /// As written, trimmed, without a trailing dot or closing bracket.
+    pub written: String,
+    /// Its segments in ASCII digits and lower case: `1-2` and `۱.۲` are
+    /// `["1", "2"]`, `3.a` is `["3", "a"]`, `(iv)` is `["iv"]`.
+    pub segments: Vec<String>,
+    /// The kind of a one-segment number, which decides its level.
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Digits,
+    Letter,
+    Roman,
+    /// Several segments: the tree follows them.
+    Dotted,
+    Other,
+}
+
+pub fn number(cell: &Cell) -> Option<Number> {
+    let raw = text(cell)?;
+    let ascii = ascii_digits(&raw);
+    let trimmed = ascii.trim().trim_end_matches(['.', ')', ']']).trim_start_matches(['(', '[']).trim();
+    let written = raw.trim().trim_end_matches('.').trim().to_owned();
+    let written = if written.is_empty() { raw.trim().to_owned() } else { written };
+    let segments: Vec<String> =
+        trimmed.split(['.', '-', '/', '_']).map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Some(Number { written, segments: vec![trimmed.to_lowercase()], style: Style::Other });
+    }
+    let style = if segments.len() > 1 {
+        Style::Dotted
+    } else {
+        let s = &segments[0];
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            Style::Digits
+        } else if s.chars().all(|c| "ivxlc".contains(c)) && (s.len() > 1 || raw.contains('(')) {
+            Style::Roman
+        } else if s.chars().count() == 1 && s.chars().all(char::is_alphabetic) {
+            Style::Letter
+        } else {
+            Style::Other
+        }
+    };
+    Some(Number { written, segments, style })
+}
+
+/// A fixed deadline before the signing date, which the store would refuse.
+pub fn before_signing(deadline: &Deadline, signed: Option<NaiveDate>) -> Option<RowIssue> {
+    match (deadline, signed) {
+        (Deadline::On { date }, Some(signed)) if *date < signed => {
+            Some(RowIssue::BeforeSigning { deadline: *date, signed })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn statuses_in_both_languages_and_their_synonyms() {
+        for (text, want) in [
+            ("Done", ClauseStatus::Completed),
+            ("completed", ClauseStatus::Completed),
+            ("انجام شده", ClauseStatus::Completed),
+            ("انجام‌شده", ClauseStatus::Completed),
+            ("در حال انجام", ClauseStatus::InProgress),
+            ("در دست اقدام", ClauseStatus::InProgress),
+            ("Ongoing", ClauseStatus::InProgress),
+            ("in_progress", ClauseStatus::InProgress),
+            ("شروع نشده", ClauseStatus::NotStarted),
+            ("Postponed", ClauseStatus::OnHold),
+            ("لغو شده", ClauseStatus::Cancelled),
+            ("منتفی", ClauseStatus::Cancelled),
+        ] {
+            assert_eq!(status(&t(text)).unwrap(), Some(want), "{text}");
+        }
+        assert_eq!(status(&Cell::Empty).unwrap(), None);
+        assert_eq!(status(&t("almost")).unwrap_err().code(), "unreadable_status");
+    }
+
+    #[test]
+    fn numbers_give_their_segments_and_style() {
+        for (text, segments, style) in [
+            ("1", &["1"][..], Style::Digits),
+            ("1.1", &["1", "1"][..], Style::Dotted),
+            ("1-2", &["1", "2"][..], Style::Dotted),
+            ("۱-۲", &["1", "2"][..], Style::Dotted),
+            ("3.a", &["3", "a"][..], Style::Dotted),
+            ("(iv)", &["iv"][..], Style::Roman),
+            ("a)", &["a"][..], Style::Letter),
+            ("2.", &["2"][..], Style::Digits),
+        ] {
+            let n = number(&t(text)).unwrap();
+            assert_eq!(n.segments, segments, "{text}");
+            assert_eq!(n.style, style, "{text}");
+        }
+        assert_eq!(number(&t("۱-۲")).unwrap().written, "۱-۲");
+        assert_eq!(number(&Cell::Number(4.0)).unwrap().written, "4");
+    }
+
+    #[test]
+    fn deadlines_from_cells() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(deadline(&Cell::Date(d)).unwrap(), Deadline::On { date: d });
+        assert_eq!(deadline(&t("2026-03-01")).unwrap(), Deadline::On { date: d });
+        assert_eq!(
+            deadline(&t("۱۴۰۴/۱۲/۱۰")).unwrap(),
+            Deadline::On { date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() }
+        );
+        assert!(matches!(deadline(&t("within 10 months")).unwrap(), Deadline::AfterSigning { amount: 10, .. }));
+        let e = deadline(&t("1404/12/30")).unwrap_err();
+        assert!(matches!(e, RowIssue::Date(_)), "{e:?}");
+        assert_eq!(deadline(&t("soon")).unwrap_err().code(), "unreadable_deadline");
+    }
+
+    #[test]
+    fn percents_and_formula_guards() {
+        assert_eq!(percent(&Cell::Number(0.45)).unwrap(), Some(45));
+        assert_eq!(percent(&t("۴۵٪")).unwrap(), Some(45));
+        assert_eq!(percent(&Cell::Number(100.0)).unwrap(), Some(100));
+        assert!(percent(&t("half")).is_err());
+        assert!(percent(&Cell::Number(140.0)).is_err());
+        assert_eq!(text(&t("'=SUM(A1)")).unwrap(), "=SUM(A1)");
+        assert_eq!(text(&t("'quoted")).unwrap(), "'quoted");
+    }
+}
