@@ -168,16 +168,19 @@ pub fn guess_mapping(heads: &[String], body: &[Vec<Cell>]) -> Vec<FieldColumn> {
             }
         }
     }
-    // A column whose values are all short numbers-like codes is a number
-    // column whatever its head says (بند holds "بند ۳" or "3.1").
-    let short = |i: usize| {
-        let values: Vec<String> =
-            body.iter().take(50).map(|r| r.get(i).map(Cell::display).unwrap_or_default()).collect();
-        let filled: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
-        !filled.is_empty() && filled.iter().all(|v| v.chars().count() <= 8)
+    // A column whose values all read as clause numbers (1, 3.1, (iv), a)
+    // is a number column whatever its head says: "بند" heads numbers as
+    // often as texts.
+    let numbers = |i: usize| {
+        let mut filled = body.iter().take(50).filter_map(|r| r.get(i)).filter(|c| !c.is_empty()).peekable();
+        filled.peek().is_some()
+            && filled.all(|c| {
+                c.display().chars().count() <= 8
+                    && super::values::number(c).is_some_and(|n| n.style != super::values::Style::Other)
+            })
     };
     for c in &mut candidates {
-        if c.2 == SheetField::Text && short(c.1) {
+        if c.2 == SheetField::Text && numbers(c.1) {
             *c = (c.0, c.1, SheetField::Number);
         }
     }
