@@ -105,6 +105,10 @@ fn persian_workbook(dir: &Path) -> PathBuf {
 fn a_persian_right_to_left_workbook_becomes_a_clause_tree() {
     let dir = tempfile::tempdir().unwrap();
     let path = persian_workbook(dir.path());
+    // The .ods and .xls fixtures are this workbook, converted by LibreOffice.
+    if let Some(out) = std::env::var_os("CLAUSEBOOK_WRITE_FIXTURES") {
+        std::fs::copy(&path, Path::new(&out).join("plan-fa.xlsx")).unwrap();
+    }
     let (mut s, partner) = store_with_partner();
     let preview = sheet::preview(&s, &path, &SheetChoice::default()).unwrap();
     assert_eq!(preview.header_row, 2, "the title row above the header is skipped");
@@ -475,4 +479,32 @@ fn a_mapping_by_header_text_or_letter() {
     assert_eq!(sheet::resolve_column(&heads, "B").unwrap(), 1);
     assert_eq!(sheet::resolve_column(&heads, "Z").unwrap_err().code(), "no_such_column");
     assert_eq!(sheet::resolve_column(&heads, "Owner body").unwrap_err().code(), "unknown_column");
+}
+
+#[test]
+fn the_same_plan_as_ods_and_as_xls_reads_the_same() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in ["plan-fa.ods", "plan-fa.xls"] {
+        let path = fixtures.join(name);
+        let (mut s, partner) = store_with_partner();
+        let mut req = request(&s, &path, new_into(&partner, Some("2026-01-10"), Calendar::Persian));
+        req.drop_unreadable = true;
+        let done = sheet::import(&mut s, &req, today()).unwrap();
+        let tree: Vec<(u32, String, String)> = rows(&s, &done.agreement_id)
+            .into_iter()
+            .map(|r| (r.depth, r.clause.number, r.clause.text.chars().take(12).collect()))
+            .collect();
+        let want: Vec<(u32, String, String)> = [
+            (0, "1", "محور ۱: گفتگو"),
+            (1, "۱-۱", "تشکیل کارگروه"),
+            (1, "۱-۲", "تدوین شیوه‌نا"),
+            (0, "2", "محور ۲: آموزش"),
+            (1, "۲-۱", "دوره آموزشی "),
+            (1, "۲-۲", "ارزیابی دوره"),
+        ]
+        .map(|(d, n, t)| (d, n.to_owned(), t.chars().take(12).collect()))
+        .into();
+        assert_eq!(tree, want, "{name}");
+        assert_eq!(done.dropped, 2, "{name}");
+    }
 }
