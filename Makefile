@@ -63,11 +63,13 @@ demo: setup
 	$(CARGO) run --locked -q -p clausebook-core --bin clausebook -- dashboard
 
 ## Benchmarks that print figures against their targets: the register on a
-## generated 1M-clause database, reports of 1,000 and 10,000 clauses, and the
-## app (cold start, memory, a 5,000-clause agreement).
+## generated 1M-clause database, reports of 1,000 and 10,000 clauses,
+## spreadsheet import and export against LibreOffice, and the app (cold
+## start, memory, a 5,000-clause agreement).
 bench: ui
 	@CLAUSEBOOK_SETUP_BENCH=1 bash scripts/setup.sh
 	$(CARGO) build --release --locked -p clausebook-core --bin clausebook
 	$(CARGO) bench --locked -p clausebook-core --bench register
 	$(CARGO) bench --locked -p clausebook-core --bench report
+	$(CARGO) bench --locked -p clausebook-core --bench sheets
 	bash scripts/bench-app.sh

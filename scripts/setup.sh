@@ -14,10 +14,10 @@ apt_packages=(
   nodejs npm                             # only if the machine has no Node yet (see below)
 )
 
-# `make bench` also compares with Chromium's print-to-PDF and measures peak
-# memory with GNU time.
+# `make bench` also compares with Chromium's print-to-PDF and LibreOffice's
+# headless spreadsheet conversion, and measures peak memory with GNU time.
 if [ -n "${CLAUSEBOOK_SETUP_BENCH:-}" ]; then
-  apt_packages+=(chromium time)
+  apt_packages+=(chromium time libreoffice-calc-nogui)
 fi
 
 missing=()

@@ -628,7 +628,7 @@ describe('Clausebook, end to end', () => {
     assert.deepEqual(await englishOnScreen(), [], 'English in the Persian clause history');
     await shot('07c-clause-history-fa.png');
     await browser.keys('Escape');
-    await (await button('خروجی PDF', '//main//header')).click();
+    await (await button('خروجی گرفتن', '//main//header')).click();
     await shown('//*[@role="dialog"]//input[@type="radio"]');
     assert.deepEqual(await englishOnScreen(), [], 'English in the Persian export dialog');
     await browser.keys('Escape');

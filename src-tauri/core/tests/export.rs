@@ -217,7 +217,10 @@ fn formulas_stay_text_in_a_workbook() {
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
     let texts: Vec<&str> = range.rows().skip(1).map(|r| string(&r[column(SheetField::Text)]).unwrap()).collect();
-    assert_eq!(texts, FORMULAS.iter().map(|(t, _)| *t).collect::<Vec<_>>());
+    // A text that begins with its own apostrophe gets one more, as in CSV.
+    let written: Vec<String> =
+        FORMULAS.iter().map(|(t, _)| if t.starts_with("'=") { format!("'{t}") } else { (*t).to_owned() }).collect();
+    assert_eq!(texts, written);
     let xml = zipped(&path, "xl/worksheets/sheet1.xml");
     assert!(!xml.contains("<f>") && !xml.contains("<f "), "a formula was written");
     // Each formula-like text's cell style carries Excel's quote prefix; the
@@ -684,4 +687,75 @@ fn dates_before_excel_began_are_written_as_text() {
     let range = book.worksheet_range(&name).unwrap();
     let row = range.rows().nth(1).unwrap();
     assert_eq!(string(&row[column(SheetField::Deadline)]), Some("1899-05-01"));
+}
+
+/// What a clause is, as a round trip through a file should keep it: its
+/// number, its parent's number and its fields (not its due day, which the
+/// agreement's signing decides, nor its notes' dates).
+fn essence(rows: &[ClauseRow]) -> Vec<String> {
+    let parents = parent_numbers(rows);
+    rows.iter()
+        .map(|r| {
+            let c = &r.clause;
+            format!(
+                "{} under {:?}: {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | note {:?}",
+                c.number,
+                parents.get(&c.id),
+                c.text,
+                c.our_lead,
+                c.partner_lead,
+                c.deadline,
+                c.status,
+                c.percent,
+                c.indicator,
+                c.tags,
+                r.latest_note.as_ref().map(|n| &n.text)
+            )
+        })
+        .collect()
+}
+
+/// Exports an agreement to `path` and imports the file into a fresh
+/// register, as the import wizard would with its guesses; returns what the
+/// new agreement holds.
+fn round_trip(store: &Store, a: &clausebook_core::model::Agreement, lang: Lang, path: &Path) -> Vec<String> {
+    use clausebook_core::sheet::{self, ImportInto, ImportRequest, SheetChoice};
+    export_to(store, &ExportScope::Agreement(a.id.clone()), lang, path);
+    let mut fresh = Store::open_in_memory().unwrap();
+    let p = partner(&mut fresh, "Partner");
+    let preview = sheet::preview(&fresh, path, &SheetChoice::default()).unwrap();
+    let request = ImportRequest {
+        path: path.display().to_string(),
+        choice: SheetChoice { sheet: Some(preview.sheet), header_row: Some(preview.header_row), encoding: None },
+        mapping: preview.mapping,
+        into: ImportInto::New {
+            partner_id: p.id,
+            title: a.title.clone(),
+            kind: a.kind,
+            signed_on: a.signed_on,
+            calendar: a.calendar,
+        },
+        drop_unreadable: false,
+    };
+    let done = sheet::import(&mut fresh, &request, today())
+        .unwrap_or_else(|e| panic!("{} as {} in {lang:?}: {e}", a.title, path.display()));
+    essence(&fresh.clause_rows(&done.agreement_id, today()).unwrap())
+}
+
+#[test]
+fn every_export_of_an_agreement_imports_back_as_it_was() {
+    let store = demo();
+    let (formulas, id) = formulas();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(&Store, clausebook_core::model::Agreement)> =
+        store.agreements(None).unwrap().into_iter().map(|a| (&store, a)).collect();
+    cases.push((&formulas, formulas.agreement(&id).unwrap()));
+    for (store, a) in cases {
+        let expected = essence(&store.clause_rows(&a.id, today()).unwrap());
+        for (lang, extension) in [(Lang::En, "xlsx"), (Lang::Fa, "xlsx"), (Lang::En, "csv"), (Lang::Fa, "csv")] {
+            let path = dir.path().join(format!("plan.{extension}"));
+            let got = round_trip(store, &a, lang, &path);
+            assert_eq!(got, expected, "{} as {extension} in {lang:?}", a.title);
+        }
+    }
 }

@@ -28,7 +28,7 @@ export const KNOWN_CODES: readonly string[] = [...Object.keys(ERROR_CATALOG), ..
  * path and the system's reason below), or the message is a developer's
  * (a template or PDF failure).
  */
-export const UI_TEXT_FIRST: readonly string[] = ['report_unwritable', 'report_typeset', 'report_pdf'];
+export const UI_TEXT_FIRST: readonly string[] = ['report_unwritable', 'report_typeset', 'report_pdf', 'export_unwritable', 'export_xlsx'];
 
 export interface ShownError {
   /** The main line, in the interface language. */

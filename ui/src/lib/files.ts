@@ -1,11 +1,11 @@
 /**
- * The file system, through the official Tauri plugins: the save dialog
- * (plugin-dialog) and the system viewer (plugin-opener). The only module
- * that imports them, so tests mock this one. Both plugins call
- * `@tauri-apps/api/core`'s invoke, which fixture mode answers from the fake
- * backend ("plugin:dialog|save", "plugin:opener|open_path").
+ * The file system, through the official Tauri plugins: the open and save
+ * dialogs (plugin-dialog) and the system viewer (plugin-opener). The only
+ * module that imports them, so tests mock this one. Both plugins call
+ * `@tauri-apps/api/core`'s invoke, which fixture mode answers itself
+ * ("plugin:dialog|open", "plugin:dialog|save", "plugin:opener|open_path").
  */
-import { save } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 import { openPath } from '@tauri-apps/plugin-opener';
 import { toApiError } from './api';
 
@@ -16,6 +16,35 @@ import { toApiError } from './api';
 export async function choosePdfPath(defaultName: string, title?: string): Promise<string | null> {
   try {
     const path = await save({ title, defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+    return path || null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** The files an import reads (the core decides by the extension, and checks the contents). */
+const SHEET_EXTENSIONS = ['xlsx', 'xls', 'ods', 'csv'];
+
+/**
+ * Asks which spreadsheet to import. Resolves to its path, or null when the
+ * officer cancels. Throws an ApiError when no dialog opens.
+ */
+export async function chooseSheetFile(title: string, filterName: string): Promise<string | null> {
+  try {
+    const path = await open({ title, multiple: false, directory: false, filters: [{ name: filterName, extensions: SHEET_EXTENSIONS }] });
+    return typeof path === 'string' && path ? path : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
+ * Asks where to save an export of the given extension (xlsx, csv, ics).
+ * Resolves to the chosen path, or null when the officer cancels.
+ */
+export async function chooseExportPath(defaultName: string, extension: string, filterName: string, title?: string): Promise<string | null> {
+  try {
+    const path = await save({ title, defaultPath: defaultName, filters: [{ name: filterName, extensions: [extension] }] });
     return path || null;
   } catch (e) {
     throw toApiError(e);

@@ -9,6 +9,7 @@ import type {
   Lang,
   Partner,
   Party,
+  SheetField,
 } from './bindings';
 import { VOCABULARY } from './bindings';
 import { dateText, formatIn } from './dates';
@@ -18,6 +19,8 @@ import { formatPercent, translate, type Key } from './i18n';
 export const CLAUSE_STATUSES: ClauseStatus[] = VOCABULARY.clause_status.map((term) => term.value);
 export const AGREEMENT_STATUSES: AgreementStatus[] = VOCABULARY.agreement_status.map((term) => term.value);
 export const AGREEMENT_KINDS: AgreementKind[] = VOCABULARY.agreement_kind.map((term) => term.value);
+/** What a spreadsheet's column can be imported as. */
+export const SHEET_FIELDS: SheetField[] = VOCABULARY.sheet_field.map((term) => term.value);
 
 export function statusKey(s: ClauseStatus): Key {
   return `status.${s}`;

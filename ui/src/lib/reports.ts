@@ -99,17 +99,28 @@ export function fileDate(iso: string, lang: Lang): string {
  * report's language (an English title in a Persian report): a name mixing
  * directions reads scrambled in file managers.
  */
-export function reportFileName(title: string, today: string, lang: Lang, word: 'status' | 'none' = 'status'): string {
+export function reportFileName(
+  title: string,
+  today: string,
+  lang: Lang,
+  word: 'status' | 'none' = 'status',
+  extension: string = 'pdf',
+): string {
   const name = safeFileName(title) || translate(lang, 'brief.open');
   const date = fileDate(today, lang);
   const withWord = word === 'status' && fieldDir(name, lang) === dirOf(lang);
   const tail = withWord ? `${translate(lang, 'report.fileStatus')} ${date}` : date;
-  return `${name} – ${tail}.pdf`;
+  return `${name} – ${tail}.${extension}`;
 }
 
 /** The path with ".pdf" added when the save dialog returned none (GTK does not add it). */
 export function withPdfExtension(path: string): string {
-  return /\.pdf$/i.test(path) ? path : `${path}.pdf`;
+  return withExtension(path, 'pdf');
+}
+
+/** The path with ".<extension>" added when the save dialog returned none. */
+export function withExtension(path: string, extension: string): string {
+  return path.toLowerCase().endsWith(`.${extension.toLowerCase()}`) ? path : `${path}.${extension}`;
 }
 
 /** The folder of a path, or null for a bare file name. */

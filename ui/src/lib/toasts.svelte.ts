@@ -56,10 +56,11 @@ export function resume(id: number): void {
 /** The last undo a toast offered, for Ctrl+Z. */
 let lastUndo: { toast: number; run: () => void | Promise<void> } | null = null;
 
-export function showUndo(text: string, undoLabel: string, run: () => void | Promise<void>): number {
+export function showUndo(text: string, undoLabel: string, run: () => void | Promise<void>, detail: string | null = null): number {
   const id = showToast({
     kind: 'success',
     text,
+    detail,
     action: {
       label: undoLabel,
       run: async () => {

@@ -8,7 +8,9 @@ export const ui = $state<{
   agreementForm: { agreement: Agreement | null; partnerId: string | null } | null;
   /** The meeting-brief builder, optionally for one partner. */
   brief: { partnerId: string | null } | null;
-}>({ search: false, help: false, partnerForm: null, agreementForm: null, brief: null });
+  /** The import wizard; `agreementId`: started from an agreement, which it imports into. */
+  importWizard: { agreementId: string | null } | null;
+}>({ search: false, help: false, partnerForm: null, agreementForm: null, brief: null, importWizard: null });
 
 export function openPartnerForm(partner: Partner | null = null): void {
   ui.partnerForm = { partner };
@@ -16,6 +18,10 @@ export function openPartnerForm(partner: Partner | null = null): void {
 
 export function openBrief(partnerId: string | null = null): void {
   ui.brief = { partnerId };
+}
+
+export function openImport(agreementId: string | null = null): void {
+  ui.importWizard = { agreementId };
 }
 
 export function openAgreementForm(agreement: Agreement | null = null, partnerId: string | null = null): void {
@@ -31,5 +37,5 @@ export function isTyping(e: KeyboardEvent): boolean {
 }
 
 export function anyDialogOpen(): boolean {
-  return ui.search || ui.help || ui.partnerForm !== null || ui.agreementForm !== null || ui.brief !== null || document.querySelector('[aria-modal="true"]') !== null;
+  return ui.search || ui.help || ui.partnerForm !== null || ui.agreementForm !== null || ui.brief !== null || ui.importWizard !== null || document.querySelector('[aria-modal="true"]') !== null;
 }

@@ -108,8 +108,11 @@ afterEach(async () => {
 async function openAgreementExport(): Promise<HTMLElement> {
   history.replaceState(null, '', `/#/agreements/${agreementId(ACTION_PLAN)}`);
   render(App);
-  await fireEvent.click(await screen.findByRole('button', { name: 'Export PDF' }));
-  return screen.findByRole('dialog', { name: 'Agreement status report (PDF)' });
+  await fireEvent.click(await screen.findByRole('button', { name: 'Export' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Export this agreement' });
+  // PDF is the format offered first.
+  expect((within(dialog).getByRole('radio', { name: 'PDF report' }) as HTMLInputElement).checked).toBe(true);
+  return dialog;
 }
 
 describe('agreement report', () => {
@@ -156,7 +159,7 @@ describe('agreement report', () => {
     expect(toasts.list).toEqual([]);
     expect(within(dialog).queryByRole('alert')).toBeNull();
     // The dialog stays, ready to try again.
-    expect(screen.getByRole('dialog', { name: 'Agreement status report (PDF)' })).toBe(dialog);
+    expect(screen.getByRole('dialog', { name: 'Export this agreement' })).toBe(dialog);
   });
 
   it('adds .pdf to a name typed without it', async () => {
@@ -177,7 +180,7 @@ describe('agreement report', () => {
     await waitFor(() => expect(reportExport.phase).toBe('typesetting'));
     expect(save.getAttribute('aria-disabled')).toBe('true');
     expect(within(dialog).getByRole('status').textContent).toContain('Preparing the PDF…');
-    expect(screen.getByRole('button', { name: 'Export PDF' }).getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByRole('button', { name: 'Export' }).getAttribute('aria-busy')).toBe('true');
     await fireEvent.click(save);
     await fireEvent.click(save);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
@@ -231,8 +234,8 @@ describe('export errors', () => {
     h.save = (name) => `${offline}/${name}`;
     history.replaceState(null, '', `/#/agreements/${agreementId(ACTION_PLAN)}`);
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: 'خروجی PDF' }));
-    const dialog = await screen.findByRole('dialog', { name: 'گزارش وضعیت سند همکاری (PDF)' });
+    await fireEvent.click(await screen.findByRole('button', { name: 'خروجی گرفتن' }));
+    const dialog = await screen.findByRole('dialog', { name: 'خروجی گرفتن از این سند' });
     expect((within(dialog).getByRole('radio', { name: 'فارسی' }) as HTMLInputElement).checked).toBe(true);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'ذخیره PDF…' }));
     const alert = await within(dialog).findByRole('alert');
@@ -266,8 +269,8 @@ describe('partner report', () => {
     const id = partnerId('Tajikistan');
     history.replaceState(null, '', `/#/partners/${id}`);
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: 'Export PDF' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Partner status report (PDF)' });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the agreements with this partner' });
     expect(within(dialog).getByText('Tajikistan')).toBeTruthy();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(exports()).toHaveLength(1));
@@ -278,8 +281,8 @@ describe('partner report', () => {
   it('names a Persian report after the Persian name', async () => {
     history.replaceState(null, '', `/#/partners/${partnerId('Tajikistan')}`);
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: 'Export PDF' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Partner status report (PDF)' });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Export the agreements with this partner' });
     await fireEvent.click(within(dialog).getByRole('radio', { name: 'فارسی' }));
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     await waitFor(() => expect(exports()).toHaveLength(1));

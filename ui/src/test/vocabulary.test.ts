@@ -23,6 +23,8 @@ const PREFIX: Record<keyof typeof VOCABULARY, string> = {
   date_display: 'dateDisplay',
   clause_column: 'clauses.col',
   figure: 'figures',
+  sheet_field: 'sheetField',
+  derived_column: 'derivedColumn',
 };
 
 describe('the window speaks the core’s vocabulary', () => {

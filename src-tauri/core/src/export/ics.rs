@@ -125,19 +125,30 @@ struct Lines(String);
 impl Lines {
     /// Adds one content line, folded: every physical line holds at most 75
     /// octets, a continuation line begins with a space, and no UTF-8
-    /// character is split.
+    /// character is split. No line is folded just before white space,
+    /// which some programs drop when they unfold.
     fn line(&mut self, line: &str) {
-        let mut room = LINE_MAX;
-        let mut used = 0;
-        for c in line.chars() {
-            if used + c.len_utf8() > room {
-                self.0.push_str("\r\n ");
-                // The leading space counts towards the next line's octets.
-                room = LINE_MAX - 1;
-                used = 0;
+        let chars: Vec<char> = line.chars().collect();
+        let mut start = 0;
+        loop {
+            // The leading space of a continuation counts towards its octets.
+            let room = if start == 0 { LINE_MAX } else { LINE_MAX - 1 };
+            let (mut end, mut used) = (start, 0);
+            while end < chars.len() && used + chars[end].len_utf8() <= room {
+                used += chars[end].len_utf8();
+                end += 1;
             }
-            self.0.push(c);
-            used += c.len_utf8();
+            while end < chars.len() && end > start + 1 && chars[end].is_whitespace() {
+                end -= 1;
+            }
+            if start > 0 {
+                self.0.push_str("\r\n ");
+            }
+            self.0.extend(&chars[start..end]);
+            if end == chars.len() {
+                break;
+            }
+            start = end;
         }
         self.0.push_str("\r\n");
     }
@@ -154,16 +165,24 @@ mod tests {
 
     #[test]
     fn lines_fold_at_75_octets_between_characters() {
-        let mut out = Lines::default();
-        let long = format!("DESCRIPTION:{}", "سند ".repeat(40));
-        out.line(&long);
-        let text = out.0;
-        assert!(text.ends_with("\r\n"));
-        for line in text.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= LINE_MAX, "{} octets: {line}", line.len());
+        let lines = [
+            format!("DESCRIPTION:{}", "سند ".repeat(40)),
+            format!("SUMMARY:{}", "word ".repeat(40)),
+            format!("SUMMARY:{}", "x".repeat(200)),
+            "END:VEVENT".to_owned(),
+        ];
+        for long in lines {
+            let mut out = Lines::default();
+            out.line(&long);
+            let text = out.0;
+            assert!(text.ends_with("\r\n"));
+            for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+                assert!(line.len() <= LINE_MAX, "{} octets: {line}", line.len());
+                assert!(!line.starts_with("  "), "folded before a space: {text}");
+            }
+            let unfolded = text.trim_end_matches("\r\n").replace("\r\n ", "");
+            assert_eq!(unfolded, long);
         }
-        let unfolded = text.trim_end_matches("\r\n").replace("\r\n ", "");
-        assert_eq!(unfolded, long);
     }
 
     #[test]

@@ -18,7 +18,9 @@
 //! never as a formula, and a string that a spreadsheet would take for a
 //! formula when it is edited or opened as CSV (one that begins with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) is marked as text: with
-//! Excel's quote prefix in a workbook, with a leading `'` in a CSV file.
+//! Excel's quote prefix in a workbook, with a leading `'` in a CSV file,
+//! which an import takes off again. (A text that itself begins with `'`
+//! before such a character gets one `'` more, in a workbook too.)
 
 mod csv_file;
 mod ics;

@@ -24,7 +24,6 @@ impl Head {
             Head::Derived(d) => d.label(lang),
         }
     }
-
 }
 
 /// One cell's value, typed so that each format writes it as what it is.

@@ -50,7 +50,7 @@ impl Styles {
         let base = match lang {
             Lang::En => Format::new().set_align(FormatAlign::Top),
             Lang::Fa => {
-                Format::new().set_align(FormatAlign::Top).set_align(FormatAlign::Right)
+                Format::new().set_align(FormatAlign::Top).set_align(FormatAlign::Right).set_reading_direction(2)
             }
         };
         let text = |wrap: bool, quote: bool| {
@@ -129,10 +129,18 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
                             max: XLSX_CELL_MAX_CHARS,
                         });
                     }
-                    let needed = line_count(t, widths[col]);
-                    lines = lines.max(needed);
-                    let format = &styles.text[usize::from(needed > 1)][usize::from(looks_like_formula(t))];
-                    ws.write_string_with_format(r, c, t, format).map_err(xlsx)?;
+                    lines = lines.max(line_count(t, widths[col]));
+                    let wraps = t.contains('\n') || cell_width(cell, lang) > widths[col];
+                    let formula = looks_like_formula(t);
+                    let format = &styles.text[usize::from(wraps)][usize::from(formula)];
+                    // An import takes one apostrophe off a formula-like text
+                    // (a CSV file's guard), so a text that begins with its own
+                    // apostrophe gets one more, as in CSV.
+                    if formula && t.starts_with('\'') {
+                        ws.write_string_with_format(r, c, format!("'{t}"), format).map_err(xlsx)?;
+                    } else {
+                        ws.write_string_with_format(r, c, t, format).map_err(xlsx)?;
+                    }
                 }
                 Cell::Date(d) => match excel_date(*d) {
                     Some(date) => {
@@ -197,9 +205,11 @@ fn widths(sheet: &Sheet, lang: Lang) -> Vec<usize> {
 }
 
 /// About how many lines `text` takes in a column `width` characters wide.
+/// A column's width counts digits; some tenth more letters fit on a line
+/// (measured in LibreOffice; Excel's Calibri fits more).
 fn line_count(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    text.lines().map(|l| l.chars().count().div_ceil(width).max(1)).sum::<usize>().max(1)
+    let per_line = (width.max(1) * 11).div_ceil(10);
+    text.lines().map(|l| l.chars().count().div_ceil(per_line).max(1)).sum::<usize>().max(1)
 }
 
 /// A day as an Excel date, which starts in 1900.

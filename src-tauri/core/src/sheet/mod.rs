@@ -230,8 +230,8 @@ pub enum RowIssue {
     NoText,
     #[error("the number {number} appears twice under the same clause (rows {first} and {row})")]
     NumberTwice { number: String, first: i64, row: i64 },
-    #[error("the {field} is too long ({length} characters; at most {max})")]
-    TooLong { field: &'static str, length: i64, max: i64 },
+    #[error("the {field} is too long ({length} {unit}; at most {max})")]
+    TooLong { field: &'static str, length: i64, max: i64, unit: &'static str },
     #[error("the row has no number and follows no numbered row")]
     NoNumber,
     #[error("the deadline {deadline} is before the agreement was signed ({signed})")]
@@ -266,9 +266,12 @@ impl RowIssue {
             RowIssue::NumberTwice { number, first, row } => {
                 vec![("number", text(number)), ("first", Param::Number(*first)), ("row", Param::Number(*row))]
             }
-            RowIssue::TooLong { field, length, max } => {
-                vec![("field", text(field)), ("length", Param::Number(*length)), ("max", Param::Number(*max))]
-            }
+            RowIssue::TooLong { field, length, max, unit } => vec![
+                ("field", text(field)),
+                ("length", Param::Number(*length)),
+                ("max", Param::Number(*max)),
+                ("unit", Param::Word(unit)),
+            ],
             RowIssue::BeforeSigning { deadline, signed } => {
                 vec![("deadline", Param::Date(*deadline)), ("signed", Param::Date(*signed))]
             }
@@ -299,7 +302,7 @@ impl RowIssue {
             RowIssue::Theme { value: "x".repeat(70), max: crate::model::TAG_MAX_CHARS as i64 },
             RowIssue::NoText,
             RowIssue::NumberTwice { number: "3".into(), first: 4, row: 9 },
-            RowIssue::TooLong { field: "text", length: 120_000, max: LONG_TEXT_MAX_BYTES as i64 },
+            RowIssue::TooLong { field: "text", length: 120_000, max: LONG_TEXT_MAX_BYTES as i64, unit: "bytes" },
             RowIssue::NoNumber,
             RowIssue::BeforeSigning { deadline: day(2025, 1, 5), signed: day(2025, 3, 1) },
         ];

@@ -219,7 +219,11 @@ pub(crate) fn build(
             match v {
                 Some(t) if t.chars().count() as i64 > SHORT_MAX => {
                     let len = t.chars().count() as i64;
-                    issue(problems, field, RowIssue::TooLong { field: name, length: len, max: SHORT_MAX });
+                    issue(
+                        problems,
+                        field,
+                        RowIssue::TooLong { field: name, length: len, max: SHORT_MAX, unit: "characters" },
+                    );
                     None
                 }
                 v => v,
@@ -232,7 +236,12 @@ pub(crate) fn build(
                 issue(
                     problems,
                     field,
-                    RowIssue::TooLong { field: name, length: t.len() as i64, max: LONG_TEXT_MAX_BYTES as i64 },
+                    RowIssue::TooLong {
+                        field: name,
+                        length: t.len() as i64,
+                        max: LONG_TEXT_MAX_BYTES as i64,
+                        unit: "bytes",
+                    },
                 );
                 None
             }

@@ -110,15 +110,17 @@ fn fold(s: &str) -> String {
 }
 
 /// Text as the cell holds it, trimmed, with the apostrophe an export puts
-/// before a formula-like value taken off.
+/// before a formula-like value taken off: `'=x` reads as `=x`, and `''=x`
+/// (a text that began with its own apostrophe) as `'=x`.
 pub fn text(cell: &Cell) -> Option<String> {
     let t = cell.display();
     let t = t.trim();
     if t.is_empty() {
         return None;
     }
+    let formula_like = t.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r']);
     let t = match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if formula_like => rest,
         _ => t,
     };
     Some(t.to_owned())
@@ -333,5 +335,6 @@ mod tests {
         assert!(percent(&Cell::Number(140.0)).is_err());
         assert_eq!(text(&t("'=SUM(A1)")).unwrap(), "=SUM(A1)");
         assert_eq!(text(&t("'quoted")).unwrap(), "'quoted");
+        assert_eq!(text(&t("''=x")).unwrap(), "'=x");
     }
 }
