@@ -26,6 +26,10 @@ use clausebook_core::sheet::{self, ImportInto, ImportRequest, SheetChoice};
 use clausebook_core::vocab::{AgreementKind, Calendar};
 use rust_xlsxwriter::{Format, Workbook};
 
+/// The allocator the app and the command line use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROWS: usize = 10_000;
 const CSV_ROWS: usize = 50_000;
 

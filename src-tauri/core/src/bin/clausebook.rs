@@ -26,6 +26,12 @@ use clausebook_core::vocab::{Figure, SheetField};
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
+/// mimalloc rather than the system allocator: an import of a large sheet
+/// makes and frees a few hundred thousand small strings, and glibc's free
+/// took a quarter of the time (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Follow every clause of your memoranda and action plans to completion.
 ///
 /// Clausebook keeps partners, agreements, clauses (with both sides' lead
@@ -981,7 +987,9 @@ fn delete(cx: &mut Ctx, what: DeleteWhat) -> Out {
 fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
     let choice = SheetChoice { sheet: a.sheet, header_row: a.header_row, encoding: a.encoding };
     let today = cx.today;
-    let preview = sheet::preview(cx.store()?, &a.file, &choice)?;
+    // Read once: the preview, the plan and the import all use this copy.
+    let source = sheet::Source::read(&a.file, choice.encoding)?;
+    let preview = sheet::preview_source(cx.store()?, &source, &choice)?;
     let mapping = if a.map.is_empty() {
         preview.mapping.clone()
     } else {
@@ -1029,7 +1037,7 @@ fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
         drop_unreadable: a.drop_unreadable,
     };
     if a.dry_run {
-        let plan = sheet::plan(cx.store()?, &request, today)?;
+        let plan = sheet::plan_source(cx.store()?, &source, &request, today)?;
         return cx.print(&plan, |p| {
             println!("{} (sheet {:?}, header on row {}):", preview.file, p.sheet, p.header_row);
             for r in &p.rows {
@@ -1046,7 +1054,7 @@ fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
             );
         });
     }
-    let done = sheet::import(cx.store()?, &request, today)?;
+    let done = sheet::import_source(cx.store()?, &source, &request, today)?;
     cx.print(&done, |d| {
         println!(
             "imported into agreement {}: {} created, {} updated, {} unchanged, {} skipped, {} notes, {} values left out",

@@ -428,11 +428,51 @@ pub struct ImportRequest {
     pub drop_unreadable: bool,
 }
 
+/// A file read once, for a caller that takes several steps on it (the
+/// command line previews, plans and imports the same file).
+pub struct Source {
+    file: String,
+    encoding: Option<TextEncoding>,
+    book: Book,
+}
+
+impl Source {
+    /// Reads a file, in `encoding` if it is a CSV file (`None`: detected).
+    pub fn read(path: &Path, encoding: Option<TextEncoding>) -> Result<Source, SheetError> {
+        Ok(Source { file: read::file_name(path), encoding, book: read::read(path, encoding)? })
+    }
+
+    /// The same source, or the file read again if a step asks for another
+    /// encoding.
+    fn with_encoding(
+        &self,
+        path: &Path,
+        encoding: Option<TextEncoding>,
+    ) -> Result<std::borrow::Cow<'_, Source>, SheetError> {
+        if encoding == self.encoding || encoding.is_none() {
+            Ok(std::borrow::Cow::Borrowed(self))
+        } else {
+            Ok(std::borrow::Cow::Owned(Source::read(path, encoding)?))
+        }
+    }
+}
+
+impl Clone for Source {
+    fn clone(&self) -> Self {
+        Source { file: self.file.clone(), encoding: self.encoding, book: self.book.clone() }
+    }
+}
+
 /// Reads a file and proposes the wizard's first choices.
 pub fn preview(store: &Store, path: &Path, choice: &SheetChoice) -> Result<Preview, SheetError> {
-    let book = read::read(path, choice.encoding)?;
-    let file = read::file_name(path);
-    let grid = pick_sheet(&file, &book, choice.sheet.as_deref())?;
+    preview_source(store, &Source::read(path, choice.encoding)?, choice)
+}
+
+/// [`preview`] of a file already read.
+pub fn preview_source(store: &Store, source: &Source, choice: &SheetChoice) -> Result<Preview, SheetError> {
+    let book = &source.book;
+    let file = source.file.clone();
+    let grid = pick_sheet(&file, book, choice.sheet.as_deref())?;
     let header_row = match choice.header_row {
         Some(r) => check_header(grid, r)?,
         None => fields::guess_header_row(grid),
@@ -510,14 +550,38 @@ fn check_header(grid: &Grid, row: u32) -> Result<u32, SheetError> {
 
 /// The dry run: what the import would do with every row, and every problem.
 pub fn plan(store: &Store, request: &ImportRequest, today: NaiveDate) -> Result<plan::ImportPlan, SheetError> {
-    Ok(prepare(store, request, today)?.0)
+    let source = Source::read(Path::new(&request.path), request.choice.encoding)?;
+    plan_source(store, &source, request, today)
+}
+
+/// [`plan`] of a file already read.
+pub fn plan_source(
+    store: &Store,
+    source: &Source,
+    request: &ImportRequest,
+    today: NaiveDate,
+) -> Result<plan::ImportPlan, SheetError> {
+    let source = source.with_encoding(Path::new(&request.path), request.choice.encoding)?;
+    Ok(prepare(store, &source, request, today, false)?.0)
 }
 
 /// Imports as the plan says, in one transaction; refused while the plan has
 /// problems that stop it (or unreadable values the request does not drop).
 /// Remembers the mapping for the next file with the same headers.
 pub fn import(store: &mut Store, request: &ImportRequest, today: NaiveDate) -> Result<plan::ImportDone, SheetError> {
-    let (plan, import, key) = prepare(store, request, today)?;
+    let source = Source::read(Path::new(&request.path), request.choice.encoding)?;
+    import_source(store, &source, request, today)
+}
+
+/// [`import`] of a file already read.
+pub fn import_source(
+    store: &mut Store,
+    source: &Source,
+    request: &ImportRequest,
+    today: NaiveDate,
+) -> Result<plan::ImportDone, SheetError> {
+    let source = source.with_encoding(Path::new(&request.path), request.choice.encoding)?;
+    let (plan, import, key) = prepare(store, &source, request, today, true)?;
     let blocking: Vec<&Problem> = plan.rows.iter().flat_map(|r| &r.problems).filter(|p| !p.can_drop).collect();
     if let Some(first) = blocking.first() {
         return Err(SheetError::ProblemsRemain {
@@ -550,13 +614,13 @@ pub fn import(store: &mut Store, request: &ImportRequest, today: NaiveDate) -> R
 
 fn prepare(
     store: &Store,
+    source: &Source,
     request: &ImportRequest,
     today: NaiveDate,
+    with_import: bool,
 ) -> Result<(plan::ImportPlan, crate::store::import::Import, String), SheetError> {
-    let path = Path::new(&request.path);
-    let book = read::read(path, request.choice.encoding)?;
-    let file = read::file_name(path);
-    let grid = pick_sheet(&file, &book, request.choice.sheet.as_deref())?;
+    let file = source.file.clone();
+    let grid = pick_sheet(&file, &source.book, request.choice.sheet.as_deref())?;
     let header_row = match request.choice.header_row {
         Some(r) => check_header(grid, r)?,
         None => fields::guess_header_row(grid),
@@ -568,7 +632,7 @@ fn prepare(
         return Err(SheetError::NoRows { file, sheet: grid.name.clone(), row: i64::from(header_row) });
     }
     check_mapping(&request.mapping, heads.len())?;
-    let (plan, import) = plan::build(store, grid, header_row, &request.mapping, &request.into, today)?;
+    let (plan, import) = plan::build(store, grid, header_row, &request.mapping, &request.into, today, with_import)?;
     Ok((plan, import, fields::header_key(&heads)))
 }
 

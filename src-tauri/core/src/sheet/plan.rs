@@ -9,7 +9,8 @@
 //! agreement a row whose number path (`3 › 3.1`) names a clause updates that
 //! clause, only in the mapped fields that differ; the rest are added.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -99,22 +100,22 @@ enum Parent {
 
 /// One clause of the sheet, as the rows describe it.
 #[derive(Debug)]
-struct Entry {
+struct Entry<'g> {
     /// The row it starts on (its plan row's index).
     plan_row: usize,
     parent: Parent,
     number: String,
     /// Its number folded for matching, with its parents'.
     key: Vec<String>,
-    text: String,
-    our_lead: Option<String>,
-    partner_lead: Option<String>,
+    text: Cow<'g, str>,
+    our_lead: Option<Cow<'g, str>>,
+    partner_lead: Option<Cow<'g, str>>,
     deadline: Option<Deadline>,
     status: Option<ClauseStatus>,
     percent: Option<u8>,
-    indicator: Option<String>,
+    indicator: Option<Cow<'g, str>>,
     themes: Option<Vec<String>>,
-    remarks: Option<String>,
+    remarks: Option<Cow<'g, str>>,
     /// The existing clause it updates.
     existing: Option<String>,
     children: Vec<usize>,
@@ -129,6 +130,8 @@ fn fold_number(n: &str) -> String {
 /// The existing clauses of the target, by their number path.
 struct Existing {
     by_key: HashMap<Vec<String>, ExistingClause>,
+    /// The number path of each clause, by its id.
+    key_of: HashMap<String, Vec<String>>,
 }
 
 struct ExistingClause {
@@ -144,6 +147,7 @@ pub(crate) fn build(
     mapping: &[FieldColumn],
     into: &ImportInto,
     today: NaiveDate,
+    with_import: bool,
 ) -> Result<(ImportPlan, Import), SheetError> {
     let col = |f: SheetField| mapping.iter().find(|m| m.field == f).map(|m| m.column as usize);
     let (signed_on, existing, target) = match into {
@@ -156,13 +160,13 @@ pub(crate) fn build(
             if signed_on.is_some() {
                 new.status = AgreementStatus::Signed;
             }
-            (*signed_on, Existing { by_key: HashMap::new() }, ImportTarget::New(new))
+            (*signed_on, Existing { by_key: HashMap::default(), key_of: HashMap::default() }, ImportTarget::New(new))
         }
         ImportInto::Existing { agreement_id } => {
             let agreement = store.agreement(agreement_id)?;
             let rows = store.clause_rows(&agreement.id, today)?;
-            let mut keys: HashMap<String, Vec<String>> = HashMap::new();
-            let mut by_key = HashMap::new();
+            let mut keys: HashMap<String, Vec<String>> = HashMap::default();
+            let mut by_key = HashMap::default();
             for r in rows {
                 let mut key = r.clause.parent_id.as_ref().and_then(|p| keys.get(p)).cloned().unwrap_or_default();
                 key.push(fold_number(&r.clause.number));
@@ -176,21 +180,23 @@ pub(crate) fn build(
                     },
                 );
             }
-            (agreement.signed_on, Existing { by_key }, ImportTarget::Existing(agreement.id))
+            (agreement.signed_on, Existing { by_key, key_of: keys }, ImportTarget::Existing(agreement.id))
         }
     };
 
     let mut rows: Vec<PlannedRow> = Vec::new();
     let mut entries: Vec<Entry> = Vec::new();
     // Every entry by its key, to find a parent by number and duplicates.
-    let mut by_key: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut by_segments: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut by_key: HashMap<Vec<String>, usize> = HashMap::default();
+    let mut by_segments: HashMap<Vec<String>, usize> = HashMap::default();
     let mut stack: Vec<(Style, usize)> = Vec::new();
     let mut groups: Option<(String, usize)> = None;
     let mut group_count = 0u32;
-    let mut sequence: HashMap<Option<usize>, u32> = HashMap::new();
+    let mut sequence: HashMap<Option<usize>, u32> = HashMap::default();
     let sheet = grid.name.clone();
     let empty = Cell::Empty;
+    let mut deadlines: HashMap<&str, Result<Deadline, RowIssue>> = HashMap::default();
+    let mut statuses: HashMap<&str, Result<Option<ClauseStatus>, RowIssue>> = HashMap::default();
 
     for (i, cells) in grid.rows.iter().enumerate().skip(header_row as usize) {
         if cells.iter().all(Cell::is_empty) {
@@ -212,8 +218,7 @@ pub(crate) fn build(
             });
         };
         let number = col(SheetField::Number).and_then(|c| cells.get(c)).and_then(values::number);
-        let text = values::text(cell(SheetField::Text));
-        let group = values::text(cell(SheetField::Group));
+        let group = values::text(cell(SheetField::Group)).map(Cow::into_owned);
         let short = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str| {
             let v = values::text(cell(field));
             match v {
@@ -231,27 +236,31 @@ pub(crate) fn build(
         };
         let our_lead = short(&mut problems, SheetField::OurLead, "our lead body");
         let partner_lead = short(&mut problems, SheetField::PartnerLead, "partner lead body");
-        let long = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str, v: Option<String>| match v {
-            Some(t) if t.len() > LONG_TEXT_MAX_BYTES => {
-                issue(
-                    problems,
-                    field,
-                    RowIssue::TooLong {
-                        field: name,
-                        length: t.len() as i64,
-                        max: LONG_TEXT_MAX_BYTES as i64,
-                        unit: "bytes",
-                    },
-                );
-                None
+        let long = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str| {
+            let v = values::text(cell(field));
+            match v {
+                Some(t) if t.len() > LONG_TEXT_MAX_BYTES => {
+                    let length = t.len() as i64;
+                    issue(
+                        problems,
+                        field,
+                        RowIssue::TooLong { field: name, length, max: LONG_TEXT_MAX_BYTES as i64, unit: "bytes" },
+                    );
+                    None
+                }
+                v => v,
             }
-            v => v,
         };
-        let text = long(&mut problems, SheetField::Text, "clause text", text);
-        let indicator =
-            long(&mut problems, SheetField::Indicator, "indicator", values::text(cell(SheetField::Indicator)));
-        let remarks = long(&mut problems, SheetField::Remarks, "remarks", values::text(cell(SheetField::Remarks)));
-        let deadline = match col(SheetField::Deadline).map(|_| values::deadline(cell(SheetField::Deadline))) {
+        let text = long(&mut problems, SheetField::Text, "clause text");
+        let indicator = long(&mut problems, SheetField::Indicator, "indicator");
+        let remarks = long(&mut problems, SheetField::Remarks, "remarks");
+        // Real plans repeat their deadlines ("12 months", one date for a
+        // whole action): each text is read once.
+        let deadline_read = col(SheetField::Deadline).map(|_| match cell(SheetField::Deadline) {
+            c @ Cell::Text(t) => deadlines.entry(t.as_str()).or_insert_with(|| values::deadline(c)).clone(),
+            c => values::deadline(c),
+        });
+        let deadline = match deadline_read {
             None => None,
             Some(Ok(d)) => match values::before_signing(&d, signed_on) {
                 Some(e) => {
@@ -265,7 +274,11 @@ pub(crate) fn build(
                 None
             }
         };
-        let status = match col(SheetField::Status).map(|_| values::status(cell(SheetField::Status))) {
+        let status_read = col(SheetField::Status).map(|_| match cell(SheetField::Status) {
+            c @ Cell::Text(t) => statuses.entry(t.as_str()).or_insert_with(|| values::status(c)).clone(),
+            c => values::status(c),
+        });
+        let status = match status_read {
             Some(Ok(s)) => s,
             Some(Err(e)) => {
                 issue(&mut problems, SheetField::Status, e);
@@ -303,11 +316,11 @@ pub(crate) fn build(
             };
             let entry = &mut entries[last];
             if let Some(t) = &text {
-                entry.text = if entry.text.is_empty() { t.clone() } else { format!("{}\n{t}", entry.text) };
+                entry.text = if entry.text.is_empty() { t.clone() } else { Cow::Owned(format!("{}\n{t}", entry.text)) };
             }
             if let Some(r) = remarks {
                 entry.remarks = Some(match entry.remarks.take() {
-                    Some(old) => format!("{old}\n{r}"),
+                    Some(old) => Cow::Owned(format!("{old}\n{r}")),
                     None => r,
                 });
             }
@@ -364,7 +377,7 @@ pub(crate) fn build(
                                         parent: Parent::Top,
                                         number: own.clone(),
                                         key: key.clone(),
-                                        text: g.clone(),
+                                        text: Cow::Owned(g.clone()),
                                         our_lead: None,
                                         partner_lead: None,
                                         deadline: None,
@@ -427,9 +440,7 @@ pub(crate) fn build(
         let mut key = match &parent {
             Parent::Top => Vec::new(),
             Parent::Entry(i) => entries[*i].key.clone(),
-            Parent::Existing(id) => {
-                existing.by_key.iter().find(|(_, c)| &c.id == id).map(|(k, _)| k.clone()).unwrap_or_default()
-            }
+            Parent::Existing(id) => existing.key_of.get(id).cloned().unwrap_or_default(),
         };
         key.push(fold_number(&written));
         if let Some(&first) = by_key.get(&key) {
@@ -481,11 +492,10 @@ pub(crate) fn build(
     }
     // Group title clauses are children of nobody; link the rest.
     for (i, e) in entries.iter().enumerate() {
-        let path = path_of(&entries, i);
         if let Some(r) = rows.get_mut(e.plan_row)
             && e.group_of.is_none()
         {
-            r.number = path;
+            r.number = path_of(&entries, i);
         }
     }
 
@@ -508,7 +518,7 @@ pub(crate) fn build(
     for (i, e) in entries.iter().enumerate() {
         let note = |latest: Option<&String>| match (&e.remarks, latest) {
             (Some(r), Some(l)) if r.trim() == l.trim() => None,
-            (Some(r), _) => Some(ImportNote { on_date: today, author: None, text: r.clone(), status_to: None }),
+            (Some(r), _) => Some(ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None }),
             (None, _) => None,
         };
         match e.existing.as_ref().and_then(|id| existing.by_key.get(&e.key).filter(|c| &c.id == id)) {
@@ -524,7 +534,7 @@ pub(crate) fn build(
                 if action == RowAction::Update {
                     updates.push(ImportUpdate { clause_id: old.id.clone(), patch, notes });
                 }
-                set_action(&mut plan.rows, &mut group_rows, e, action, &path_of(&entries, i));
+                set_action(&mut plan.rows, &mut group_rows, e, action, || path_of(&entries, i));
             }
             None => {
                 plan.notes += u32::from(e.remarks.is_some());
@@ -535,7 +545,7 @@ pub(crate) fn build(
                 if top {
                     tops.push(i);
                 }
-                set_action(&mut plan.rows, &mut group_rows, e, RowAction::Create, &path_of(&entries, i));
+                set_action(&mut plan.rows, &mut group_rows, e, RowAction::Create, || path_of(&entries, i));
             }
         }
     }
@@ -560,6 +570,10 @@ pub(crate) fn build(
     plan.rows = group_rows;
     plan.rows.sort_by_key(|r| r.row);
 
+    // A dry run needs no copy of the rows to write.
+    if !with_import {
+        return Ok((plan, Import::default()));
+    }
     let clauses = tops.iter().map(|&i| tree(&entries, i, today)).collect();
     let import = Import {
         partners: Vec::new(),
@@ -570,22 +584,30 @@ pub(crate) fn build(
 
 /// Records an entry's action on its row; a group title's clause gets a row
 /// of its own, on the row of the group's first item.
-fn set_action(rows: &mut [PlannedRow], group_rows: &mut Vec<PlannedRow>, e: &Entry, action: RowAction, path: &str) {
+fn set_action(
+    rows: &mut [PlannedRow],
+    group_rows: &mut Vec<PlannedRow>,
+    e: &Entry<'_>,
+    action: RowAction,
+    path: impl FnOnce() -> String,
+) {
     if e.group_of.is_some() {
         let row = rows.get(e.plan_row).map_or(0, |r| r.row);
-        group_rows.push(planned(row, path.to_owned(), Some(&e.text), action, Vec::new()));
+        group_rows.push(planned(row, path(), Some(&e.text), action, Vec::new()));
     } else if let Some(r) = rows.get_mut(e.plan_row) {
         r.action = action;
     }
 }
 
 fn planned(row: u32, number: String, text: Option<&str>, action: RowAction, problems: Vec<Problem>) -> PlannedRow {
-    let text: String = text.unwrap_or_default().chars().take(120).collect();
+    let text = text.unwrap_or_default();
+    let end = text.char_indices().nth(120).map_or(text.len(), |(i, _)| i);
+    let text = text[..end].to_owned();
     PlannedRow { row, number, text, action, problems }
 }
 
 /// `3 › 3.1`: the entry's number after its parents'.
-fn path_of(entries: &[Entry], i: usize) -> String {
+fn path_of(entries: &[Entry<'_>], i: usize) -> String {
     let mut parts = vec![entries[i].number.clone()];
     let mut at = &entries[i].parent;
     while let Parent::Entry(p) = at {
@@ -597,16 +619,16 @@ fn path_of(entries: &[Entry], i: usize) -> String {
 }
 
 /// The mapped fields of a row that differ from the clause.
-fn patch_of(e: &Entry, old: &crate::model::Clause) -> ClausePatch {
+fn patch_of(e: &Entry<'_>, old: &crate::model::Clause) -> ClausePatch {
     let mut p = ClausePatch::default();
     if e.group_of.is_none() && e.text.trim() != old.text.trim() {
-        p.text = Some(e.text.clone());
+        p.text = Some(e.text.to_string());
     }
-    if e.our_lead.is_some() && e.our_lead != old.our_lead {
-        p.our_lead = Some(e.our_lead.clone());
+    if e.our_lead.is_some() && e.our_lead.as_deref() != old.our_lead.as_deref() {
+        p.our_lead = Some(owned(&e.our_lead));
     }
-    if e.partner_lead.is_some() && e.partner_lead != old.partner_lead {
-        p.partner_lead = Some(e.partner_lead.clone());
+    if e.partner_lead.is_some() && e.partner_lead.as_deref() != old.partner_lead.as_deref() {
+        p.partner_lead = Some(owned(&e.partner_lead));
     }
     if let Some(d) = e.deadline
         && d != Deadline::None
@@ -622,8 +644,8 @@ fn patch_of(e: &Entry, old: &crate::model::Clause) -> ClausePatch {
     if e.percent.is_some() && e.percent != old.percent {
         p.percent = Some(e.percent);
     }
-    if e.indicator.is_some() && e.indicator != old.indicator {
-        p.indicator = Some(e.indicator.clone());
+    if e.indicator.is_some() && e.indicator.as_deref() != old.indicator.as_deref() {
+        p.indicator = Some(owned(&e.indicator));
     }
     if let Some(t) = &e.themes {
         let lowered: Vec<String> = t.iter().map(|s| s.to_lowercase()).collect();
@@ -634,26 +656,31 @@ fn patch_of(e: &Entry, old: &crate::model::Clause) -> ClausePatch {
     p
 }
 
+/// An optional text as the store takes it.
+fn owned(t: &Option<Cow<'_, str>>) -> Option<String> {
+    t.as_ref().map(|c| c.to_string())
+}
+
 /// The new clause an entry becomes, with its new children.
-fn tree(entries: &[Entry], i: usize, today: NaiveDate) -> ImportClause {
+fn tree(entries: &[Entry<'_>], i: usize, today: NaiveDate) -> ImportClause {
     let e = &entries[i];
-    let mut clause = NewClause::new(String::new(), e.number.clone(), e.text.clone());
+    let mut clause = NewClause::new(String::new(), e.number.clone(), e.text.to_string());
     clause.parent_id = match &e.parent {
         Parent::Existing(id) => Some(id.clone()),
         Parent::Entry(p) => entries[*p].existing.clone(),
         Parent::Top => None,
     };
-    clause.our_lead.clone_from(&e.our_lead);
-    clause.partner_lead.clone_from(&e.partner_lead);
+    clause.our_lead = owned(&e.our_lead);
+    clause.partner_lead = owned(&e.partner_lead);
     clause.deadline = e.deadline.unwrap_or_default();
     clause.status = e.status.unwrap_or(ClauseStatus::NotStarted);
     clause.percent = e.percent;
-    clause.indicator.clone_from(&e.indicator);
+    clause.indicator = owned(&e.indicator);
     clause.tags = e.themes.clone().unwrap_or_default();
     let notes = e
         .remarks
         .iter()
-        .map(|r| ImportNote { on_date: today, author: None, text: r.clone(), status_to: None })
+        .map(|r| ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None })
         .collect();
     let children =
         e.children.iter().filter(|&&c| entries[c].existing.is_none()).map(|&c| tree(entries, c, today)).collect();

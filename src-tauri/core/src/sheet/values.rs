@@ -3,6 +3,10 @@
 //! statuses in English and Persian words, percentages and themes. A value
 //! that cannot be read is a [`RowIssue`], never a guess.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use super::RowIssue;
@@ -112,34 +116,52 @@ fn fold(s: &str) -> String {
 /// Text as the cell holds it, trimmed, with the apostrophe an export puts
 /// before a formula-like value taken off: `'=x` reads as `=x`, and `''=x`
 /// (a text that began with its own apostrophe) as `'=x`.
-pub fn text(cell: &Cell) -> Option<String> {
-    let t = cell.display();
-    let t = t.trim();
+pub fn text(cell: &Cell) -> Option<Cow<'_, str>> {
+    let t: Cow<'_, str> = match cell {
+        Cell::Empty => return None,
+        Cell::Text(t) => Cow::Borrowed(t.trim()),
+        other => Cow::Owned(other.display().trim().to_owned()),
+    };
     if t.is_empty() {
         return None;
     }
     let formula_like = t.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let t = match t.strip_prefix('\'') {
-        Some(rest) if formula_like => rest,
-        _ => t,
-    };
-    Some(t.to_owned())
+    if formula_like && t.starts_with('\'') {
+        return Some(match t {
+            Cow::Borrowed(b) => Cow::Borrowed(&b[1..]),
+            Cow::Owned(o) => Cow::Owned(o[1..].to_owned()),
+        });
+    }
+    Some(t)
+}
+
+/// Every status word folded, once: codes, labels in each language and
+/// [`STATUS_WORDS`].
+fn status_words() -> &'static HashMap<String, ClauseStatus> {
+    static WORDS: OnceLock<HashMap<String, ClauseStatus>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (s, words) in STATUS_WORDS {
+            for w in *words {
+                map.insert(fold(w), *s);
+            }
+        }
+        for &s in ClauseStatus::ALL {
+            map.insert(fold(s.as_str()), s);
+            for &l in Lang::ALL {
+                map.insert(fold(s.label(l)), s);
+            }
+        }
+        map
+    })
 }
 
 pub fn status(cell: &Cell) -> Result<Option<ClauseStatus>, RowIssue> {
     let Some(t) = text(cell) else { return Ok(None) };
-    let f = fold(&t);
-    for &s in ClauseStatus::ALL {
-        if fold(s.as_str()) == f || Lang::ALL.iter().any(|&l| fold(s.label(l)) == f) {
-            return Ok(Some(s));
-        }
+    match status_words().get(&fold(&t)) {
+        Some(s) => Ok(Some(*s)),
+        None => Err(RowIssue::Status { value: t.into_owned() }),
     }
-    for (s, words) in STATUS_WORDS {
-        if words.iter().any(|w| fold(w) == f) {
-            return Ok(Some(*s));
-        }
-    }
-    Err(RowIssue::Status { value: t })
 }
 
 pub fn percent(cell: &Cell) -> Result<Option<u8>, RowIssue> {
@@ -175,10 +197,7 @@ pub fn deadline(cell: &Cell) -> Result<Deadline, RowIssue> {
                 Ok(d) => Ok(d),
                 // A date that names an impossible day says so (1404/12/30:
                 // 1404 is not a leap year); other text is not a deadline.
-                Err(e @ calendar::CalendarError::Unreadable(_)) => {
-                    let _ = e;
-                    Err(RowIssue::Deadline { value: t })
-                }
+                Err(calendar::CalendarError::Unreadable(_)) => Err(RowIssue::Deadline { value: t.into_owned() }),
                 Err(e) => Err(RowIssue::Date(e)),
             }
         }
