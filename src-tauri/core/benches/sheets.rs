@@ -77,21 +77,30 @@ fn main() {
     // LibreOffice's first start sets up its profile: not what we compare.
     soffice("csv", &workbook);
     let lo_in = best(3, || soffice("csv", &workbook));
-    let title = "Bench plan";
-    let (t_import, m_import, out) = run(&[
-        "--json",
-        "import",
-        workbook.to_str().unwrap(),
-        "--partner",
-        &partner,
-        "--title",
-        title,
-        "--signed",
-        "2026-01-10",
-    ]);
-    let done: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("import failed: {out}"));
-    assert_eq!(done["created"].as_u64(), Some(ROWS as u64), "{out}");
-    let agreement = done["agreement_id"].as_str().unwrap().to_owned();
+    // Three imports (each a new agreement of 10,000 clauses), the fastest
+    // counted, as for LibreOffice.
+    let mut agreement = String::new();
+    let (mut t_import, mut m_import) = (f64::INFINITY, 0);
+    for k in 0..3 {
+        let title = format!("Bench plan {k}");
+        let (t, m, out) = run(&[
+            "--json",
+            "import",
+            workbook.to_str().unwrap(),
+            "--partner",
+            &partner,
+            "--title",
+            &title,
+            "--signed",
+            "2026-01-10",
+        ]);
+        let done: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("import failed: {out}"));
+        assert_eq!(done["created"].as_u64(), Some(ROWS as u64), "{out}");
+        agreement = done["agreement_id"].as_str().unwrap().to_owned();
+        if t < t_import {
+            (t_import, m_import) = (t, m);
+        }
+    }
     ratio_line(
         "import 10,000-row xlsx into the 1M register",
         (t_import, m_import),
