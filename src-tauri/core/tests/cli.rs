@@ -223,3 +223,43 @@ fn deletes_and_restores() {
     assert_eq!(clausebook(&db, &["restore", &deletion]).status.code(), Some(3));
     assert_eq!(clausebook(&db, &["delete", "treaty", &c]).status.code(), Some(2));
 }
+
+#[test]
+fn imports_a_plan_with_a_dry_run_a_mapping_and_an_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    let partner = id(clausebook(&db, &["add-partner", "Tajikistan"]));
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "Owner,Item,What,When\nLabour ministry,1,Joint working group,within 3 months of signing\n,1.1,Terms of reference,soon\n",
+    )
+    .unwrap();
+    let base =
+        ["import", plan.to_str().unwrap(), "--partner", &partner, "--title", "Labour plan", "--signed", "2026-01-10"];
+    let maps = ["--map", "number=Item", "--map", "text=C", "--map", "deadline=When", "--map", "our_lead=A"];
+    // The dry run lists every row with its problems and writes nothing.
+    let dry = clausebook(&db, &[&base[..], &maps[..], &["--dry-run"]].concat());
+    assert!(dry.status.success(), "{}", errors(&dry));
+    let out = text(&dry);
+    assert!(out.contains("1 › 1.1") && out.contains("\"soon\" is not a date"), "{out}");
+    assert!(!text(&clausebook(&db, &["agreements"])).contains("Labour plan"));
+    // Without leave to drop the unreadable value: refused, exit code 2.
+    let refused = clausebook(&db, &[&base[..], &maps[..]].concat());
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(errors(&refused).contains("cannot be read"), "{}", errors(&refused));
+    // With it, imported; --json says what was written and how to undo it.
+    let done = clausebook(&db, &[&["--json"][..], &base[..], &maps[..], &["--drop-unreadable"]].concat());
+    assert!(done.status.success(), "{}", errors(&done));
+    let done: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!((done["created"].as_u64(), done["dropped"].as_u64()), (Some(2), Some(1)));
+    let listed = text(&clausebook(&db, &["clauses", done["agreement_id"].as_str().unwrap()]));
+    assert!(listed.contains("Joint working group") && listed.contains("Labour ministry"), "{listed}");
+    let undone = clausebook(&db, &["undo-import", done["import_id"].as_str().unwrap()]);
+    assert!(undone.status.success(), "{}", errors(&undone));
+    assert!(!text(&clausebook(&db, &["agreements"])).contains("Labour plan"));
+    // A column that is not there is named.
+    let bad = clausebook(&db, &[&base[..], &["--map", "text=Owner body"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(errors(&bad).contains("no column is headed \"Owner body\""), "{}", errors(&bad));
+}
