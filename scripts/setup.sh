@@ -9,6 +9,7 @@ apt_packages=(
   build-essential pkg-config curl file   # C parts of bundled SQLite and friends
   libwebkit2gtk-4.1-dev libgtk-3-dev     # the Tauri window (WebKitGTK)
   xvfb xauth webkit2gtk-driver           # headless window and WebDriver for e2e tests
+  xdotool                                # drives the native file dialogs in e2e tests
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
   nodejs npm                             # only if the machine has no Node yet (see below)

@@ -608,8 +608,12 @@ export type Party = {
 export type PlannedRow = {
 	/**  The sheet's row number. */
 	row: number,
-	/**  The clause's number with its parents' (`3 › 3.1`). */
-	number: string,
+	/**
+	 *  The clause's number after its parents', outermost first (`["3",
+	 *  "3.1"]`); empty for a row with no number. A list, not a joined
+	 *  string, so each reader sets it out in its own direction.
+	 */
+	number: string[],
 	/**  The start of its text. */
 	text: string,
 	action: RowAction,

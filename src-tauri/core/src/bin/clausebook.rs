@@ -1042,7 +1042,7 @@ fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
             println!("{} (sheet {:?}, header on row {}):", preview.file, p.sheet, p.header_row);
             for r in &p.rows {
                 let action = format!("{:?}", r.action).to_lowercase();
-                println!("  row {:>4}  {action:<12} {:<12} {}", r.row, r.number, r.text.lines().next().unwrap_or_default());
+                println!("  row {:>4}  {action:<12} {:<12} {}", r.row, r.number.join(" › "), r.text.lines().next().unwrap_or_default());
                 for problem in &r.problems {
                     let how = if problem.can_drop { "can be left out" } else { "to fix" };
                     println!("            {} ({how}): {}", problem.column.as_deref().unwrap_or("-"), problem.message);

@@ -47,8 +47,10 @@ pub enum RowAction {
 pub struct PlannedRow {
     /// The sheet's row number.
     pub row: u32,
-    /// The clause's number with its parents' (`3 › 3.1`).
-    pub number: String,
+    /// The clause's number after its parents', outermost first (`["3",
+    /// "3.1"]`); empty for a row with no number. A list, not a joined
+    /// string, so each reader sets it out in its own direction.
+    pub number: Vec<String>,
     /// The start of its text.
     pub text: String,
     pub action: RowAction,
@@ -311,7 +313,7 @@ pub(crate) fn build(
             let Some(last) = entries.len().checked_sub(1) else {
                 let e = RowIssue::NoNumber;
                 issue(&mut problems, SheetField::Number, e);
-                rows.push(planned(row_no, String::new(), text.as_deref(), RowAction::Skip, problems));
+                rows.push(planned(row_no, Vec::new(), text.as_deref(), RowAction::Skip, problems));
                 continue;
             };
             let entry = &mut entries[last];
@@ -340,7 +342,7 @@ pub(crate) fn build(
             if !problems.iter().any(|p| p.code == "value_too_long") {
                 issue(&mut problems, SheetField::Text, RowIssue::NoText);
             }
-            let n = number.as_ref().map(|n| n.written.clone()).unwrap_or_default();
+            let n = number.as_ref().map(|n| vec![n.written.clone()]).unwrap_or_default();
             rows.push(planned(row_no, n, None, RowAction::Skip, problems));
             continue;
         }
@@ -450,7 +452,7 @@ pub(crate) fn build(
                 SheetField::Number,
                 RowIssue::NumberTwice { number: written.clone(), first: i64::from(first_row), row: i64::from(row_no) },
             );
-            rows.push(planned(row_no, written, text.as_deref(), RowAction::Skip, problems));
+            rows.push(planned(row_no, vec![written], text.as_deref(), RowAction::Skip, problems));
             continue;
         }
         let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
@@ -488,7 +490,7 @@ pub(crate) fn build(
                 style => stack.push((style, idx)),
             }
         }
-        rows.push(planned(row_no, String::new(), text.as_deref(), RowAction::Create, problems));
+        rows.push(planned(row_no, Vec::new(), text.as_deref(), RowAction::Create, problems));
     }
     // Group title clauses are children of nobody; link the rest.
     for (i, e) in entries.iter().enumerate() {
@@ -589,7 +591,7 @@ fn set_action(
     group_rows: &mut Vec<PlannedRow>,
     e: &Entry<'_>,
     action: RowAction,
-    path: impl FnOnce() -> String,
+    path: impl FnOnce() -> Vec<String>,
 ) {
     if e.group_of.is_some() {
         let row = rows.get(e.plan_row).map_or(0, |r| r.row);
@@ -599,15 +601,15 @@ fn set_action(
     }
 }
 
-fn planned(row: u32, number: String, text: Option<&str>, action: RowAction, problems: Vec<Problem>) -> PlannedRow {
+fn planned(row: u32, number: Vec<String>, text: Option<&str>, action: RowAction, problems: Vec<Problem>) -> PlannedRow {
     let text = text.unwrap_or_default();
     let end = text.char_indices().nth(120).map_or(text.len(), |(i, _)| i);
     let text = text[..end].to_owned();
     PlannedRow { row, number, text, action, problems }
 }
 
-/// `3 › 3.1`: the entry's number after its parents'.
-fn path_of(entries: &[Entry<'_>], i: usize) -> String {
+/// `["3", "3.1"]`: the entry's number after its parents'.
+fn path_of(entries: &[Entry<'_>], i: usize) -> Vec<String> {
     let mut parts = vec![entries[i].number.clone()];
     let mut at = &entries[i].parent;
     while let Parent::Entry(p) = at {
@@ -615,7 +617,7 @@ fn path_of(entries: &[Entry<'_>], i: usize) -> String {
         at = &entries[*p].parent;
     }
     parts.reverse();
-    parts.join(" › ")
+    parts
 }
 
 /// The mapped fields of a row that differ from the clause.
