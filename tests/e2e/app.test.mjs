@@ -2,6 +2,8 @@
 // (WebDriver → WebKitWebDriver → the app) under Xvfb by run.sh, on a fresh,
 // empty register (CLAUSEBOOK_DB). One officer's day, step by step, each step
 // checking what the officer would see; screenshots go to CLAUSEBOOK_E2E_SHOTS.
+// The system's open and save dialogs (GTK, out of WebDriver's sight) are
+// answered with xdotool on the same X display.
 //
 // Run it with:  CLAUSEBOOK_E2E_NO_BUILD=1 bash tests/e2e/run.sh
 //
@@ -10,7 +12,9 @@
 // of the failure is saved as fail-<step>.png, and the session is closed.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -51,6 +55,24 @@ const NOTE = 'Training held in Tehran; certificates issued to 40 instructors.';
 const NOTE_WORD = 'certificates';
 const XSS = '<img src=x onerror=alert(1)> <script>alert(1)</script>';
 
+// Files the native dialogs open and save: a temporary folder, removed at the end.
+const FILES = fs.mkdtempSync(path.join(os.tmpdir(), 'clausebook-e2e-'));
+/** An English action plan as officers keep it: sub-numbers, a relative deadline, a deadline no one can read. */
+const PLAN_CSV = {
+  file: path.join(FILES, 'action-plan-2025.csv'),
+  text: [
+    'No.,Action,Responsible,Target date,Status,Remarks',
+    '1,Joint working group on vocational rehabilitation,State Welfare Organization,within 3 months of signing,In progress,First meeting held in Dushanbe',
+    '1.1,Terms of reference of the working group,Legal department,2025-09-01,done,',
+    '2,Exchange visits of rehabilitation experts,Ministry of Cooperatives,soon,not started,',
+    '',
+  ].join('\n'),
+  title: 'Action plan on rehabilitation exchanges 2025',
+};
+/** The Persian plan the core's import tests read: title row above the header, a merged group column, two unreadable values. */
+const PLAN_FA = path.join(ROOT, 'src-tauri/core/tests/fixtures/plan-fa.xls');
+const PLAN_FA_TITLE = 'برنامه اقدام همکاری آموزشی ۱۴۰۵';
+
 let browser = null;
 /** Set once a step fails: the steps after it are skipped. */
 let broken = false;
@@ -75,6 +97,63 @@ async function endApp() {
   const b = browser;
   browser = null;
   await b.deleteSession().catch((e) => console.error('deleteSession failed:', e.message));
+}
+
+// ------------------------------------------------ the native file dialogs
+
+/** Runs xdotool on the suite's X display (run.sh's xvfb-run sets DISPLAY). */
+function xdo(...args) {
+  try {
+    return execFileSync('xdotool', args, { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch (e) {
+    if (e.code === 'ENOENT') throw new Error('xdotool is missing: scripts/setup.sh installs it');
+    throw e;
+  }
+}
+
+/** The ids of the mapped native windows titled exactly `title` (GTK's file dialogs, which WebDriver cannot see). */
+function nativeWindows(title) {
+  try {
+    return xdo('search', '--onlyvisible', '--name', `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).split('\n').filter(Boolean);
+  } catch {
+    return []; // xdotool search exits 1 when nothing matches
+  }
+}
+
+/**
+ * Answers the GTK file dialog titled `title` with `file`: focus it, type the
+ * path (in the open dialog after Ctrl+L opens the location field; in the save
+ * dialog over the suggested name), Enter; then wait until it has closed.
+ */
+async function answerFileDialog(title, file, { save = false } = {}) {
+  let win = null;
+  await browser.waitUntil(async () => (win = nativeWindows(title)[0] ?? null) !== null, {
+    timeout: WAIT,
+    interval: 100,
+    timeoutMsg: `no native dialog “${title}” opened`,
+  });
+  xdo('windowfocus', '--sync', win);
+  xdo('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
+  xdo('type', '--delay', '20', file);
+  // GTK checks the typed path in the background; an Enter before it has
+  // (Open still greyed) is taken as "complete the path": press it again.
+  for (let tries = 0; ; tries++) {
+    xdo('key', '--clearmodifiers', 'Return');
+    try {
+      await browser.waitUntil(async () => !nativeWindows(title).includes(win), { timeout: 1_500, interval: 100 });
+      return;
+    } catch {
+      if (tries === 4) {
+        screenShot(`fail-native-dialog.png`);
+        throw new Error(`the native dialog “${title}” stayed open (fail-native-dialog.png)`);
+      }
+    }
+  }
+}
+
+/** A screenshot of the whole X screen, native dialogs included (WebDriver's shows only the page). */
+function screenShot(name) {
+  execFileSync('import', ['-window', 'root', path.join(SHOTS, name)], { timeout: 10_000 });
 }
 
 /** Saves a screenshot once the last change is painted (WebKit can hand back the previous frame). */
@@ -230,6 +309,43 @@ async function figure(label, scope = '') {
 
 const sidebar = '//nav[contains(@class,"side")]';
 
+/** The import wizard's dialog, and its current step once it shows the heading `head` with nothing running. */
+const wizard = '//*[@role="dialog" and @aria-modal="true"][.//ol[contains(@class,"steps")]]';
+async function wizardStep(head) {
+  await shown(`${wizard}//h3[contains(@class,"step-title")][contains(normalize-space(.),${lit(head)})]`);
+  await browser.waitUntil(async () => (await browser.$$(`${wizard}//p[contains(@class,"progress")]/*`)).length === 0, {
+    timeout: WAIT,
+    timeoutMsg: `the wizard stayed busy at “${head}”`,
+  });
+}
+/** Presses the wizard's Next (or Import) and checks it can. */
+async function wizardNext(label) {
+  const b = await button(label, `${wizard}//footer`);
+  await browser.waitUntil(() => b.isEnabled(), { timeout: WAIT, timeoutMsg: `“${label}” stayed disabled` });
+  await b.click();
+}
+/** The columns step: each column's letter, the field chosen for it, and that field's word. */
+const mappingShown = () =>
+  browser.execute(() =>
+    [...document.querySelectorAll('[role="dialog"] table.map tbody tr')].map((tr) => {
+      const sel = tr.querySelector('select');
+      return [tr.querySelector('.letter').textContent.trim(), sel?.value ?? null, sel?.selectedOptions[0]?.textContent.trim() ?? null];
+    }),
+  );
+/** The dry run's figures, label → number as shown. */
+const checkFigures = () =>
+  browser.execute(() =>
+    Object.fromEntries([...document.querySelectorAll('[role="dialog"] dl.figures > div')].map((d) => [d.querySelector('dt').innerText.trim(), d.querySelector('dd').innerText.trim()])),
+  );
+/** The dry run's problems, as read: "Row 4, column D · Deadline: …". */
+const problemsShown = () =>
+  browser.execute(() => [...document.querySelectorAll('[role="dialog"] ul.problems li')].map((li) => li.innerText.replace(/\s+/g, ' ').trim()));
+/** Reads one part of a zip file (an .xlsx), through the Python that run.sh already needs. */
+const unzipPart = (file, part) =>
+  execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', file, part], {
+    encoding: 'utf8',
+  });
+
 async function goDashboard(label = 'Dashboard') {
   await (await link(label, sidebar)).click();
   await shown(`//main//h1[normalize-space(.)=${lit(label)}]`);
@@ -266,12 +382,14 @@ function step(name, fn) {
 
 describe('Clausebook, end to end', () => {
   after(endApp);
+  after(() => fs.rmSync(FILES, { recursive: true, force: true }));
 
   step('1. first start on an empty register shows the welcome screen', async () => {
     await startApp();
     await shown(`//h1[normalize-space(.)="Welcome to Clausebook"]`);
     assert.equal(await browser.execute(() => document.documentElement.dir), 'ltr');
     await button('Load demo data');
+    await button('Import an action plan from Excel'); // the wizard's first door (steps 10 and 13 open it from the lists)
     const empty = await button('Start with an empty register');
     await type(await field('Your name'), OFFICER);
     await shot('01-welcome.png');
@@ -543,7 +661,178 @@ describe('Clausebook, end to end', () => {
     assert.equal(await browser.execute(() => window.__xss), 0, 'no script ran');
   });
 
-  step('10. the interface in Persian, right to left', async () => {
+  step('10. import an English action plan from a CSV file into a new agreement, then undo it', async () => {
+    fs.writeFileSync(PLAN_CSV.file, PLAN_CSV.text);
+    await clearToasts();
+    await (await link('Agreements', sidebar)).click();
+    await shown(`//main//h1[normalize-space(.)="Agreements"]`);
+    await (await button('Import', '//main//header')).click();
+    await dialog('Import clauses from a spreadsheet');
+
+    // 1. The file, through the system's open dialog.
+    await wizardStep('Choose the file');
+    await waitText(wizard, 'No file chosen yet.');
+    await shot('10a-import-file.png');
+    await (await button('Choose a file…', wizard)).click();
+    await browser.waitUntil(async () => nativeWindows('Import clauses from a spreadsheet').length > 0, {
+      timeout: WAIT,
+      interval: 100,
+      timeoutMsg: 'the open dialog did not open',
+    });
+    await browser.pause(300); // let GTK paint it for the screenshot
+    screenShot('10a-import-file-dialog.png');
+    await answerFileDialog('Import clauses from a spreadsheet', PLAN_CSV.file);
+
+    // 2. The sheet: a CSV has one, its head on row 1, three rows under it.
+    await wizardStep('The sheet and its header row');
+    assert.equal(await (await field('Header row', '[role="dialog"]')).getValue(), '1');
+    await waitText(`${wizard}//table[contains(@class,"sheet")]/caption`, '3 rows under the header');
+    const heads = await browser.execute(() => [...document.querySelectorAll('[role="dialog"] table.sheet thead .head')].map((h) => h.textContent.trim()));
+    assert.deepEqual(heads, ['No.', 'Action', 'Responsible', 'Target date', 'Status', 'Remarks']);
+    await waitText(`${wizard}//table[contains(@class,"sheet")]/tbody/tr[3]`, 'soon');
+    await shot('10b-import-sheet.png');
+    await wizardNext('Next');
+
+    // 3. The columns, guessed from their heads.
+    await wizardStep('What each column holds');
+    await waitText(wizard, 'Guessed from the column heads: check each one.');
+    assert.deepEqual(await mappingShown(), [
+      ['A', 'number', 'No.'],
+      ['B', 'text', 'Clause'],
+      ['C', 'our_lead', 'Our lead body'],
+      ['D', 'deadline', 'Deadline'],
+      ['E', 'status', 'Status'],
+      ['F', 'remarks', 'Remarks'],
+    ]);
+    await shot('10c-import-columns.png');
+    await wizardNext('Next');
+
+    // 4. Where the rows go: a new agreement with Tajikistan, signed 10 May 2025.
+    await wizardStep('Where the rows go');
+    const d = '[role="dialog"]';
+    assert.equal(await (await shown(`${wizard}//label[normalize-space(.)="A new agreement"]/input`)).isSelected(), true);
+    await choose(await field('Partner', d), PARTNER.name);
+    const title = await field('Title', d);
+    assert.equal(await title.getValue(), 'action-plan-2025', 'the title starts as the file’s name');
+    await type(title, PLAN_CSV.title);
+    assert.equal(await (await field('Kind', d)).getValue(), 'action_plan');
+    const signed = await field('Signed', d);
+    await type(signed, '2025-05-10');
+    await waitText(`[id="${await signed.getAttribute('id')}-confirm"]`, '10 May 2025 · 20 Ordibehesht 1404');
+    assert.equal(await (await shown(`${wizard}//label[normalize-space(.)="Gregorian"]/input`)).isSelected(), true);
+    await shot('10d-import-target.png');
+    await wizardNext('Next');
+
+    // 5. The dry run: three clauses and a note; "soon" is no deadline, named by its row and column.
+    await wizardStep('What the import will do');
+    await shown(`${wizard}//dl[contains(@class,"figures")]`);
+    assert.deepEqual(await checkFigures(), { 'To add': '3', 'To update': '0', Unchanged: '0', Skipped: '0', Notes: '1' });
+    await waitText(wizard, '1 value could not be read.');
+    const problems = await problemsShown();
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /^Row 4, column D · Deadline: .*soon/);
+    const planRows = await browser.execute(() =>
+      [...document.querySelectorAll('[role="dialog"] table.plan tbody tr')].map((tr) => [...tr.children].map((c) => c.firstElementChild?.innerText.trim() ?? c.innerText.trim())),
+    );
+    assert.deepEqual(
+      planRows.map(([r, n, , a]) => [r, n, a]),
+      [
+        ['2', '1', 'Add'],
+        ['3', '1 › 1.1', 'Add'], // under clause 1
+        ['4', '2', 'Add'],
+      ],
+    );
+    const importButton = await button('Import', `${wizard}//footer`);
+    assert.equal(await importButton.isEnabled(), false, 'nothing is imported until the officer agrees to drop the value');
+    await waitText(wizard, 'Tick the box above to import without those values');
+    await shot('10e-import-check.png');
+    await (await shown(`${wizard}//label[normalize-space(.)="Import these rows without the values that could not be read"]/input`)).click();
+    await wizardNext('Import');
+
+    // The new agreement opens with its clauses as a tree.
+    await noDialog();
+    await shown(`//main//h1[normalize-space(.)=${lit(PLAN_CSV.title)}]`);
+    const importedId = (await hash()).split('/').pop();
+    assert.notEqual(importedId, ids.agreement);
+    await waitText(row('1'), 'Joint working group on vocational rehabilitation');
+    await waitText(row('1'), 'State Welfare Organization');
+    await waitText(row('1'), '10 Aug 2025'); // 3 months after 10 May 2025
+    await waitText(`${row('1')}//div[contains(@class,"note")]`, 'First meeting held in Dushanbe');
+    await waitText(row('1.1'), 'Terms of reference of the working group');
+    await waitText(row('1.1'), '1 Sep 2025');
+    await waitText(row('2'), 'Exchange visits of rehabilitation experts');
+    assert.equal(await (await browser.$(`${row('1')}//select[contains(@class,"status-select")]`)).getValue(), 'in_progress');
+    assert.equal(await (await browser.$(`${row('1.1')}//select[contains(@class,"status-select")]`)).getValue(), 'completed');
+    assert.equal(await (await browser.$(`${row('2')}//select[contains(@class,"status-select")]`)).getValue(), 'not_started');
+    await waitText('main .clauses h2', 'Clauses 3');
+    await waitText('main .ag-head .facts', 'Tajikistan');
+    const done = await toast('Imported 3 clauses');
+    await waitText('//li[contains(@class,"toast")][.//p[normalize-space(.)="Imported 3 clauses"]]', 'Added 3, updated 0, unchanged 0.');
+    await shot('10f-imported.png');
+
+    // The toast's Undo takes the whole import back, the new agreement with it.
+    await (await done.$('./ancestor::li//button[normalize-space(.)="Undo"]')).click();
+    await toast('Import undone: 3 clauses removed');
+    await shown(`//main//h1[normalize-space(.)="Agreements"]`);
+    await shown(`//main//table//a[normalize-space(.)=${lit(AGREEMENT)}]`);
+    assert.equal(await browser.$(`//main//table//a[normalize-space(.)=${lit(PLAN_CSV.title)}]`).isExisting(), false, 'the imported agreement is gone');
+    await clearToasts();
+  });
+
+  step('11. export the agreement as an Excel workbook through the save dialog, and read it back', async () => {
+    await openAgreementFromList();
+    await (await button('Export', '//main//header')).click();
+    await dialog('Export this agreement');
+    await (await shown('//*[@role="dialog"]//label[contains(@class,"format")][.//span[normalize-space(.)="Excel workbook"]]/input')).click();
+    await shown('//*[@role="dialog"]//label[contains(@class,"format") and contains(@class,"on")][.//span[normalize-space(.)="Excel workbook"]]');
+    assert.equal(await (await shown('//*[@role="dialog"]//label[contains(@class,"choice")][normalize-space(.)="English"]/input')).isSelected(), true);
+    await shot('10g-export.png');
+    const file = path.join(FILES, 'agreement-en.xlsx');
+    await (await button('Save workbook…', '//*[@role="dialog"]//footer')).click();
+    await answerFileDialog('Save the export', file, { save: true });
+    await noDialog();
+    // The path is isolated (FSI … PDI) so it reads left to right in any sentence.
+    const saved = await shown('//li[contains(@class,"toast")]//p[starts-with(normalize-space(.),"Saved 3 clauses: ")]');
+    assert.equal((await contentOf(saved)).replace(/[\u2066-\u2069]/g, ''), `Saved 3 clauses: ${file}`);
+    // A workbook: a zip, left to right, with the clauses as the register has them.
+    const head = fs.readFileSync(file).subarray(0, 2).toString('latin1');
+    assert.equal(head, 'PK');
+    const sheet = unzipPart(file, 'xl/worksheets/sheet1.xml');
+    assert.doesNotMatch(sheet, /rightToLeft="1"/);
+    const strings = unzipPart(file, 'xl/sharedStrings.xml');
+    for (const s of [CLAUSE1.text, CLAUSE2.ourLead, 'Completed', 'Not started']) assert.ok(strings.includes(s), `“${s}” in the workbook`);
+    assert.ok(strings.includes('&lt;img src=x onerror=alert(1)&gt;'), 'the HTML clause as text');
+    await clearToasts();
+
+    // "It can be edited and imported back": read into the same agreement, nothing changes.
+    await (await button('Import rows', '//main')).click();
+    await dialog('Import rows into this agreement');
+    await (await button('Choose a file…', wizard)).click();
+    await answerFileDialog('Import clauses from a spreadsheet', file);
+    await wizardStep('The sheet and its header row');
+    await wizardNext('Next');
+    await wizardStep('What each column holds');
+    // Every column the export writes is read back as what it is; the due days it works out are not.
+    assert.deepEqual(
+      (await mappingShown()).map(([, f]) => f),
+      ['number', 'group', 'text', 'our_lead', 'partner_lead', 'deadline', 'status', 'percent', 'indicator', 'themes', 'remarks', null, null],
+    );
+    await waitText(`${wizard}//table[contains(@class,"map")]/tbody/tr[last()]`, 'Worked out by an export: not imported');
+    await wizardNext('Next');
+    await wizardStep('Where the rows go');
+    assert.equal(await (await shown(`${wizard}//label[normalize-space(.)="An agreement in the register"]/input`)).isSelected(), true);
+    assert.equal(await (await field('Agreement', '[role="dialog"]')).getValue(), ids.agreement);
+    await wizardNext('Next');
+    await wizardStep('What the import will do');
+    await shown(`${wizard}//dl[contains(@class,"figures")]`);
+    assert.deepEqual(await checkFigures(), { 'To add': '0', 'To update': '0', Unchanged: '3', Skipped: '0', Notes: '0' });
+    await waitText(wizard, 'Every value in the file can be read.');
+    await shot('10h-import-back.png');
+    await browser.keys('Escape');
+    await noDialog();
+  });
+
+  step('12. the interface in Persian, right to left', async () => {
     await clearToasts();
     await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'rtl', {
@@ -662,6 +951,132 @@ describe('Clausebook, end to end', () => {
     await (await link('اسناد همکاری', sidebar)).click();
     await shown(`//main//h1[normalize-space(.)="اسناد همکاری"]`);
     assert.deepEqual(await englishOnScreen(), [], 'English in the Persian list of agreements');
+  });
+
+  step('13. the import wizard in Persian reads the Persian plan (plan-fa.xls), then undo it', async () => {
+    const fa = 'وارد کردن بندها از صفحه‌گسترده';
+    await clearToasts();
+    await goDashboard('پیشخوان');
+    await (await button('وارد کردن', '//main//header')).click();
+    await dialog(fa);
+
+    await wizardStep('انتخاب پرونده');
+    await waitText(wizard, 'هنوز پرونده‌ای برگزیده نشده است.');
+    await shot('11a-import-file-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian wizard: the file');
+    await (await button('انتخاب پرونده…', wizard)).click();
+    await answerFileDialog(fa, PLAN_FA);
+
+    // The title row above the header is skipped; the merged group fills each row it covers.
+    await wizardStep('کاربرگ و ردیف عنوان‌ها');
+    assert.equal(await (await field('ردیف عنوان‌ها', '[role="dialog"]')).getValue(), '2');
+    await waitText(`${wizard}//table[contains(@class,"sheet")]/caption`, '۴ ردیف زیر ردیف عنوان‌ها');
+    const heads = await browser.execute(() => [...document.querySelectorAll('[role="dialog"] table.sheet thead .head')].map((h) => h.textContent.trim()));
+    assert.deepEqual(heads, ['ردیف', 'محور', 'اقدام', 'مسئول', 'مهلت', 'وضعیت', 'توضیحات']);
+    const groups = await browser.execute(() =>
+      [...document.querySelectorAll('[role="dialog"] table.sheet tbody tr')].map((tr) => [tr.querySelector('th').textContent.trim(), tr.querySelectorAll('td')[1].textContent.trim()]),
+    );
+    assert.deepEqual(groups, [
+      ['۳', 'محور ۱: گفتگوی نهادی'],
+      ['۴', 'محور ۱: گفتگوی نهادی'],
+      ['۵', 'محور ۲: آموزش'],
+      ['۶', 'محور ۲: آموزش'],
+    ]);
+    await shot('11b-import-sheet-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian wizard: the sheet');
+    await wizardNext('بعدی');
+
+    await wizardStep('هر ستون چه چیزی دارد');
+    await waitText(wizard, 'از روی عنوان ستون‌ها حدس زده شده است');
+    assert.deepEqual(await mappingShown(), [
+      ['A', 'number', 'ردیف'],
+      ['B', 'group', 'گروه'],
+      ['C', 'text', 'بند'],
+      ['D', 'our_lead', 'دستگاه مسئول ما'],
+      ['E', 'deadline', 'مهلت'],
+      ['F', 'status', 'وضعیت'],
+      ['G', 'remarks', 'توضیحات'],
+    ]);
+    await shot('11c-import-columns-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian wizard: the columns');
+    await wizardNext('بعدی');
+
+    // A new agreement with Tajikistan, signed 1404/10/20, in the Solar Hijri calendar (the default in Persian).
+    await wizardStep('ردیف‌ها به کجا بروند');
+    const d = '[role="dialog"]';
+    await choose(await field('طرف همکاری', d), PARTNER.fa);
+    await type(await field('عنوان', d), PLAN_FA_TITLE);
+    const signed = await field('تاریخ امضا', d);
+    await type(signed, '۱۴۰۴/۱۰/۲۰');
+    await waitText(`[id="${await signed.getAttribute('id')}-confirm"]`, '۲۰ دی ۱۴۰۴');
+    assert.equal(await (await shown(`${wizard}//label[normalize-space(.)="هجری شمسی"]/input`)).isSelected(), true);
+    await shot('11d-import-target-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian wizard: the destination');
+    await wizardNext('بعدی');
+
+    // The dry run: six clauses (two groups made from the merged column), one note,
+    // and two values no one can read on row 6: 1404/12/30 (1404 is not a leap year) and an unknown status.
+    await wizardStep('وارد کردن چه خواهد کرد');
+    await shown(`${wizard}//dl[contains(@class,"figures")]`);
+    assert.deepEqual(await checkFigures(), { 'افزوده می‌شود': '۶', 'به‌روز می‌شود': '۰', 'بی‌تغییر': '۰', 'کنار گذاشته': '۰', یادداشت: '۱' });
+    await waitText(wizard, '۲ مقدار خوانده نشد.');
+    const problems = await problemsShown();
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(problems[0], /^ردیف ۶، ستون E · مهلت: /);
+    assert.match(problems[1], /^ردیف ۶، ستون F · وضعیت: .*نامعلوم/);
+    // A number after its parent's ("1 › ۱-۱") reads right to left: the parent on the right.
+    const [parent, child] = await browser.execute(() =>
+      [...document.querySelectorAll('[role="dialog"] table.plan tbody tr:nth-child(2) td.no .path > [dir]')].map((s) => s.getBoundingClientRect().left),
+    );
+    assert.ok(parent > child, `the parent’s number (at ${parent}) stands right of the clause’s (at ${child})`);
+    await browser.execute(() => document.querySelector('[role="dialog"] ul.problems').scrollIntoView({ block: 'nearest' }));
+    await shot('11e-import-check-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian wizard: the check');
+    await (await shown(`${wizard}//label[normalize-space(.)="این ردیف‌ها بدون مقدارهای ناخوانا وارد شوند"]/input`)).click();
+    await wizardNext('وارد کردن');
+
+    await noDialog();
+    await shown(`//main//h1[normalize-space(.)=${lit(PLAN_FA_TITLE)}]`);
+    await waitText(row('1'), 'محور ۱: گفتگوی نهادی');
+    await waitText(row('۱-۱'), 'تشکیل کارگروه مشترک');
+    await waitText(`${row('۱-۱')}//div[contains(@class,"note")]`, 'جلسه اول برگزار شد');
+    await waitText(row('۱-۲'), 'سازمان بهزیستی');
+    await waitText(row('۲-۲'), 'ارزیابی دوره');
+    assert.equal(await (await browser.$(`${row('۱-۱')}//select[contains(@class,"status-select")]`)).getValue(), 'completed');
+    assert.equal(await (await browser.$(`${row('۱-۲')}//select[contains(@class,"status-select")]`)).getValue(), 'in_progress');
+    assert.equal(await (await browser.$(`${row('۲-۲')}//select[contains(@class,"status-select")]`)).getValue(), 'not_started', 'the unknown status was left out');
+    const done = await toast('۶ بند وارد شد');
+    await shot('11f-imported-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English on the imported Persian agreement');
+
+    await (await done.$('./ancestor::li//button[normalize-space(.)="بازگردانی"]')).click();
+    await toast('وارد کردن بازگردانده شد: ۶ بند برداشته شد');
+    await shown(`//main//h1[normalize-space(.)="اسناد همکاری"]`);
+    assert.equal(await browser.$(`//main//table//a[normalize-space(.)=${lit(PLAN_FA_TITLE)}]`).isExisting(), false, 'the imported agreement is gone');
+    await clearToasts();
+  });
+
+  step('14. export a Persian workbook, right to left; then back to English', async () => {
+    await openAgreementFromList('اسناد همکاری');
+    await (await button('خروجی گرفتن', '//main//header')).click();
+    await dialog('خروجی گرفتن از این سند');
+    await (await shown('//*[@role="dialog"]//label[contains(@class,"format")][.//span[normalize-space(.)="پرونده اکسل"]]/input')).click();
+    await shown('//*[@role="dialog"]//label[contains(@class,"format") and contains(@class,"on")][.//span[normalize-space(.)="پرونده اکسل"]]');
+    assert.equal(await (await shown('//*[@role="dialog"]//label[contains(@class,"choice")][normalize-space(.)="فارسی"]/input')).isSelected(), true, 'the file in the interface’s language');
+    await shot('11g-export-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English in the Persian export dialog (workbook)');
+    const file = path.join(FILES, 'agreement-fa.xlsx');
+    await (await button('ذخیره پرونده اکسل…', '//*[@role="dialog"]//footer')).click();
+    await answerFileDialog('ذخیره خروجی', file, { save: true });
+    await noDialog();
+    const saved = await shown('//li[contains(@class,"toast")]//p[starts-with(normalize-space(.),"۳ بند ذخیره شد: ")]');
+    assert.equal((await contentOf(saved)).replace(/[\u2066-\u2069]/g, ''), `۳ بند ذخیره شد: ${file}`);
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString('latin1'), 'PK');
+    // The sheet reads right to left, under Persian heads, with Persian statuses.
+    assert.match(unzipPart(file, 'xl/worksheets/sheet1.xml'), /rightToLeft="1"/);
+    const strings = unzipPart(file, 'xl/sharedStrings.xml');
+    for (const s of ['دستگاه مسئول ما', 'انجام‌شده', 'شروع‌نشده', CLAUSE1.text]) assert.ok(strings.includes(s), `“${s}” in the workbook`);
+    await clearToasts();
 
     // Back to English, from Settings.
     await (await link('تنظیمات', sidebar)).click();
@@ -676,7 +1091,7 @@ describe('Clausebook, end to end', () => {
     assert.equal(await browser.execute(() => document.documentElement.lang), 'en');
   });
 
-  step('11. Settings shows where the register is kept', async () => {
+  step('15. Settings shows where the register is kept', async () => {
     const code = await shown('//main//div[contains(@class,"path")]/code');
     assert.equal(await textOf(code), DB);
     await waitText('main', 'Database file');
@@ -686,7 +1101,7 @@ describe('Clausebook, end to end', () => {
     await shot('09-settings.png');
   });
 
-  step('12. after a restart everything is still there', async () => {
+  step('16. after a restart everything is still there', async () => {
     await endApp();
     await startApp();
     // Not the welcome screen: the register has data now.
