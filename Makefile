@@ -65,11 +65,13 @@ demo: setup
 ## Benchmarks that print figures against their targets: the register on a
 ## generated 1M-clause database, reports of 1,000 and 10,000 clauses,
 ## spreadsheet import and export against LibreOffice, and the app (cold
-## start, memory, a 5,000-clause agreement).
+## start, memory, a 5,000-clause agreement), and the crash test with 200
+## kills (backups and restores among them).
 bench: ui
 	@CLAUSEBOOK_SETUP_BENCH=1 bash scripts/setup.sh
 	$(CARGO) build --release --locked -p clausebook-core --bin clausebook
 	$(CARGO) bench --locked -p clausebook-core --bench register
 	$(CARGO) bench --locked -p clausebook-core --bench report
 	$(CARGO) bench --locked -p clausebook-core --bench sheets
+	CLAUSEBOOK_CRASH_KILLS=200 $(CARGO) test --locked -p clausebook-core --test crash
 	bash scripts/bench-app.sh

@@ -13,6 +13,7 @@ use clausebook_core::detail::{ErrorParam, Params, named};
 use clausebook_core::export::ExportError;
 use clausebook_core::report::ReportError;
 use clausebook_core::sheet::SheetError;
+use clausebook_core::store::backup::BackupError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -41,6 +42,12 @@ impl From<StoreError> for AppError {
 
 impl From<ReportError> for AppError {
     fn from(e: ReportError) -> Self {
+        AppError::with_params(e.code(), e.to_string(), e.params())
+    }
+}
+
+impl From<BackupError> for AppError {
+    fn from(e: BackupError) -> Self {
         AppError::with_params(e.code(), e.to_string(), e.params())
     }
 }

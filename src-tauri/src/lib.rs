@@ -62,6 +62,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             imports::import_plan,
             imports::import_sheet,
             imports::undo_import,
+            backups::backups,
+            backups::backup_now,
+            backups::set_backup_mirror,
+            backups::restore_backup,
         ])
         .constant("ERROR_CATALOG", error::error_catalog())
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
@@ -100,8 +104,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
     builder.invoke_handler(specta.invoke_handler()).setup(move |app| {
         specta.mount_events(app);
-        let state = AppState::open(database_path(app)?)?;
-        app.manage(state);
+        app.manage(AppState::open_or_explain(database_path(app)?));
+        let handle = app.handle().clone();
+        tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
         Ok(())
     })
 }

@@ -2,24 +2,48 @@
 //! single SQLite connection; commands take turns), and the way commands use
 //! it: [`AppState::run`] calls the core on a blocking thread, so no command
 //! holds the window's thread while it waits for the register or works.
+//!
+//! A register that cannot be opened (not a register, damaged, newer, read
+//! only) does not stop the app: the state keeps the reason, every command
+//! answers with it, and the window shows it with a way out, restoring a
+//! backup ([`AppState::restore`]).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use clausebook_core::store::backup::{Restored, restore_in_place};
 use clausebook_core::{Store, StoreError};
 
 use crate::error::{AppError, CmdResult};
 
+/// The register, or why it could not be opened.
+enum Slot {
+    Open(Store),
+    Unopened(AppError),
+}
+
 pub struct AppState {
-    store: Arc<Mutex<Store>>,
+    store: Arc<Mutex<Slot>>,
     path: PathBuf,
 }
 
 impl AppState {
-    /// Opens (creating if needed) the register at `path`.
+    /// Opens (creating if needed) the register at `path`, with automatic
+    /// backups before imports.
     pub fn open(path: PathBuf) -> Result<Self, StoreError> {
-        let store = Store::open(&path)?;
-        Ok(AppState { store: Arc::new(Mutex::new(store)), path })
+        let mut store = Store::open(&path)?;
+        store.enable_auto_backups();
+        Ok(AppState { store: Arc::new(Mutex::new(Slot::Open(store))), path })
+    }
+
+    /// Opens the register at `path`, or keeps why it could not be opened:
+    /// every command then answers with that error until a backup is
+    /// restored in its place.
+    pub fn open_or_explain(path: PathBuf) -> Self {
+        match Self::open(path.clone()) {
+            Ok(state) => state,
+            Err(e) => AppState { store: Arc::new(Mutex::new(Slot::Unopened(AppError::from(e)))), path },
+        }
     }
 
     /// Runs one core call with the register, on a thread of the blocking
@@ -36,13 +60,52 @@ impl AppState {
         let joined = tauri::async_runtime::spawn_blocking(move || {
             // A panic while holding the lock leaves the connection usable:
             // every write is a transaction that rolled back with the panic.
-            let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut store)
+            let mut slot = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match &mut *slot {
+                Slot::Open(store) => f(store).map_err(AppError::from),
+                Slot::Unopened(why) => Err(why.clone()),
+            }
         })
         .await;
         match joined {
-            Ok(result) => result.map_err(AppError::from),
+            Ok(result) => result,
             Err(e) => Err(AppError::new("ipc", format!("the register's worker stopped: {e}"))),
+        }
+    }
+
+    /// Restores the backup `file`: into the open register, or, when the
+    /// register could not be opened, in its place (the file that was there
+    /// is kept beside it), which opens it.
+    pub async fn restore(&self, file: PathBuf) -> CmdResult<Restored> {
+        let store = Arc::clone(&self.store);
+        let path = self.path.clone();
+        let joined = tauri::async_runtime::spawn_blocking(move || {
+            let mut slot = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match &mut *slot {
+                Slot::Open(store) => store.restore_backup(&file).map_err(AppError::from),
+                Slot::Unopened(_) => {
+                    let (mut store, restored) = restore_in_place(&path, &file)?;
+                    store.enable_auto_backups();
+                    *slot = Slot::Open(store);
+                    Ok(restored)
+                }
+            }
+        })
+        .await;
+        match joined {
+            Ok(result) => result,
+            Err(e) => Err(AppError::new("ipc", format!("the register's worker stopped: {e}"))),
+        }
+    }
+
+    /// The daily backup, when the newest is more than a day old. A failure
+    /// is reported on stderr and does not stop the app; the next start
+    /// tries again.
+    pub async fn daily_backup(&self) {
+        if let Err(e) = self.run(|s| s.backup_if_due()).await
+            && e.code != "backup_no_folder"
+        {
+            eprintln!("clausebook: the daily backup failed: {}", e.message);
         }
     }
 

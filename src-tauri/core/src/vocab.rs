@@ -309,6 +309,17 @@ closed_set!(
     }
 );
 
+closed_set!(
+    /// Why a backup was made.
+    BackupReason, "backup reason", {
+        Daily => "daily", "Daily", "روزانه";
+        Manual => "manual", "Made by hand", "دستی";
+        BeforeMigration => "before_migration", "Before an upgrade", "پیش از ارتقا";
+        BeforeImport => "before_import", "Before an import", "پیش از ورود داده";
+        BeforeRestore => "before_restore", "Before a restore", "پیش از بازگردانی";
+    }
+);
+
 /// One value of a closed set with its labels, as front ends receive it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -333,6 +344,7 @@ pub struct Vocabulary {
     pub figure: Vec<Term<Figure>>,
     pub sheet_field: Vec<Term<SheetField>>,
     pub derived_column: Vec<Term<DerivedColumn>>,
+    pub backup_reason: Vec<Term<BackupReason>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -358,6 +370,7 @@ pub fn vocabulary() -> Vocabulary {
         figure: terms(),
         sheet_field: terms(),
         derived_column: terms(),
+        backup_reason: terms(),
     }
 }
 

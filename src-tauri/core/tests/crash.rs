@@ -3,7 +3,14 @@
 //! and check, after each kill, that the file is sound, that every reported
 //! commit is there, and that nothing is half-applied.
 //!
-//! `CLAUSEBOOK_CRASH_KILLS` sets the number of kills (default 50).
+//! One round in five the writer also backs the register up every few
+//! commits, and one in five it restores a backup of the register as it is,
+//! again and again, so kills land inside backups and restores too. After
+//! each round every backup the folder lists must be whole: its SHA-256 as
+//! the manifest says, and sound.
+//!
+//! `CLAUSEBOOK_CRASH_KILLS` sets the number of kills (default 50; the bench
+//! runs 200).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -14,14 +21,20 @@ use clausebook_core::Store;
 use clausebook_core::calendar::Calendar;
 use clausebook_core::deadline::Deadline;
 use clausebook_core::model::{ClauseStatus, NewAgreement, NewClause, NewPartner};
+use clausebook_core::vocab::BackupReason;
 use rand::Rng;
+use sha2::Digest;
 
 const WRITER_ARG: &str = "--crash-writer";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == WRITER_ARG) {
-        writer(&args[i + 1], &args[i + 2]);
+        match args.get(i + 3).map(String::as_str) {
+            Some("restore") => restorer(&args[i + 1], &args[i + 2]),
+            Some("backup") => writer(&args[i + 1], &args[i + 2], true),
+            _ => writer(&args[i + 1], &args[i + 2], false),
+        }
         return;
     }
     // Under `cargo test -- <filter>`, run only when the filter names us.
@@ -43,8 +56,20 @@ fn main() {
     }
 }
 
-/// The writer: commits forever until killed, printing each committed id.
-fn writer(db: &str, agreement: &str) {
+/// Restores `backup` into the register forever, until killed.
+fn restorer(db: &str, backup: &str) {
+    let mut store = Store::open(db).expect("restorer opens the database");
+    let mut out = std::io::stdout().lock();
+    loop {
+        store.restore_backup(std::path::Path::new(backup)).expect("restore");
+        writeln!(out, "restored").expect("report");
+        out.flush().expect("report");
+    }
+}
+
+/// The writer: commits forever until killed, printing each committed id;
+/// with `backups`, it backs the register up after every fifth commit.
+fn writer(db: &str, agreement: &str, backups: bool) {
     let mut store = Store::open(db).expect("writer opens the database");
     let mut out = std::io::stdout().lock();
     let pid = std::process::id();
@@ -57,6 +82,9 @@ fn writer(db: &str, agreement: &str) {
         let clause = store.create_clause(new, today).expect("commit").clause;
         writeln!(out, "{}", clause.id).expect("report");
         out.flush().expect("report");
+        if backups && i % 5 == 4 {
+            store.backup(BackupReason::Manual).expect("backup");
+        }
     }
 }
 
@@ -76,9 +104,30 @@ fn orchestrate(kills: usize) -> Result<String, String> {
     let mut rng = rand::rng();
     let mut reported: Vec<String> = Vec::new();
     let started = Instant::now();
+    let (mut backup_rounds, mut restore_rounds) = (0, 0);
     for round in 0..kills {
+        let (mode, target) = match round % 5 {
+            3 => ("backup", agreement.clone()),
+            4 => {
+                // A backup of the register as it is: restoring it changes no
+                // record, so every check below still holds, whenever the
+                // kill lands.
+                let s = Store::open(&db).map_err(|e| e.to_string())?;
+                let made = s.backup(BackupReason::Manual).map_err(|e| format!("round {round}: backup: {e}"))?;
+                // Outside the folder, which the restorer's own backups rotate.
+                let source = dir.path().join("restore-source.sqlite3");
+                std::fs::copy(&made.path, &source).map_err(|e| e.to_string())?;
+                ("restore", source.display().to_string())
+            }
+            _ => ("commit", agreement.clone()),
+        };
+        match mode {
+            "backup" => backup_rounds += 1,
+            "restore" => restore_rounds += 1,
+            _ => {}
+        }
         let mut child = Command::new(&exe)
-            .args([WRITER_ARG, db.to_str().expect("utf-8 temp path"), &agreement])
+            .args([WRITER_ARG, db.to_str().expect("utf-8 temp path"), &target, mode])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -110,7 +159,11 @@ fn orchestrate(kills: usize) -> Result<String, String> {
         child.kill().map_err(|e| e.to_string())?; // SIGKILL
         child.wait().map_err(|e| e.to_string())?;
         reader.join().map_err(|_| "reader thread panicked".to_string())?;
-        reported.extend(lines.lock().unwrap().drain(..));
+        if mode == "restore" {
+            lines.lock().unwrap().clear();
+        } else {
+            reported.extend(lines.lock().unwrap().drain(..));
+        }
 
         let s = Store::open(&db).map_err(|e| format!("round {round}: reopen failed: {e}"))?;
         let check = s.integrity_check().map_err(|e| e.to_string())?;
@@ -149,9 +202,25 @@ fn orchestrate(kills: usize) -> Result<String, String> {
                 return Err(format!("round {round}: clause {} has {} history rows", r.clause.id, h.len()));
             }
         }
+        // Every backup the folder lists is whole and sound.
+        let folder = s.backup_dir().expect("a file register");
+        for m in s.backups().map_err(|e| e.to_string())? {
+            let file = folder.join(&m.file);
+            let bytes = std::fs::read(&file).map_err(|e| format!("round {round}: {}: {e}", m.file))?;
+            let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            if sha != m.sha256 || bytes.len() as u64 != m.bytes {
+                return Err(format!("round {round}: backup {} is not what its manifest says", m.file));
+            }
+            let conn = rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| e.to_string())?;
+            let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+            if ok != "ok" {
+                return Err(format!("round {round}: backup {} is damaged: {ok}", m.file));
+            }
+        }
     }
     Ok(format!(
-        "{kills} kills, {} reported commits all present, integrity ok, no half-applied write ({:.1} s)",
+        "{kills} kills ({backup_rounds} while backing up, {restore_rounds} while restoring), {} reported commits all present, integrity ok, no half-applied write, every listed backup whole ({:.1} s)",
         reported.len(),
         started.elapsed().as_secs_f64()
     ))

@@ -438,7 +438,7 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "this is not a database, just some text that is long enough to matter".repeat(20)).unwrap();
     let err = Store::open(&path).unwrap_err();
-    assert_eq!(err.code(), "cannot_open");
+    assert_eq!(err.code(), "not_a_register");
     assert!(err.to_string().contains("notes.txt"), "{err}");
 }
 

@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod app;
+pub mod backups;
 pub mod clauses;
 pub mod dates;
 pub mod exports;

@@ -59,16 +59,24 @@ export const commands = {
 	importSheet: (request: ImportRequest) => typedError<ImportDone, AppError>(__TAURI_INVOKE("import_sheet", { request })),
 	/**  Undoes an import as one step. */
 	undoImport: (importId: string) => typedError<ImportUndone, AppError>(__TAURI_INVOKE("undo_import", { importId })),
+	backups: () => typedError<BackupOverview, AppError>(__TAURI_INVOKE("backups")),
+	backupNow: () => typedError<BackupMade, AppError>(__TAURI_INVOKE("backup_now")),
+	setBackupMirror: (folder: string | null) => typedError<string | null, AppError>(__TAURI_INVOKE("set_backup_mirror", { folder })),
+	/**
+	 *  Replaces the register with the backup `file`; when the register could not
+	 *  be opened, puts the backup in its place (the unopenable file is kept).
+	 */
+	restoreBackup: (file: string) => typedError<Restored, AppError>(__TAURI_INVOKE("restore_backup", { file })),
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
+export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
 
 export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}]} as const;
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -148,6 +156,49 @@ export type AuditEntry = {
 	action: string,
 	changes: FieldChange[],
 };
+
+/**  A backup just made, and where its copies went. */
+export type BackupMade = {
+	manifest: BackupManifest,
+	/**  The backup's full path. */
+	path: string,
+	/**  The second folder's copy, when that folder is set and present. */
+	mirrored_to: string | null,
+	/**  Older backups rotation removed. */
+	removed: number,
+};
+
+/**  A backup, as its manifest describes it. */
+export type BackupManifest = {
+	/**  The backup's file name in its folder. */
+	file: string,
+	/**  When it was made, UTC (RFC 3339). */
+	created_at: string,
+	reason: BackupReason,
+	/**  The Clausebook that made it. */
+	app_version: string,
+	schema_version: number,
+	counts: RegisterCounts,
+	/**  The file's size in bytes. */
+	bytes: number | null,
+	/**  SHA-256 of the file, hex. */
+	sha256: string,
+};
+
+/**  The Backups section of Settings: where backups go, and what is there. */
+export type BackupOverview = {
+	/**  The backup folder beside the register. */
+	folder: string,
+	/**  The second folder, if one is set. */
+	mirror: string | null,
+	/**  Whether the second folder is there now (a USB stick may not be). */
+	mirror_present: boolean,
+	/**  The backups in the folder, newest first. */
+	backups: BackupManifest[],
+};
+
+/**  Why a backup was made. */
+export type BackupReason = "daily" | "manual" | "before_migration" | "before_import" | "before_restore";
 
 /**  What a meeting brief covers. */
 export type BriefSpec = {
@@ -665,6 +716,14 @@ export type Problem = {
 	params: { [key in string]: ErrorParam },
 };
 
+/**  What a register holds, as a backup's manifest records it (live records). */
+export type RegisterCounts = {
+	partners: number,
+	agreements: number,
+	clauses: number,
+	notes: number,
+};
+
 /**  How a report is made. */
 export type ReportOptions = {
 	lang: Lang,
@@ -694,6 +753,19 @@ export type ReportRequest =
 {
 	kind: "brief",
 } & BriefSpec;
+
+/**  A restore done. */
+export type Restored = {
+	/**  The file restored from. */
+	from: string,
+	/**  What the register holds now. */
+	counts: RegisterCounts,
+	/**
+	 *  Where the register as it was just before is kept: the backup made
+	 *  first, or the unopenable file set aside.
+	 */
+	previous: string,
+};
 
 /**  What a parent clause shows of its children. */
 export type Rollup = {

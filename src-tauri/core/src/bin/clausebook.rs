@@ -6,7 +6,7 @@
 //! closed set (kinds, statuses, languages, calendars) is the core's own enum
 //! from `vocab`, which clap parses and lists in the help.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -22,7 +22,8 @@ use clausebook_core::model::{
 };
 use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
 use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
-use clausebook_core::vocab::{Figure, SheetField};
+use clausebook_core::store::backup::BackupError;
+use clausebook_core::vocab::{BackupReason, Figure, SheetField};
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
@@ -120,11 +121,23 @@ enum Command {
     /// Delete a partner, agreement, clause (with its sub-clauses) or note; prints the undo id.
     #[command(subcommand)]
     Delete(DeleteWhat),
-    /// Undo a deletion.
+    /// Undo a deletion (`restore DELETION_ID`), or replace the register with
+    /// a backup (`restore FILE`): the file is checked first and the register
+    /// as it is now is backed up before it is replaced.
     Restore {
-        /// The id `delete` printed.
-        deletion_id: String,
+        /// The id `delete` printed, or a backup file.
+        what: String,
     },
+    /// Back the register up now: a checked copy with its manifest, in the
+    /// `backups` folder beside the register (rotated: 7 daily, 4 weekly,
+    /// 12 monthly) or in `--to DIR`.
+    Backup {
+        /// Another folder to write this one backup to (not rotated).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// List the backups beside the register, newest first.
+    Backups,
     /// Show or change settings (officer name, organisation, language, date display).
     Settings(SettingsArgs),
     /// Make a status report as PDF: `clausebook report agreement ID -o plan.pdf --lang fa`.
@@ -516,7 +529,13 @@ struct Failure {
 fn exit_code(e: &StoreError) -> u8 {
     match e {
         StoreError::NotFound { .. } | StoreError::NothingToRestore(_) => 3,
-        StoreError::Sqlite(_) | StoreError::Open { .. } | StoreError::Migration(_) | StoreError::Busy => 1,
+        StoreError::Sqlite(_)
+        | StoreError::Open { .. }
+        | StoreError::Migration(_)
+        | StoreError::Busy
+        | StoreError::DiskFull
+        | StoreError::ReadOnly
+        | StoreError::BackupFirst { .. } => 1,
         _ => 2,
     }
 }
@@ -539,6 +558,17 @@ impl From<ReportError> for Failure {
             ReportError::Store(e) => exit_code(e),
             ReportError::Typeset(_) | ReportError::Pdf(_) => 1,
             ReportError::Write { .. } | ReportError::EmptyBrief => 2,
+        };
+        Failure { code: e.code(), exit, message: e.to_string() }
+    }
+}
+
+impl From<BackupError> for Failure {
+    fn from(e: BackupError) -> Self {
+        let exit = match &e {
+            BackupError::Store(e) => exit_code(e),
+            BackupError::Write { .. } | BackupError::Read { .. } | BackupError::NoFolder => 1,
+            _ => 2,
         };
         Failure { code: e.code(), exit, message: e.to_string() }
     }
@@ -638,7 +668,11 @@ impl Ctx {
     fn store(&mut self) -> Result<&mut Store, Failure> {
         let store = match self.store.take() {
             Some(store) => store,
-            None => Store::open(&self.db)?,
+            None => {
+                let mut store = Store::open(&self.db)?;
+                store.enable_auto_backups();
+                store
+            }
         };
         Ok(self.store.insert(store))
     }
@@ -692,7 +726,10 @@ fn run(cli: Cli) -> Out {
         Command::Overdue { partner, limit } => overdue(cx, partner.as_deref(), limit),
         Command::History { id } => history(cx, &id),
         Command::Delete(what) => delete(cx, what),
-        Command::Restore { deletion_id } => restore(cx, &deletion_id),
+        Command::Restore { what } if Path::new(&what).is_file() => restore_backup(cx, Path::new(&what)),
+        Command::Restore { what } => restore(cx, &what),
+        Command::Backup { to } => backup(cx, to.as_deref()),
+        Command::Backups => backups(cx),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),
@@ -1077,6 +1114,65 @@ fn undo_import(cx: &mut Ctx, import_id: &str) -> Out {
 fn restore(cx: &mut Ctx, deletion_id: &str) -> Out {
     let kind = cx.store()?.restore(deletion_id)?;
     cx.print(&serde_json::json!({"restored": kind}), |_| println!("restored the {kind}"))
+}
+
+fn backup(cx: &mut Ctx, to: Option<&Path>) -> Out {
+    let store = cx.store()?;
+    let made = match to {
+        Some(dir) => store.backup_into(dir, BackupReason::Manual, false)?,
+        None => store.backup(BackupReason::Manual)?,
+    };
+    cx.print(&made, |m| {
+        let c = &m.manifest.counts;
+        println!("backed up to {}", m.path);
+        println!(
+            "  {} partners, {} agreements, {} clauses, {} notes; {} bytes; sha256 {}",
+            c.partners, c.agreements, c.clauses, c.notes, m.manifest.bytes, m.manifest.sha256
+        );
+        if let Some(copy) = &m.mirrored_to {
+            println!("  copied to {copy}");
+        }
+        if m.removed > 0 {
+            println!("  {} older backup(s) rotated out", m.removed);
+        }
+    })
+}
+
+fn backups(cx: &mut Ctx) -> Out {
+    let store = cx.store()?;
+    let dir = store.backup_dir();
+    let list = store.backups()?;
+    cx.print(&list, |list| {
+        if let Some(dir) = &dir {
+            println!("backups in {}:", dir.display());
+        }
+        if list.is_empty() {
+            println!("  none yet: `clausebook backup` makes one");
+        }
+        for m in list {
+            let c = &m.counts;
+            println!(
+                "  {}  {:<16} schema {}  {} agreements, {} clauses, {} notes  {}",
+                m.created_at,
+                m.reason.as_str(),
+                m.schema_version,
+                c.agreements,
+                c.clauses,
+                c.notes,
+                m.file
+            );
+        }
+    })
+}
+
+fn restore_backup(cx: &mut Ctx, file: &Path) -> Out {
+    let restored = cx.store()?.restore_backup(file)?;
+    cx.print(&restored, |r| {
+        let c = &r.counts;
+        println!("restored from {}", r.from);
+        println!("  the register now holds {} agreements, {} clauses, {} notes", c.agreements, c.clauses, c.notes);
+        println!("  the register as it was is kept in {}", r.previous);
+    })
 }
 
 fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {

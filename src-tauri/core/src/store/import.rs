@@ -209,6 +209,7 @@ impl Store {
 
     fn import_remembering(&mut self, import: Import, remember: Option<(&str, &str)>) -> Result<Imported, ImportError> {
         let mut place = Place::default();
+        self.backup_before(crate::vocab::BackupReason::BeforeImport).map_err(|e| Place::default().error(e))?;
         let written = self.write(|tx| {
             let Import { partners: new_partners, agreements: targets } = import;
             let mut out = Imported {

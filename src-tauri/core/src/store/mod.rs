@@ -10,10 +10,17 @@
 //!
 //! One submodule per table area: [`partners`], [`agreements`], [`clauses`],
 //! [`notes`], [`audit`], [`settings`], [`deletion`], [`search`], [`dashboard`];
-//! `migrate` holds the schema's versions.
+//! [`backup`] copies, checks and restores the whole file; `migrate` holds the
+//! schema's versions.
+//!
+//! Opening a file reads what it holds before writing anything to it
+//! ([`inspect`]): a file that is not SQLite, another program's database, a
+//! damaged file, a newer register or a read-only file is refused with its
+//! own error, and the file is left as it was.
 
 pub mod agreements;
 pub mod audit;
+pub mod backup;
 pub mod clauses;
 pub mod dashboard;
 pub mod deletion;
@@ -105,6 +112,29 @@ pub enum StoreError {
     /// that work.
     #[error("clause {number} was changed after the import: undo those changes first, or edit the clauses by hand")]
     ChangedSinceImport { number: String },
+    /// The file is not an SQLite database at all.
+    #[error("{path} is not a Clausebook register: open another file, or give a new file name to start a register")]
+    NotARegister { path: PathBuf },
+    /// An SQLite database that belongs to another program.
+    #[error(
+        "{path} is another program's database, not a Clausebook register; nothing was written to it: open another file"
+    )]
+    ForeignDatabase { path: PathBuf },
+    /// SQLite found the file damaged.
+    #[error("the register file is damaged ({reason}): restore a backup, or open another file")]
+    DamagedFile { reason: String },
+    /// The file or its folder can only be read.
+    #[error(
+        "the register can only be read here: ask for permission to write to it, or copy it where you can write and open the copy"
+    )]
+    ReadOnly,
+    /// The disk filled up during a write; the write was rolled back.
+    #[error("the disk is full: nothing of this change was written; free some space and try again")]
+    DiskFull,
+    /// The backup a large change makes first failed, so the change was not
+    /// made.
+    #[error("nothing was changed: backing the register up first failed ({reason})")]
+    BackupFirst { reason: String },
 }
 
 impl StoreError {
@@ -130,6 +160,12 @@ impl StoreError {
             StoreError::Damaged { .. } => "damaged_row",
             StoreError::NothingToUndo(_) => "nothing_to_undo",
             StoreError::ChangedSinceImport { .. } => "changed_since_import",
+            StoreError::NotARegister { .. } => "not_a_register",
+            StoreError::ForeignDatabase { .. } => "foreign_database",
+            StoreError::DamagedFile { .. } => "damaged_file",
+            StoreError::ReadOnly => "read_only",
+            StoreError::DiskFull => "disk_full",
+            StoreError::BackupFirst { .. } => "backup_first",
         }
     }
 
@@ -153,7 +189,9 @@ impl StoreError {
             StoreError::NewerSchema { found, known } => {
                 vec![("found", Param::Number(*found)), ("known", Param::Number(*known as i64))]
             }
-            StoreError::Open { path, .. } => vec![("path", Param::Text(path.display().to_string()))],
+            StoreError::Open { path, .. }
+            | StoreError::NotARegister { path }
+            | StoreError::ForeignDatabase { path } => vec![("path", Param::Text(path.display().to_string()))],
             StoreError::Damaged { table, id, column, stored } => vec![
                 ("table", Param::Text((*table).to_owned())),
                 ("id", Param::Text(id.clone())),
@@ -167,7 +205,11 @@ impl StoreError {
             | StoreError::NotEmpty
             | StoreError::Busy
             | StoreError::Sqlite(_)
-            | StoreError::Migration(_) => Vec::new(),
+            | StoreError::Migration(_)
+            | StoreError::DamagedFile { .. }
+            | StoreError::ReadOnly
+            | StoreError::DiskFull => Vec::new(),
+            StoreError::BackupFirst { reason } => vec![("reason", Param::Text(reason.clone()))],
         }
     }
 
@@ -198,6 +240,12 @@ impl StoreError {
             StoreError::Migration("example".into()),
             StoreError::NothingToUndo("0192f0c1".into()),
             StoreError::ChangedSinceImport { number: "3.1".into() },
+            StoreError::NotARegister { path: PathBuf::from("/home/officer/report.pdf") },
+            StoreError::ForeignDatabase { path: PathBuf::from("/home/officer/other-program.sqlite3") },
+            StoreError::DamagedFile { reason: "database disk image is malformed".into() },
+            StoreError::ReadOnly,
+            StoreError::DiskFull,
+            StoreError::BackupFirst { reason: "No space left on device".into() },
         ];
         for e in &all {
             match e {
@@ -219,7 +267,13 @@ impl StoreError {
                 | StoreError::Damaged { .. }
                 | StoreError::Migration(_)
                 | StoreError::NothingToUndo(_)
-                | StoreError::ChangedSinceImport { .. } => {}
+                | StoreError::ChangedSinceImport { .. }
+                | StoreError::NotARegister { .. }
+                | StoreError::ForeignDatabase { .. }
+                | StoreError::DamagedFile { .. }
+                | StoreError::ReadOnly
+                | StoreError::DiskFull
+                | StoreError::BackupFirst { .. } => {}
             }
         }
         all
@@ -240,6 +294,11 @@ impl From<rusqlite::Error> for StoreError {
         }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::DamagedFile { reason: e.to_string() }
+            }
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(e),
         }
     }
@@ -333,10 +392,53 @@ impl FromSql for Tags {
 /// The number of schema versions this build knows.
 pub const SCHEMA_VERSION: usize = migrate::VERSIONS;
 
+/// The first 16 bytes of every SQLite database file.
+pub(crate) const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// `PRAGMA application_id` of a Clausebook register ("CLBK"), set by every
+/// migration, so a register is known as one whatever its tables.
+pub const APPLICATION_ID: i32 = 0x434C_424B;
+
+/// What an SQLite file holds, read before anything is written to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// No tables: a new file, or an empty database.
+    Empty,
+    /// A Clausebook register of this schema version.
+    Register { version: i64 },
+    /// Another program's database.
+    Foreign,
+}
+
+/// The tables every register has had since schema 1; a register from before
+/// the application id was set is known by them.
+const CORE_TABLES: [&str; 7] = ["settings", "partners", "agreements", "agreement_parties", "clauses", "notes", "audit"];
+
+/// Reads, without writing, what the connection's file holds.
+pub(crate) fn inspect(conn: &Connection) -> rusqlite::Result<FileKind> {
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?;
+    let tables = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(if app_id == APPLICATION_ID {
+        FileKind::Register { version }
+    } else if app_id != 0 {
+        FileKind::Foreign
+    } else if tables.is_empty() && version == 0 {
+        FileKind::Empty
+    } else if version >= 1 && CORE_TABLES.iter().all(|t| tables.iter().any(|n| n == t)) {
+        FileKind::Register { version }
+    } else {
+        FileKind::Foreign
+    })
+}
+
 /// The register: one SQLite database.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Whether an import backs the register up first ([`Store::enable_auto_backups`]).
+    auto_backups: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -348,11 +450,36 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its
     /// schema up to date.
+    ///
+    /// What the file holds is read before anything is written to it: a file
+    /// that is not SQLite, another program's database, a damaged, newer or
+    /// read-only register is refused with its own error and left untouched.
+    /// A register of an older schema is backed up before it is upgraded.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Open { path: path.to_owned(), reason: e.to_string() })?;
+        let open_err = |e: std::io::Error| StoreError::Open { path: path.to_owned(), reason: e.to_string() };
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(StoreError::Open { path: path.to_owned(), reason: "it is a folder, not a file".into() });
+            }
+            Ok(meta) => {
+                if meta.len() > 0 {
+                    let mut head = [0u8; 16];
+                    let mut f = std::fs::File::open(path).map_err(open_err)?;
+                    if std::io::Read::read_exact(&mut f, &mut head).is_err() || &head != SQLITE_MAGIC {
+                        return Err(StoreError::NotARegister { path: path.to_owned() });
+                    }
+                }
+                if meta.permissions().readonly() {
+                    return Err(StoreError::ReadOnly);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(open_err)?;
+                }
+            }
+            Err(e) => return Err(open_err(e)),
         }
         let conn =
             Connection::open(path).map_err(|e| StoreError::Open { path: path.to_owned(), reason: e.to_string() })?;
@@ -364,39 +491,53 @@ impl Store {
         Self::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        let open_err = |e: rusqlite::Error| match &path {
-            Some(p) => StoreError::Open { path: p.clone(), reason: e.to_string() },
-            None => StoreError::from(e),
+    fn setup(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // What the file holds, read before the first write (WAL mode is one).
+        let kind = inspect(&conn).map_err(|e| match (e.sqlite_error_code(), &path) {
+            (Some(rusqlite::ErrorCode::NotADatabase), Some(p)) => StoreError::NotARegister { path: p.clone() },
+            _ => StoreError::from(e),
+        })?;
+        let version = match kind {
+            FileKind::Foreign => return Err(StoreError::ForeignDatabase { path: path.unwrap_or_default() }),
+            FileKind::Register { version } if version > SCHEMA_VERSION as i64 => {
+                return Err(StoreError::NewerSchema { found: version, known: SCHEMA_VERSION });
+            }
+            FileKind::Register { version } => version,
+            FileKind::Empty => 0,
         };
-        conn.busy_timeout(Duration::from_secs(5)).map_err(open_err)?;
-        // Reading the journal mode is also the first read of the file: a file
-        // that is not a database fails here with a clear message.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch(
             "PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA journal_size_limit = 67108864;
              PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
-        )
-        .map_err(open_err)?;
+        )?;
         crate::normalize::register(&conn)?;
         // A write uses some twenty statements (an import more); the default
         // cache of 16 would prepare some of them again for every write.
         conn.set_prepared_statement_cache_capacity(64);
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > SCHEMA_VERSION as i64 {
-            return Err(StoreError::NewerSchema { found, known: SCHEMA_VERSION });
+        let mut store = Store { conn, path, auto_backups: false };
+        if version > 0 && version < SCHEMA_VERSION as i64 && store.path.is_some() {
+            // The register as the older version left it, before the upgrade.
+            store.backup(crate::vocab::BackupReason::BeforeMigration).map_err(|e| {
+                StoreError::Migration(format!("the register was not upgraded: backing it up first failed ({e})"))
+            })?;
         }
-        migrate::to_latest(&mut conn)?;
+        let conn = &mut store.conn;
+        migrate::to_latest(conn)?;
+        let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         // Refreshes the planner's statistics where they are stale: 0x10000
         // checks every table, as SQLite recommends on opening a long-lived
         // connection, and 0x10 bounds each analysis to a sample. Without that
         // bound, opening a million-clause register after an index lost its
         // statistics read the whole table first (minutes on a cold cache).
         conn.execute_batch("PRAGMA optimize = 0x10012;")?;
-        Ok(Store { conn, path })
+        Ok(store)
     }
 
     /// The database file, or `None` in memory.
