@@ -1,6 +1,6 @@
 # Clausebook. The two commands a newcomer needs:
 #   make run    installs what is missing, builds, and opens the window (demo data on first start)
-#   make test   installs what is missing, then runs every test, end-to-end included
+#   make test   installs what is missing, then runs every test, end-to-end and the installed package included
 # Both are idempotent: scripts/setup.sh installs only what is missing.
 
 SHELL := /bin/bash
@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/clausebook/target
 export PATH := $(HOME)/.cache/clausebook/node/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: setup setup-test ui run test lint check-format clippy ui-check ui-test unit e2e bindings bench demo
+.PHONY: setup setup-test reminder-test package package-test ui run test lint check-format clippy ui-check ui-test unit e2e bindings bench demo
 
 setup:
 	@bash scripts/setup.sh
@@ -30,7 +30,7 @@ run: ui
 	$(CARGO_TARGET_DIR)/release/clausebook-app
 
 ## Every test.
-test: ui lint ui-check ui-test unit setup-test e2e
+test: ui lint ui-check ui-test unit setup-test reminder-test e2e package-test
 
 lint: check-format clippy
 
@@ -57,9 +57,31 @@ unit:
 setup-test:
 	bash tests/setup/node-fallback.sh
 
+## Deadline reminders reach the desktop: the real app in a D-Bus session
+## whose notification service is a test listener.
+reminder-test:
+	bash tests/reminders/notify.sh
+
 ## The real app under Xvfb, driven over WebDriver; screenshots in artifacts/.
 e2e:
 	bash tests/e2e/run.sh
+
+## The .deb and .rpm packages, by Tauri's own bundler (packaging/: the npm
+## @tauri-apps/cli, which builds both offline), with the command line
+## installed as /usr/bin/clausebook beside the app. They land in
+## $(CARGO_TARGET_DIR)/release/bundle/{deb,rpm}/.
+PACKAGE_FILES = {"/usr/bin/clausebook":"$(CARGO_TARGET_DIR)/release/clausebook"}
+package: ui
+	$(CARGO) build --release --locked -p clausebook-core --bin clausebook
+	packaging/node_modules/.bin/tauri build --ci --bundles deb,rpm \
+	  --config '{"bundle":{"linux":{"deb":{"files":$(PACKAGE_FILES)},"rpm":{"files":$(PACKAGE_FILES)}}}}' \
+	  -- --locked
+	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb $(CARGO_TARGET_DIR)/release/bundle/rpm/*.rpm
+
+## Installs the .deb on this machine, starts the installed app under Xvfb,
+## checks it, removes the package, and checks the register survived.
+package-test: package
+	bash tests/package/deb.sh
 
 ## Regenerates ui/src/lib/bindings.ts from the Rust commands.
 bindings:

@@ -10,6 +10,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev     # the Tauri window (WebKitGTK)
   xvfb xauth webkit2gtk-driver           # headless window and WebDriver for e2e tests
   xdotool                                # drives the native file dialogs in e2e tests
+  dbus python3-dbus python3-gi           # a test notification service for the reminder test
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
 )
@@ -65,6 +66,14 @@ if [ -f ui/package-lock.json ]; then
     echo "setup: npm ci in ui/"
     (cd ui && npm ci --no-audit --no-fund --loglevel=error)
     cp ui/package-lock.json "$stamp"
+  fi
+fi
+if [ -f packaging/package-lock.json ]; then
+  stamp=packaging/node_modules/.clausebook-lock
+  if [ ! -f "$stamp" ] || ! cmp -s packaging/package-lock.json "$stamp"; then
+    echo "setup: npm ci in packaging/"
+    (cd packaging && npm ci --no-audit --no-fund --loglevel=error)
+    cp packaging/package-lock.json "$stamp"
   fi
 fi
 if [ -f tests/e2e/package-lock.json ]; then

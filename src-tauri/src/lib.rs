@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod reminder_loop;
 pub mod state;
 
 use std::path::PathBuf;
@@ -66,6 +67,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             backups::backup_now,
             backups::set_backup_mirror,
             backups::restore_backup,
+            reminders::reminders,
+            reminders::snooze_reminder,
         ])
         .constant("ERROR_CATALOG", error::error_catalog())
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
@@ -107,6 +110,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         app.manage(AppState::open_or_explain(database_path(app)?));
         let handle = app.handle().clone();
         tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
+        // Reminders need the notification plugin, which `run` registers
+        // (the IPC tests' mock app has none).
+        if app.try_state::<tauri_plugin_notification::Notification<R>>().is_some() {
+            crate::reminder_loop::start(app.handle().clone());
+        }
         Ok(())
     })
 }
@@ -138,6 +146,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init());
     if let Err(e) = build(builder).run(tauri::generate_context!()) {
         eprintln!("clausebook: {e}");

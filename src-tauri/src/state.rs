@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use clausebook_core::store::backup::{Restored, restore_in_place};
+use clausebook_core::store::backup::{Restored, daily_backup_of, restore_in_place};
 use clausebook_core::{Store, StoreError};
 
 use crate::error::{AppError, CmdResult};
@@ -102,9 +102,14 @@ impl AppState {
     /// is reported on stderr and does not stop the app; the next start
     /// tries again.
     pub async fn daily_backup(&self) {
-        if let Err(e) = self.run(|s| s.backup_if_due()).await
-            && e.code != "backup_no_folder"
-        {
+        let opened = matches!(*self.store.lock().unwrap_or_else(|p| p.into_inner()), Slot::Open(_));
+        if !opened {
+            return;
+        }
+        // A connection of its own: commands go on while a large register is
+        // copied.
+        let path = self.path.clone();
+        if let Err(e) = off_thread(move || daily_backup_of(&path)).await {
             eprintln!("clausebook: the daily backup failed: {}", e.message);
         }
     }

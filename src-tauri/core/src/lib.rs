@@ -34,6 +34,7 @@ pub mod detail;
 pub mod export;
 pub mod model;
 pub mod normalize;
+pub mod remind;
 pub mod report;
 pub mod sheet;
 pub mod store;

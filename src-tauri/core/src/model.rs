@@ -565,6 +565,8 @@ pub struct Settings {
     pub organisation: String,
     pub ui_language: crate::calendar::Lang,
     pub date_display: crate::calendar::DateDisplay,
+    /// Deadline reminders as desktop notifications (on unless turned off).
+    pub reminders: bool,
 }
 
 /// Changes to settings; `None` leaves a field as it is.
@@ -584,6 +586,9 @@ pub struct SettingsPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "specta", specta(optional))]
     pub date_display: Option<crate::calendar::DateDisplay>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub reminders: Option<bool>,
 }
 
 // Field checks. They trim surrounding white space: a name of spaces is empty.

@@ -310,6 +310,35 @@ closed_set!(
 );
 
 closed_set!(
+    /// How far a clause's deadline has come, as reminders tell it: past, or
+    /// within one of the lead times (`store::reminders::LEAD_DAYS`).
+    ReminderStage, "reminder stage", {
+        Overdue => "overdue", "Overdue", "دارای تأخیر";
+        DueTomorrow => "due_1", "Due within a day", "مهلت تا یک روز دیگر";
+        DueWeek => "due_7", "Due within a week", "مهلت تا یک هفته دیگر";
+        DueMonth => "due_30", "Due within 30 days", "مهلت در ۳۰ روز آینده";
+    }
+);
+
+closed_set!(
+    /// How long a clause's reminders are snoozed.
+    SnoozeLength, "snooze length", {
+        Day => "day", "For a day", "برای یک روز";
+        Week => "week", "For a week", "برای یک هفته";
+    }
+);
+
+impl SnoozeLength {
+    /// The length in days.
+    pub fn days(self) -> i64 {
+        match self {
+            SnoozeLength::Day => 1,
+            SnoozeLength::Week => 7,
+        }
+    }
+}
+
+closed_set!(
     /// Why a backup was made.
     BackupReason, "backup reason", {
         Daily => "daily", "Daily", "روزانه";
@@ -345,6 +374,8 @@ pub struct Vocabulary {
     pub sheet_field: Vec<Term<SheetField>>,
     pub derived_column: Vec<Term<DerivedColumn>>,
     pub backup_reason: Vec<Term<BackupReason>>,
+    pub reminder_stage: Vec<Term<ReminderStage>>,
+    pub snooze_length: Vec<Term<SnoozeLength>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -371,6 +402,8 @@ pub fn vocabulary() -> Vocabulary {
         sheet_field: terms(),
         derived_column: terms(),
         backup_reason: terms(),
+        reminder_stage: terms(),
+        snooze_length: terms(),
     }
 }
 

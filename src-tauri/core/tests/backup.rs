@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clausebook_core::store::backup::{BackupError, restore_in_place};
+use clausebook_core::store::backup::{BackupError, daily_backup_of, restore_in_place};
 use clausebook_core::vocab::BackupReason;
 use clausebook_core::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -180,6 +180,24 @@ fn a_daily_backup_is_made_once_a_day() {
     assert_eq!(first.manifest.reason, BackupReason::Daily);
     assert_eq!(store.backup_if_due().unwrap(), None, "one a day");
     assert_eq!(store.backups().unwrap().len(), 1);
+}
+
+#[test]
+fn the_daily_backup_runs_beside_an_open_register_that_goes_on_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    let agreements = store.agreements(None).unwrap().len() as u32;
+    // The app's connection holds the register; the daily backup reads it
+    // through its own.
+    let made = daily_backup_of(&path).unwrap().expect("due: no backup yet");
+    assert_eq!(made.manifest.reason, BackupReason::Daily);
+    assert_eq!(made.manifest.counts.agreements, agreements);
+    assert_eq!(daily_backup_of(&path).unwrap(), None, "one a day");
+    // The register is still the app's to write.
+    store
+        .create_partner(clausebook_core::model::NewPartner { name: "Kazakhstan".into(), ..Default::default() })
+        .unwrap();
+    assert_eq!(store.backups().unwrap(), vec![made.manifest]);
 }
 
 #[test]

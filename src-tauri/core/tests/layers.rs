@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("demo", 6),
     ("sheet", 6),
     ("export", 6),
+    ("remind", 6),
     // Every error code, above every module whose errors it lists.
     ("catalog", 7),
 ];

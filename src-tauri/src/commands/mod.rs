@@ -11,4 +11,5 @@ pub mod exports;
 pub mod imports;
 pub mod overview;
 pub mod partners;
+pub mod reminders;
 pub mod reports;

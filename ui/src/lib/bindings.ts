@@ -67,6 +67,9 @@ export const commands = {
 	 *  be opened, puts the backup in its place (the unopenable file is kept).
 	 */
 	restoreBackup: (file: string) => typedError<Restored, AppError>(__TAURI_INVOKE("restore_backup", { file })),
+	reminders: () => typedError<Reminder[], AppError>(__TAURI_INVOKE("reminders")),
+	/**  Snoozes a clause's reminders; answers the day they come back. */
+	snoozeReminder: (clauseId: string, length: SnoozeLength) => typedError<string, AppError>(__TAURI_INVOKE("snooze_reminder", { clauseId, length })),
 };
 
 /* Constants */
@@ -76,7 +79,7 @@ export const ERROR_WORDS = ["leap_year","common_year","months","days","character
 
 export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}]} as const;
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -724,6 +727,27 @@ export type RegisterCounts = {
 	notes: number,
 };
 
+/**  One clause to remind of. */
+export type Reminder = {
+	clause_id: string,
+	agreement_id: string,
+	agreement_title: string,
+	/**  The clause's number, as written. */
+	number: string,
+	/**  The start of the clause's text. */
+	text: string,
+	due_on: string,
+	/**  Days from today to the deadline: negative when overdue. */
+	days: number,
+	stage: ReminderStage,
+};
+
+/**
+ *  How far a clause's deadline has come, as reminders tell it: past, or
+ *  within one of the lead times (`store::reminders::LEAD_DAYS`).
+ */
+export type ReminderStage = "overdue" | "due_tomorrow" | "due_week" | "due_month";
+
 /**  How a report is made. */
 export type ReportOptions = {
 	lang: Lang,
@@ -820,6 +844,8 @@ export type Settings = {
 	organisation: string,
 	ui_language: Lang,
 	date_display: DateDisplay,
+	/**  Deadline reminders as desktop notifications (on unless turned off). */
+	reminders: boolean,
 };
 
 /**  Changes to settings; `None` leaves a field as it is. */
@@ -828,6 +854,7 @@ export type SettingsPatch = {
 	organisation?: string | null,
 	ui_language?: Lang | null,
 	date_display?: DateDisplay | null,
+	reminders?: boolean | null,
 };
 
 /**  Which sheet and rows to read. */
@@ -856,6 +883,9 @@ export type SheetFormat =
 "csv" | 
 /**  An iCalendar file: one all-day event per open clause with a due date. */
 "ics";
+
+/**  How long a clause's reminders are snoozed. */
+export type SnoozeLength = "day" | "week";
 
 /**  Clause counts per status. */
 export type StatusCounts = {

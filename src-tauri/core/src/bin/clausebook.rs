@@ -23,7 +23,7 @@ use clausebook_core::model::{
 use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
 use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
 use clausebook_core::store::backup::BackupError;
-use clausebook_core::vocab::{BackupReason, Figure, SheetField};
+use clausebook_core::vocab::{BackupReason, Figure, SheetField, SnoozeLength};
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
@@ -112,6 +112,16 @@ enum Command {
         partner: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
+    },
+    /// What deadline reminders tell today: open clauses overdue or due within
+    /// 30, 7 or 1 days, less the snoozed.
+    Reminders,
+    /// Snooze a clause's reminders for a day or a week.
+    Snooze {
+        /// The clause id (or a unique start of it).
+        clause: String,
+        #[arg(long = "for", value_enum, default_value_t = SnoozeLength::Day)]
+        length: SnoozeLength,
     },
     /// The change history of a partner, agreement or clause.
     History {
@@ -515,6 +525,18 @@ struct SettingsArgs {
     /// The calendars dates are shown in.
     #[arg(long, value_enum)]
     dates: Option<DateDisplay>,
+    /// Deadline reminders as desktop notifications in the app.
+    #[arg(long, value_name = "on|off", value_parser = on_off)]
+    reminders: Option<bool>,
+}
+
+/// Reads "on" or "off".
+fn on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("\"{s}\": say on or off")),
+    }
 }
 
 /// A failure with the exit code it maps to: 2 for what the user should fix,
@@ -730,6 +752,8 @@ fn run(cli: Cli) -> Out {
         Command::Restore { what } => restore(cx, &what),
         Command::Backup { to } => backup(cx, to.as_deref()),
         Command::Backups => backups(cx),
+        Command::Reminders => reminders(cx),
+        Command::Snooze { clause, length } => snooze(cx, &clause, length),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),
@@ -992,6 +1016,34 @@ fn overdue(cx: &mut Ctx, partner: Option<&str>, limit: u32) -> Out {
     })
 }
 
+fn reminders(cx: &mut Ctx) -> Out {
+    let today = cx.today;
+    let dates = cx.dates()?;
+    let list = cx.store()?.reminders(today)?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
+            println!("nothing to remind of");
+        }
+        for r in list {
+            let text: String = r.text.chars().take(60).collect();
+            println!(
+                "{:<18} {}  {} › {} {}",
+                r.stage.label(Lang::En),
+                dates(r.due_on),
+                r.agreement_title,
+                r.number,
+                text
+            );
+        }
+    })
+}
+
+fn snooze(cx: &mut Ctx, clause: &str, length: SnoozeLength) -> Out {
+    let today = cx.today;
+    let until = cx.store()?.snooze_reminder(clause, length, today)?;
+    cx.print(&serde_json::json!({ "until": until }), |_| println!("reminders snoozed until {until}"))
+}
+
 fn history(cx: &mut Ctx, id: &str) -> Out {
     let entries = cx.store()?.history(id)?;
     cx.print(&entries, |entries| {
@@ -1181,12 +1233,14 @@ fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
         organisation: s.organisation,
         ui_language: s.language,
         date_display: s.dates,
+        reminders: s.reminders,
     })?;
     cx.print(&out, |out| {
         println!("officer:      {}", out.officer_name);
         println!("organisation: {}", out.organisation);
         println!("language:     {}", out.ui_language.as_str());
         println!("dates:        {}", out.date_display.as_str());
+        println!("reminders:    {}", if out.reminders { "on" } else { "off" });
         println!("database:     {}", cx.db.display());
     })
 }

@@ -227,9 +227,7 @@ impl Store {
 
     /// The folder automatic backups go to: `backups/` beside the register.
     pub fn backup_dir(&self) -> Option<PathBuf> {
-        let path = self.path()?;
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-        Some(path.parent().unwrap_or(Path::new(".")).join("backups"))
+        self.path().map(backup_dir_of)
     }
 
     /// Backs the register up into its backup folder, rotates the folder, and
@@ -253,79 +251,15 @@ impl Store {
         rotate: bool,
         protect: Option<&Path>,
     ) -> BResult<BackupMade> {
-        let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
-        std::fs::create_dir_all(dir).map_err(write_err)?;
-        let now = Utc::now();
-        let mut name = format!("clausebook-{}-{}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
-        // Two backups in one second (a restore right after an import) get
-        // distinct names.
-        let mut n = 1;
-        while dir.join(format!("{name}.sqlite3")).exists() {
-            n += 1;
-            name = format!("clausebook-{}-{}-{n}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
-        }
-        let file = format!("{name}.sqlite3");
-        let partial = dir.join(format!("{file}.partial"));
-        remove_partials(dir);
-        let made = (|| {
-            let mut dst = Connection::open(&partial).map_err(|e| sqlite_write(dir, e))?;
-            {
-                let backup = Backup::new(&self.conn, &mut dst).map_err(|e| sqlite_write(dir, e))?;
-                // One step: a consistent copy of one moment of the register.
-                backup.step(-1).map_err(|e| sqlite_write(dir, e))?;
-            }
-            // A backup is one self-contained file, not a WAL database.
-            dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
-                .map_err(|e| sqlite_write(dir, e))?;
-            let facts = check(&dst, &partial)?;
-            dst.close().map_err(|(_, e)| sqlite_write(dir, e))?;
-            let (bytes, sha256) = hash_file(&partial).map_err(write_err)?;
-            std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(write_err)?;
-            let manifest = BackupManifest {
-                file: file.clone(),
-                created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                reason,
-                app_version: env!("CARGO_PKG_VERSION").to_owned(),
-                schema_version: facts.schema_version,
-                counts: facts.counts,
-                bytes,
-                sha256,
-            };
-            std::fs::rename(&partial, dir.join(&file)).map_err(write_err)?;
-            write_manifest(dir, &manifest).map_err(write_err)?;
-            Ok(manifest)
-        })();
-        let manifest = match made {
-            Ok(m) => m,
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e);
-            }
-        };
-        let mut removed = 0;
-        let mut mirrored_to = None;
-        if rotate {
-            removed = rotate_dir(dir, now, protect);
-            if let Some(mirror) = self.backup_mirror()?.map(PathBuf::from).filter(|m| m.is_dir())
-                && mirror != dir
-            {
-                // A copy that fails (the stick is full) leaves the main backup
-                // standing; the next backup tries again.
-                if copy_backup(dir, &mirror, &manifest).is_ok() {
-                    rotate_dir(&mirror, now, None);
-                    mirrored_to = Some(mirror.join(&manifest.file).display().to_string());
-                }
-            }
-        }
-        Ok(BackupMade { path: dir.join(&manifest.file).display().to_string(), manifest, mirrored_to, removed })
+        let mirror = if rotate { self.backup_mirror()? } else { None };
+        backup_connection(&self.conn, dir, reason, Rotation { rotate, protect, mirror: mirror.as_deref() })
     }
 
     /// Makes the daily backup when the newest backup in the folder is older
     /// than a day (or there is none); `None` when one is recent enough.
     pub fn backup_if_due(&self) -> BResult<Option<BackupMade>> {
         let Some(dir) = self.backup_dir() else { return Ok(None) };
-        let newest = list_dir(&dir).into_iter().filter_map(|m| created(&m)).max();
-        if newest.is_some_and(|t| Utc::now() - t < chrono::Duration::hours(DAILY_HOURS)) {
+        if !daily_due(&dir) {
             return Ok(None);
         }
         self.backup(BackupReason::Daily).map(Some)
@@ -443,6 +377,86 @@ impl Store {
     }
 }
 
+/// How a backup treats its folder afterwards.
+struct Rotation<'a> {
+    rotate: bool,
+    /// A file rotation must not remove (the one being restored).
+    protect: Option<&'a Path>,
+    /// The second folder that receives a copy, when rotating.
+    mirror: Option<&'a str>,
+}
+
+/// Backs the database of `src` up into `dir`: one backup step into a
+/// `.partial` file, out of WAL mode, checked, counted, hashed, renamed, its
+/// manifest written last; then the folder rotated and the copy made.
+fn backup_connection(src: &Connection, dir: &Path, reason: BackupReason, how: Rotation<'_>) -> BResult<BackupMade> {
+    let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
+    std::fs::create_dir_all(dir).map_err(write_err)?;
+    let now = Utc::now();
+    let mut name = format!("clausebook-{}-{}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
+    // Two backups in one second (a restore right after an import) get
+    // distinct names.
+    let mut n = 1;
+    while dir.join(format!("{name}.sqlite3")).exists() {
+        n += 1;
+        name = format!("clausebook-{}-{}-{n}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
+    }
+    let file = format!("{name}.sqlite3");
+    let partial = dir.join(format!("{file}.partial"));
+    remove_partials(dir);
+    let made = (|| {
+        let mut dst = Connection::open(&partial).map_err(|e| sqlite_write(dir, e))?;
+        {
+            let backup = Backup::new(src, &mut dst).map_err(|e| sqlite_write(dir, e))?;
+            // One step: a consistent copy of one moment of the register.
+            backup.step(-1).map_err(|e| sqlite_write(dir, e))?;
+        }
+        // A backup is one self-contained file, not a WAL database.
+        dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
+            .map_err(|e| sqlite_write(dir, e))?;
+        let facts = check(&dst, &partial)?;
+        dst.close().map_err(|(_, e)| sqlite_write(dir, e))?;
+        let (bytes, sha256) = hash_file(&partial).map_err(write_err)?;
+        std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(write_err)?;
+        let manifest = BackupManifest {
+            file: file.clone(),
+            created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            reason,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            schema_version: facts.schema_version,
+            counts: facts.counts,
+            bytes,
+            sha256,
+        };
+        std::fs::rename(&partial, dir.join(&file)).map_err(write_err)?;
+        write_manifest(dir, &manifest).map_err(write_err)?;
+        Ok(manifest)
+    })();
+    let manifest = match made {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    let mut removed = 0;
+    let mut mirrored_to = None;
+    if how.rotate {
+        removed = rotate_dir(dir, now, how.protect);
+        if let Some(mirror) = how.mirror.map(PathBuf::from).filter(|m| m.is_dir())
+            && mirror != dir
+        {
+            // A copy that fails (the stick is full) leaves the main backup
+            // standing; the next backup tries again.
+            if copy_backup(dir, &mirror, &manifest).is_ok() {
+                rotate_dir(&mirror, now, None);
+                mirrored_to = Some(mirror.join(&manifest.file).display().to_string());
+            }
+        }
+    }
+    Ok(BackupMade { path: dir.join(&manifest.file).display().to_string(), manifest, mirrored_to, removed })
+}
+
 /// Puts the backup `file` in place of a register that cannot be opened (a
 /// damaged or foreign file at `register`), after checking the backup. The
 /// file that was there is kept, renamed `<name>.unopened-<time>`, never
@@ -474,6 +488,39 @@ pub fn restore_in_place(register: &Path, file: &Path) -> BResult<(Store, Restore
     store.audit_restore(&from)?;
     let counts = counts(&store.conn).map_err(StoreError::from)?;
     Ok((store, Restored { from, counts, previous: aside.display().to_string() }))
+}
+
+/// The backup folder of the register at `register`: `backups/` beside it.
+pub fn backup_dir_of(register: &Path) -> PathBuf {
+    let path = std::path::absolute(register).unwrap_or_else(|_| register.to_owned());
+    path.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// Whether the newest backup in `dir` is more than a day old, or there is none.
+fn daily_due(dir: &Path) -> bool {
+    let newest = list_dir(dir).into_iter().filter_map(|m| created(&m)).max();
+    newest.is_none_or(|t| Utc::now() - t >= chrono::Duration::hours(DAILY_HOURS))
+}
+
+/// The daily backup of the register at `register`, when one is due, through
+/// a read-only connection of its own: the app's connection (and so the
+/// window) never waits for it, and the app may go on writing meanwhile (the
+/// backup step reads one consistent moment of the WAL register).
+pub fn daily_backup_of(register: &Path) -> BResult<Option<BackupMade>> {
+    let dir = backup_dir_of(register);
+    if !daily_due(&dir) {
+        return Ok(None);
+    }
+    let read_err = |e: rusqlite::Error| BackupError::Read { file: register.to_owned(), reason: e.to_string() };
+    let conn = Connection::open_with_flags(register, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(read_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(read_err)?;
+    let mirror: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [MIRROR], |r| r.get(0))
+        .optional()
+        .map_err(read_err)?;
+    let mirror = mirror.filter(|m| !m.trim().is_empty());
+    let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
+    backup_connection(&conn, &dir, BackupReason::Daily, how).map(Some)
 }
 
 /// What a check of a backup (or a file about to be restored) found.

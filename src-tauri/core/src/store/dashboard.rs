@@ -200,7 +200,7 @@ impl Store {
 
     /// Open clauses due from `from` to `to` (inclusive), earliest first, with
     /// how many days each is overdue on `today` (0 when not yet due).
-    fn open_due(
+    pub(super) fn open_due(
         &self,
         today: NaiveDate,
         from: NaiveDate,

@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 6;
+pub(crate) const VERSIONS: usize = 7;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -25,6 +25,7 @@ fn migrations() -> Migrations<'static> {
             Ok(super::search::index_all(tx, "clause")?)
         }),
         M::up(include_str!("migrations/006_imports.sql")),
+        M::up(include_str!("migrations/007_reminders.sql")),
     ])
 }
 

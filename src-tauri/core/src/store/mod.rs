@@ -29,6 +29,7 @@ pub mod import;
 mod migrate;
 pub mod notes;
 pub mod partners;
+pub mod reminders;
 pub mod search;
 pub mod settings;
 

@@ -12,6 +12,7 @@ const OFFICER: &str = "officer_name";
 const ORGANISATION: &str = "organisation";
 const LANGUAGE: &str = "ui_language";
 const DATES: &str = "date_display";
+const REMINDERS: &str = super::reminders::SETTING;
 
 impl Store {
     /// The current settings, with defaults for what was never set.
@@ -29,6 +30,7 @@ impl Store {
             organisation: get(self, ORGANISATION)?.unwrap_or_default(),
             ui_language: get::<Lang>(self, LANGUAGE)?.unwrap_or_default(),
             date_display: get::<DateDisplay>(self, DATES)?.unwrap_or_default(),
+            reminders: get::<String>(self, REMINDERS)?.is_none_or(|v| v != "off"),
         })
     }
 
@@ -58,6 +60,11 @@ impl Store {
         if let Some(d) = patch.date_display {
             changes.field(DATES, Some(&old.date_display.as_str()), Some(&d.as_str()));
             values.push((DATES, d.as_str().to_owned()));
+        }
+        if let Some(on) = patch.reminders {
+            let word = |b: bool| if b { "on" } else { "off" };
+            changes.field(REMINDERS, Some(&word(old.reminders)), Some(&word(on)));
+            values.push((REMINDERS, word(on).to_owned()));
         }
         if changes.0.is_empty() {
             return Ok(old);

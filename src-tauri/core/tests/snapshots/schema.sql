@@ -170,6 +170,12 @@ CREATE TABLE partners (
     deletion_id TEXT
 ) STRICT;
 
+-- table reminder_snoozes
+CREATE TABLE reminder_snoozes (
+    clause_id TEXT PRIMARY KEY REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
+    until     TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
 -- table search_queue
 CREATE TABLE search_queue (
     kind    TEXT NOT NULL CHECK (kind = 'clause' OR kind = 'note' OR kind = 'agreement'),
