@@ -5,11 +5,12 @@
 # dashboard of a register, then `apt-get remove`, after which the officer's
 # register must still be there, untouched.
 #
-# Run by `make package-test` (and `make test`), after `make package`.
+# Run by `make package-test` (and `make test`) on a debug bundle; given no
+# CLAUSEBOOK_PACKAGE_DEB, on the newest release bundle of `make package`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${CARGO_TARGET_DIR:=$HOME/.cache/clausebook/target}"
-deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -1)
+deb=${CLAUSEBOOK_PACKAGE_DEB:-$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -1)}
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 fail() { echo "package test: FAILED: $*" >&2; exit 1; }

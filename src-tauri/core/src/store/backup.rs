@@ -259,7 +259,7 @@ impl Store {
     /// than a day (or there is none); `None` when one is recent enough.
     pub fn backup_if_due(&self) -> BResult<Option<BackupMade>> {
         let Some(dir) = self.backup_dir() else { return Ok(None) };
-        if !daily_due(&dir) {
+        if !daily_due(&dir) || self.is_empty()? {
             return Ok(None);
         }
         self.backup(BackupReason::Daily).map(Some)
@@ -514,6 +514,10 @@ pub fn daily_backup_of(register: &Path) -> BResult<Option<BackupMade>> {
     let read_err = |e: rusqlite::Error| BackupError::Read { file: register.to_owned(), reason: e.to_string() };
     let conn = Connection::open_with_flags(register, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(read_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(read_err)?;
+    // A new, empty register has nothing to keep yet.
+    if super::is_empty(&conn).map_err(read_err)? {
+        return Ok(None);
+    }
     let mirror: Option<String> = conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [MIRROR], |r| r.get(0))
         .optional()
@@ -561,10 +565,15 @@ fn check(conn: &Connection, file: &Path) -> BResult<Facts> {
 /// The live records a register holds.
 fn counts(conn: &Connection) -> rusqlite::Result<RegisterCounts> {
     conn.query_row(
+        // What the window shows: a clause of a deleted agreement, or a note
+        // of a deleted clause (an undone import's), is not counted.
         "SELECT (SELECT count(*) FROM partners WHERE deleted_at IS NULL),
                 (SELECT count(*) FROM agreements WHERE deleted_at IS NULL),
-                (SELECT count(*) FROM clauses WHERE deleted_at IS NULL),
-                (SELECT count(*) FROM notes WHERE deleted_at IS NULL)",
+                (SELECT count(*) FROM clauses c JOIN agreements a ON a.id = c.agreement_id
+                  WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL),
+                (SELECT count(*) FROM notes n JOIN clauses c ON c.id = n.clause_id
+                  JOIN agreements a ON a.id = c.agreement_id
+                  WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL AND a.deleted_at IS NULL)",
         [],
         |r| Ok(RegisterCounts { partners: r.get(0)?, agreements: r.get(1)?, clauses: r.get(2)?, notes: r.get(3)? }),
     )

@@ -393,6 +393,13 @@ impl FromSql for Tags {
 /// The number of schema versions this build knows.
 pub const SCHEMA_VERSION: usize = migrate::VERSIONS;
 
+/// Whether the register holds nothing yet (no partner, no agreement).
+pub(crate) fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM partners) AND NOT EXISTS (SELECT 1 FROM agreements)", [], |r| {
+        r.get(0)
+    })
+}
+
 /// The first 16 bytes of every SQLite database file.
 pub(crate) const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -602,11 +609,7 @@ impl Store {
 
     /// Whether the register holds no partners or agreements, deleted or not.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM partners) AND NOT EXISTS (SELECT 1 FROM agreements)",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(is_empty(&self.conn)?)
     }
 }
 
