@@ -309,6 +309,29 @@ async function figure(label, scope = '') {
 
 const sidebar = '//nav[contains(@class,"side")]';
 
+/** Settings' Backups card, by its heading. */
+const backupsCard = (title = 'Backups') => `//main//section[.//h2[normalize-space(.)=${lit(title)}]]`;
+/** Scrolls the element at `selector` to the top of its scrolling area (for a screenshot of it). */
+async function scrollTo(selector) {
+  // Only <main> scrolls: scrollIntoView would shift the whole window too.
+  await browser.execute((el) => {
+    const main = el.closest('main');
+    main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+  }, await shown(selector));
+}
+/** The backups' manifests in `folder` (the core's own records of them), newest first. */
+const manifests = (folder) =>
+  fs
+    .readdirSync(folder)
+    .filter((n) => n.endsWith('.sqlite3.json'))
+    .map((n) => JSON.parse(fs.readFileSync(path.join(folder, n), 'utf8')))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at));
+/** HH:MM of an RFC 3339 moment on this computer's clock (the window's). */
+const localTime = (rfc3339) => {
+  const d = new Date(rfc3339);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
 /** The import wizard's dialog, and its current step once it shows the heading `head` with nothing running. */
 const wizard = '//*[@role="dialog" and @aria-modal="true"][.//ol[contains(@class,"steps")]]';
 async function wizardStep(head) {
@@ -1081,6 +1104,15 @@ describe('Clausebook, end to end', () => {
     // Back to English, from Settings.
     await (await link('تنظیمات', sidebar)).click();
     await shown(`//main//h1[normalize-space(.)="تنظیمات"]`);
+    // Settings → Backups in Persian: the backups made so far (one before each import; the first
+    // start had nothing to keep), with their reasons in the core's Persian words and Persian digits.
+    const backupsFa = backupsCard('نسخه‌های پشتیبان');
+    await shown(`${backupsFa}//table//tbody/tr`);
+    await waitText(`${backupsFa}//table`, 'پیش از ورود داده');
+    assert.match(await textOf(await shown(`${backupsFa}//table//tbody/tr[1]/td[3]`)), /^[۰-۹]+ سند، [۰-۹]+ بند، [۰-۹]+ یادداشت$/);
+    assert.match(await textOf(await shown(`${backupsFa}//table//tbody/tr[1]/td[4]`)), /^[۰-۹٬٫]+ کیلوبایت$/);
+    await scrollTo(backupsFa);
+    await shot('12a-backups-fa.png');
     assert.deepEqual(await englishOnScreen(), [], 'English in the Persian settings');
     await (await shown(`//main//label[normalize-space(.)="English"]/input`)).click();
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'ltr', {
@@ -1101,7 +1133,59 @@ describe('Clausebook, end to end', () => {
     await shot('09-settings.png');
   });
 
-  step('16. after a restart everything is still there', async () => {
+  step('16. Settings → Backups: back up now, delete a clause, restore the backup through its confirmation', async () => {
+    const card = backupsCard();
+    const list = `${card}//table//tbody/tr`;
+    await shown(list);
+    const folder = await textOf(await shown(`${card}//div[contains(@class,"path")]/code`));
+    assert.equal(folder, path.join(path.dirname(DB), 'backups'), 'backups go beside the register');
+    const before = (await browser.$$(list)).length;
+    await (await button('Back up now', card)).click();
+    await toast('Backup made');
+    await browser.waitUntil(async () => (await browser.$$(list)).length === before + 1, { timeout: WAIT, timeoutMsg: 'no new row for the backup' });
+    const [made] = manifests(folder);
+    assert.equal(made.reason, 'manual');
+    assert.deepEqual(made.counts, { partners: 1, agreements: 1, clauses: 3, notes: 1 });
+    const newest = `${list}[1]`;
+    await waitText(newest, 'Made by hand');
+    await waitText(newest, '1 agreement · 3 clauses · 1 note');
+    await waitText(newest, localTime(made.created_at));
+    assert.match(await textOf(await shown(`${newest}/td[4]`)), /^\d+ KB$/);
+    await clearToasts();
+    await scrollTo(card);
+    await shot('12b-backups.png');
+
+    // Something visible goes: clause 2 of the agreement.
+    await openAgreementFromList();
+    await (await shown(`${row('2')}//button[@aria-label="Actions for clause 2"]`)).click();
+    await (await shown(`//ul[@role="menu"]/li[@role="menuitem"][normalize-space(.)="Delete"]`)).click();
+    await toast('Clause 2 deleted');
+    await browser.$(row('2')).waitForExist({ reverse: true, timeout: WAIT, timeoutMsg: 'clause 2 is still shown' });
+    await clearToasts();
+
+    // Restored from the backup just made, after the confirmation says what will happen.
+    await (await link('Settings', sidebar)).click();
+    await shown(list);
+    await (await shown(`${newest}//button[starts-with(@aria-label,"Restore the backup of ")]`)).click();
+    const confirm = '//*[@role="alertdialog"][.//h2[normalize-space(.)="Restore this backup?"]]';
+    await waitText(confirm, `The register will be replaced by the backup of `);
+    await waitText(confirm, `, ${localTime(made.created_at)}. The register as it is now is backed up first, so nothing is lost.`);
+    await shot('12c-restore-confirm.png');
+    await (await button('Restore', confirm)).click();
+    await toast('Backup restored');
+    await browser.$(confirm).waitForExist({ reverse: true, timeout: WAIT, timeoutMsg: 'the confirmation stayed open' });
+    // The register as it was (without clause 2) is kept as the newest backup.
+    await waitText(newest, 'Before a restore');
+    await waitText(newest, '1 agreement · 2 clauses · ');
+    await waitText(`${list}[2]`, 'Made by hand');
+    await clearToasts();
+
+    await openAgreementFromList();
+    await waitText(row('2'), CLAUSE2.text);
+    assert.equal(await (await browser.$(`${row('2')}//select[contains(@class,"status-select")]`)).getValue(), 'not_started');
+  });
+
+  step('17. after a restart everything is still there', async () => {
     await endApp();
     await startApp();
     // Not the welcome screen: the register has data now.
@@ -1131,5 +1215,38 @@ describe('Clausebook, end to end', () => {
     await shot('08-after-restart.png');
     await (await shown(`${panel}//button[@role="tab"][contains(normalize-space(.),"History")]`)).click();
     await waitText(`${panel}//ol[contains(@class,"history")]`, 'Status from Not started to In progress');
+  });
+
+  step('18. a register file that is not one: the window says so, and a backup is restored in its place', async () => {
+    await endApp();
+    const folder = path.join(path.dirname(DB), 'backups');
+    const backup = manifests(folder).find((m) => m.reason === 'manual');
+    assert.ok(backup, 'the backup made by hand in step 16');
+    // Someone saved other text over the register.
+    const minutes = 'Minutes of the joint working group, 12 Azar 1405.\n'.repeat(40);
+    fs.writeFileSync(DB, minutes);
+    for (const side of ['-wal', '-shm']) fs.rmSync(`${DB}${side}`, { force: true });
+
+    await startApp();
+    const card = '//div[contains(@class,"boot-error")]';
+    await shown(`${card}//h3[normalize-space(.)="The register could not be opened"]`);
+    await waitText(card, 'is not a Clausebook register.');
+    assert.ok((await textOf(await shown(card))).includes(DB), 'the message names the file');
+    await waitText(card, 'The file that could not be opened is kept, never deleted');
+    await button('Try again', card);
+    await shot('13-register-unopened.png');
+
+    await (await button('Restore a backup…', card)).click();
+    await answerFileDialog('Restore a backup in place of the register', path.join(folder, backup.file));
+    await shown(`//main//h1[normalize-space(.)="Dashboard"]`);
+    await toast('Backup restored');
+    assert.equal(await figure('Clauses'), '3');
+    // The file that was there is kept beside the register, as it was.
+    const aside = fs.readdirSync(path.dirname(DB)).filter((n) => n.startsWith(`${path.basename(DB)}.unopened-`));
+    assert.equal(aside.length, 1, `kept: ${aside.join(', ')}`);
+    assert.equal(fs.readFileSync(path.join(path.dirname(DB), aside[0]), 'utf8'), minutes);
+    await waitText('//li[contains(@class,"toast")]', aside[0]);
+    await openAgreementFromList();
+    await waitText(row('2'), CLAUSE2.text);
   });
 });

@@ -314,9 +314,9 @@ closed_set!(
     /// within one of the lead times (`store::reminders::LEAD_DAYS`).
     ReminderStage, "reminder stage", {
         Overdue => "overdue", "Overdue", "دارای تأخیر";
-        DueTomorrow => "due_1", "Due within a day", "مهلت تا یک روز دیگر";
-        DueWeek => "due_7", "Due within a week", "مهلت تا یک هفته دیگر";
-        DueMonth => "due_30", "Due within 30 days", "مهلت در ۳۰ روز آینده";
+        DueTomorrow => "due_tomorrow", "Due within a day", "مهلت تا یک روز دیگر";
+        DueWeek => "due_week", "Due within a week", "مهلت تا یک هفته دیگر";
+        DueMonth => "due_month", "Due within 30 days", "مهلت در ۳۰ روز آینده";
     }
 );
 
@@ -411,10 +411,12 @@ pub fn vocabulary() -> Vocabulary {
 mod tests {
     use super::*;
 
-    fn check<T: ClosedSet + std::fmt::Debug>() {
+    fn check<T: ClosedSet + std::fmt::Debug + Serialize>() {
         let mut codes = Vec::new();
         for &v in T::all() {
             let code = v.code();
+            // JSON (serde) and SQLite/the CLI (the code) spell it the same.
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(code), "{v:?}");
             assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
             assert_eq!(T::from_code(code), Some(v));
             assert!(!codes.contains(&code), "{} {code} twice", T::SET);
@@ -439,6 +441,9 @@ mod tests {
         check::<Figure>();
         check::<SheetField>();
         check::<DerivedColumn>();
+        check::<BackupReason>();
+        check::<ReminderStage>();
+        check::<SnoozeLength>();
     }
 
     #[test]

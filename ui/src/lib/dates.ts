@@ -151,14 +151,32 @@ export function dateInCalendar(
   };
 }
 
+/** A moment (RFC 3339, UTC) on this computer's clock: its local day (ISO) and time (HH:MM, ASCII digits). */
+export function localMoment(rfc3339: string): { day: string; time: string } | null {
+  const at = new Date(rfc3339);
+  if (Number.isNaN(at.getTime())) return null;
+  return {
+    day: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`,
+    time: `${pad(at.getHours())}:${pad(at.getMinutes())}`,
+  };
+}
+
 /** A moment (RFC 3339, UTC) in local time: its day per the display setting, and HH:MM. */
 export function momentText(rfc3339: string, display: DateDisplay, lang: Lang): string {
-  const at = new Date(rfc3339);
-  if (Number.isNaN(at.getTime())) return rfc3339;
-  const iso = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  const at = localMoment(rfc3339);
+  if (!at) return rfc3339;
   const [main] = calendarsFor(display, lang);
-  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}`;
-  return `${formatIn(iso, main, lang)}, ${localDigits(time, lang)}`;
+  return `${formatIn(at.day, main, lang)}, ${localDigits(at.time, lang)}`;
+}
+
+/**
+ * A moment in local time with its day in every calendar the display setting
+ * shows: "4 Dec 2026 (13 Azar 1405), 09:15", "۱۳ آذر ۱۴۰۵ (۴ دسامبر ۲۰۲۶)، ۰۹:۱۵".
+ */
+export function momentInFull(rfc3339: string, display: DateDisplay, lang: Lang): string {
+  const at = localMoment(rfc3339);
+  if (!at) return rfc3339;
+  return `${dateText(at.day, display, lang)}${lang === 'fa' ? '، ' : ', '}${localDigits(at.time, lang)}`;
 }
 
 /** Today on this computer, as ISO. */

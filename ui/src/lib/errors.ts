@@ -77,12 +77,24 @@ export function paramTexts(
   return out;
 }
 
+/** The UI's own words for an error in `lang` (its code's translation, filled with its params), whatever the language. */
+export function translatedError(e: unknown, lang: Lang, display: DateDisplay = locale.dateDisplay): string {
+  const err = toApiError(e);
+  return translate(lang, codeKey(err.code) ?? 'error.unknown', paramTexts(err.code, err.params, lang, display));
+}
+
+/**
+ * Why a register could not be opened, for which the window offers to restore
+ * a backup in its place (the core keeps the file that was there).
+ */
+export const RESTORE_OFFERED: readonly string[] = ['not_a_register', 'foreign_database', 'damaged_file', 'damaged_row', 'newer_schema', 'read_only'];
+
 /** What to show for an error, in `lang`. */
 export function describeError(e: unknown, lang: Lang, display: DateDisplay = locale.dateDisplay): ShownError {
   const err = toApiError(e);
   const message = err.message?.trim() ?? '';
   const key = codeKey(err.code);
-  const filled = () => translate(lang, key ?? 'error.unknown', paramTexts(err.code, err.params, lang, display));
+  const filled = () => translatedError(err, lang, display);
   if (lang === 'en') {
     if (key && UI_TEXT_FIRST.includes(err.code)) {
       return { text: filled(), detail: message && message !== err.code ? message : null };

@@ -39,6 +39,41 @@ export async function chooseSheetFile(title: string, filterName: string): Promis
 }
 
 /**
+ * Asks which backup to restore (a register file, `*.sqlite3`; the core
+ * checks that it is one), starting in `folder` when given (the backups
+ * folder). Resolves to its path, or null when the officer cancels. Throws an
+ * ApiError when no dialog opens.
+ */
+export async function chooseBackupFile(title: string, filterName: string, folder?: string | null): Promise<string | null> {
+  try {
+    const path = await open({
+      title,
+      multiple: false,
+      directory: false,
+      defaultPath: folder ?? undefined,
+      filters: [{ name: filterName, extensions: ['sqlite3'] }],
+    });
+    return typeof path === 'string' && path ? path : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
+ * Asks for a folder (the second backup folder: a USB stick, a share),
+ * starting in `folder` when given. Resolves to its path, or null when the
+ * officer cancels. Throws an ApiError when no dialog opens.
+ */
+export async function chooseFolder(title: string, folder?: string | null): Promise<string | null> {
+  try {
+    const path = await open({ title, multiple: false, directory: true, canCreateDirectories: true, defaultPath: folder ?? undefined });
+    return typeof path === 'string' && path ? path : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
  * Asks where to save an export of the given extension (xlsx, csv, ics).
  * Resolves to the chosen path, or null when the officer cancels.
  */

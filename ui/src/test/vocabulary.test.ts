@@ -25,6 +25,9 @@ const PREFIX: Record<keyof typeof VOCABULARY, string> = {
   figure: 'figures',
   sheet_field: 'sheetField',
   derived_column: 'derivedColumn',
+  backup_reason: 'backupReason',
+  reminder_stage: 'reminderStage',
+  snooze_length: 'snooze',
 };
 
 describe('the window speaks the core’s vocabulary', () => {
