@@ -1047,7 +1047,7 @@ describe('Clausebook, end to end', () => {
     assert.equal(problems.length, 2, problems.join('\n'));
     assert.match(problems[0], /^ردیف ۶، ستون E · مهلت: /);
     assert.match(problems[1], /^ردیف ۶، ستون F · وضعیت: .*نامعلوم/);
-    // A number after its parent's ("1 › ۱-۱") reads right to left: the parent on the right.
+    // A number after its parent's ("۱ › ۱-۱") reads right to left: the parent on the right.
     const [parent, child] = await browser.execute(() =>
       [...document.querySelectorAll('[role="dialog"] table.plan tbody tr:nth-child(2) td.no .path > [dir]')].map((s) => s.getBoundingClientRect().left),
     );
@@ -1060,7 +1060,7 @@ describe('Clausebook, end to end', () => {
 
     await noDialog();
     await shown(`//main//h1[normalize-space(.)=${lit(PLAN_FA_TITLE)}]`);
-    await waitText(row('1'), 'محور ۱: گفتگوی نهادی');
+    await waitText(row('۱'), 'محور ۱: گفتگوی نهادی');
     await waitText(row('۱-۱'), 'تشکیل کارگروه مشترک');
     await waitText(`${row('۱-۱')}//div[contains(@class,"note")]`, 'جلسه اول برگزار شد');
     await waitText(row('۱-۲'), 'سازمان بهزیستی');

@@ -153,7 +153,7 @@ fn a_persian_right_to_left_workbook_becomes_a_clause_tree() {
     assert_eq!(
         tree,
         [
-            (0, "1".into(), "محور ۱: گفتگوی نهادی".into(), ClauseStatus::NotStarted, Deadline::None),
+            (0, "۱".into(), "محور ۱: گفتگوی نهادی".into(), ClauseStatus::NotStarted, Deadline::None),
             (
                 1,
                 "۱-۱".into(),
@@ -162,7 +162,7 @@ fn a_persian_right_to_left_workbook_becomes_a_clause_tree() {
                 Deadline::On { date: day("2026-05-21") }
             ),
             (1, "۱-۲".into(), "تدوین شیوه‌نامه".into(), ClauseStatus::InProgress, months(3)),
-            (0, "2".into(), "محور ۲: آموزش".into(), ClauseStatus::NotStarted, Deadline::None),
+            (0, "۲".into(), "محور ۲: آموزش".into(), ClauseStatus::NotStarted, Deadline::None),
             (1, "۲-۱".into(), "دوره آموزشی مربیان".into(), ClauseStatus::NotStarted, months(6)),
             (1, "۲-۲".into(), "ارزیابی دوره".into(), ClauseStatus::NotStarted, Deadline::None),
         ]
@@ -495,10 +495,10 @@ fn the_same_plan_as_ods_and_as_xls_reads_the_same() {
             .map(|r| (r.depth, r.clause.number, r.clause.text.chars().take(12).collect()))
             .collect();
         let want: Vec<(u32, String, String)> = [
-            (0, "1", "محور ۱: گفتگو"),
+            (0, "۱", "محور ۱: گفتگو"),
             (1, "۱-۱", "تشکیل کارگروه"),
             (1, "۱-۲", "تدوین شیوه‌نا"),
-            (0, "2", "محور ۲: آموزش"),
+            (0, "۲", "محور ۲: آموزش"),
             (1, "۲-۱", "دوره آموزشی "),
             (1, "۲-۲", "ارزیابی دوره"),
         ]

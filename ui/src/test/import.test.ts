@@ -340,10 +340,10 @@ describe('the import wizard', () => {
     expect(await screen.findByText('۶ بند وارد شد', {}, SLOW)).toBeTruthy();
     const imported = (await agreements()).find((a) => a.parties.some((p) => p.partner_id === tajikistan.id) && a.title === 'plan-fa')!;
     expect((await clauseRows(imported.id)).map((r) => [r.depth, r.clause.number])).toEqual([
-      [0, '1'],
+      [0, '۱'],
       [1, '۱-۱'],
       [1, '۱-۲'],
-      [0, '2'],
+      [0, '۲'],
       [1, '۲-۱'],
       [1, '۲-۲'],
     ]);

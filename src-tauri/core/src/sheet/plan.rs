@@ -369,6 +369,12 @@ pub(crate) fn build(
                                 .filter(|n| n.segments.len() > 1)
                                 .map(|n| n.segments[0].clone())
                                 .unwrap_or_else(|| group_count.to_string());
+                            // Written in the digits its items are written in:
+                            // `۱` above `۱-۱`, not `1`.
+                            let persian = number
+                                .as_ref()
+                                .is_some_and(|n| n.written.chars().any(|c| ('\u{06F0}'..='\u{06F9}').contains(&c)));
+                            let own = if persian { crate::calendar::persian_digits(&own) } else { own };
                             let key = vec![fold_number(&own)];
                             let idx = match by_key.get(&key) {
                                 Some(&idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
