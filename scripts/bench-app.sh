@@ -51,13 +51,5 @@ for i in $(seq 5000); do
 done
 echo "(5,000 clauses added through the CLI in $(( $(date +%s) - start )) s)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-export CLAUSEBOOK_E2E_PORT=$(free_port) CLAUSEBOOK_E2E_APP="$app" CLAUSEBOOK_DB="$big" CLAUSEBOOK_BENCH_AGREEMENT="$agreement"
-native=$(free_port)
-xvfb-run -a --server-args="-screen 0 1440x960x24" bash -c '
-  tauri-driver --port "$CLAUSEBOOK_E2E_PORT" --native-port "'"$native"'" > /dev/null 2>&1 &
-  driver=$!
-  trap "kill -TERM $driver 2>/dev/null; wait $driver 2>/dev/null || true" EXIT
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$CLAUSEBOOK_E2E_PORT") 2>/dev/null && break; sleep 0.1; done
-  cd tests/e2e && node bench.mjs
-'
+export CLAUSEBOOK_E2E_APP="$app" CLAUSEBOOK_DB="$big" CLAUSEBOOK_BENCH_AGREEMENT="$agreement"
+tests/lib/with-driver.sh bash -c 'cd tests/e2e && node bench.mjs'

@@ -74,6 +74,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
         .constant("VOCABULARY", clausebook_core::vocab::vocabulary())
         .constant("LIMITS", clausebook_core::model::LIMITS)
+        .constant("REMINDER_LEAD_DAYS", clausebook_core::store::reminders::lead_days())
 }
 
 /// The TypeScript bindings as they should be committed.

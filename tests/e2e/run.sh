@@ -21,21 +21,7 @@ export CLAUSEBOOK_DB="$work/e2e.sqlite3"
 # Keep window state and WebKit caches out of the user's home.
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-export CLAUSEBOOK_E2E_PORT=$(free_port)
-native_port=$(free_port)
-
-xvfb-run -a --server-args="-screen 0 1440x960x24" bash -c '
-  set -euo pipefail
-  tauri-driver --port "$CLAUSEBOOK_E2E_PORT" --native-port "'"$native_port"'" > "'"$work"'/tauri-driver.log" 2>&1 &
-  driver=$!
-  # SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver, which
-  # would otherwise keep holding its port.
-  trap "kill -TERM $driver 2>/dev/null; wait $driver 2>/dev/null || true" EXIT
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$CLAUSEBOOK_E2E_PORT") 2>/dev/null && break
-    sleep 0.1
-  done
-  cd tests/e2e && node --test --test-concurrency=1 app.test.mjs
-' || { echo "e2e failed; tauri-driver said:"; tail -40 "$work/tauri-driver.log"; exit 1; }
+CLAUSEBOOK_DRIVER_LOG="$work/tauri-driver.log" tests/lib/with-driver.sh \
+  bash -c 'cd tests/e2e && node --test --test-concurrency=1 app.test.mjs' \
+  || { echo "e2e failed; tauri-driver said:"; tail -40 "$work/tauri-driver.log"; exit 1; }
 echo "e2e screenshots: $CLAUSEBOOK_E2E_SHOTS"

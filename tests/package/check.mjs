@@ -14,7 +14,7 @@ const { remote } = require('webdriverio');
 
 const browser = await remote({
   hostname: '127.0.0.1',
-  port: Number(process.env.CLAUSEBOOK_PACKAGE_PORT),
+  port: Number(process.env.CLAUSEBOOK_E2E_PORT),
   capabilities: { 'tauri:options': { application: process.env.CLAUSEBOOK_PACKAGE_APP } },
   logLevel: 'warn',
   connectionRetryTimeout: 60_000,

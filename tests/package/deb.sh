@@ -50,23 +50,12 @@ register="$XDG_DATA_HOME/org.clausebook.app/clausebook.sqlite3"
 # The desktop entry's command, as the desktop would run it.
 exec_line=$(sed -n 's/^Exec=//p' "$desktop" | head -1)
 app=$(command -v "${exec_line%% *}") || fail "the desktop entry's command $exec_line is not on PATH"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-export CLAUSEBOOK_PACKAGE_APP="$app" CLAUSEBOOK_PACKAGE_PORT=$(free_port)
+export CLAUSEBOOK_PACKAGE_APP="$app"
 shots="$PWD/artifacts/screenshots"
 mkdir -p "$shots"
 export CLAUSEBOOK_PACKAGE_SHOT="$shots/package-installed-app.png"
-native_port=$(free_port)
-xvfb-run -a --server-args="-screen 0 1440x960x24" bash -c '
-  set -euo pipefail
-  tauri-driver --port "$CLAUSEBOOK_PACKAGE_PORT" --native-port "'"$native_port"'" > "'"$work"'/tauri-driver.log" 2>&1 &
-  driver=$!
-  trap "kill -TERM $driver 2>/dev/null; wait $driver 2>/dev/null || true" EXIT
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$CLAUSEBOOK_PACKAGE_PORT") 2>/dev/null && break
-    sleep 0.1
-  done
-  node tests/package/check.mjs
-' || { tail -20 "$work/tauri-driver.log"; fail "the installed app did not show the dashboard"; }
+CLAUSEBOOK_DRIVER_LOG="$work/tauri-driver.log" tests/lib/with-driver.sh node tests/package/check.mjs \
+  || { tail -20 "$work/tauri-driver.log"; fail "the installed app did not show the dashboard"; }
 
 # Removing the program keeps the officer's data.
 sum=$(sha256sum "$register" | cut -d" " -f1)

@@ -79,6 +79,8 @@ export const ERROR_WORDS = ["leap_year","common_year","months","days","character
 
 export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
+export const REMINDER_LEAD_DAYS = [30,7,1] as const;
+
 export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
 
 /* Types */
@@ -197,7 +199,7 @@ export type BackupOverview = {
 	/**  Whether the second folder is there now (a USB stick may not be). */
 	mirror_present: boolean,
 	/**  The backups in the folder, newest first. */
-	backups: BackupManifest[],
+	backups: ListedBackup[],
 };
 
 /**  Why a backup was made. */
@@ -511,6 +513,13 @@ export type ImportUndone = {
 
 /**  An interface language: of the window, of a report, of dates' digits. */
 export type Lang = "en" | "fa";
+
+/**  A backup in its folder: where it is, and its manifest. */
+export type ListedBackup = {
+	/**  The backup's full path, as a restore takes it. */
+	path: string,
+	manifest: BackupManifest,
+};
 
 /**  The one-step moves a clause can make, from its place in the tree. */
 export type Moves = {

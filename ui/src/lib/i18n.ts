@@ -352,7 +352,7 @@ export const en = {
   'settings.saved': 'Settings saved',
   'settings.reminders': 'Reminders',
   'settings.remindersOn': 'Remind me of deadlines',
-  'settings.remindersHint': 'Clausebook checks when it starts and every hour, and shows a desktop notification for clauses that are overdue or due within 30, 7 or 1 days.',
+  'settings.remindersHint': 'Clausebook checks when it starts and every hour, and shows a desktop notification for clauses that are overdue or due within {days} days.',
 
   'backups.title': 'Backups',
   'backups.lead': 'Clausebook backs the register up on each day you open it, before every import and before a restore, and thins out older backups by itself.',
@@ -1033,7 +1033,7 @@ export const fa: Record<Key, string> = {
   'settings.saved': 'تنظیمات ذخیره شد',
   'settings.reminders': 'یادآوری‌ها',
   'settings.remindersOn': 'یادآوری مهلت‌ها',
-  'settings.remindersHint': 'Clausebook هنگام آغاز به کار و پس از آن هر یک ساعت یک‌بار بررسی می‌کند و برای بندهایی که مهلتشان گذشته یا تا ۳۰، ۷ یا ۱ روز دیگر به سر می‌رسد، اعلانی روی میزکار نشان می‌دهد.',
+  'settings.remindersHint': 'Clausebook هنگام آغاز به کار و پس از آن هر یک ساعت یک‌بار بررسی می‌کند و برای بندهایی که مهلتشان گذشته یا تا {days} روز دیگر به سر می‌رسد، اعلانی روی میزکار نشان می‌دهد.',
 
   'backups.title': 'نسخه‌های پشتیبان',
   'backups.lead': 'در هر روزی که برنامه را باز می‌کنید، پیش از هر ورود داده و پیش از هر بازگردانی، از دفتر نسخه پشتیبان گرفته می‌شود؛ از نسخه‌های قدیمی‌تر هم خودبه‌خود تنها چند نسخه نگه داشته می‌شود.',
@@ -1458,6 +1458,12 @@ function numberFormat(lang: Lang, style: 'decimal' | 'percent'): Intl.NumberForm
 /** 1,234 or ۱٬۲۳۴. */
 export function formatNumber(n: number, lang: Lang = locale.lang): string {
   return numberFormat(lang, 'decimal').format(n);
+}
+
+/** Numbers as alternatives: "30, 7, or 1", "۳۰، ۷ یا ۱". */
+export function formatAlternatives(numbers: readonly number[], lang: Lang = locale.lang): string {
+  const list = new Intl.ListFormat(lang === 'fa' ? 'fa-IR' : 'en', { type: 'disjunction' });
+  return list.format(numbers.map((n) => formatNumber(n, lang)));
 }
 
 const sizeFormats = new Map<Lang, Intl.NumberFormat>();

@@ -16,19 +16,10 @@ import { navigate, paths } from '../lib/router.svelte';
 import { ui } from '../lib/ui.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ask, bigAgreement, reset as resetCore, sent } from './core';
+import { resetWindowState } from './window';
 
 function reset() {
-  app.ready = false;
-  app.settings = null;
-  app.info = null;
-  app.partners = [];
-  locale.lang = 'en';
-  locale.dateDisplay = 'both';
-  ui.search = false;
-  ui.help = false;
-  ui.partnerForm = null;
-  ui.agreementForm = null;
-  toasts.list = [];
+  resetWindowState();
 }
 
 // jsdom lays nothing out: give elements a window-sized box so the

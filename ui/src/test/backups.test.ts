@@ -41,6 +41,7 @@ import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
 import { ask, idle, reset as resetCore } from './core';
+import { resetWindowState } from './window';
 
 // Backups and restores of the demo register in a debug build of the core.
 vi.setConfig({ testTimeout: 20_000 });
@@ -51,17 +52,7 @@ let folder = '';
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'clausebook-backups-'));
-  app.ready = false;
-  app.settings = null;
-  app.info = null;
-  app.partners = [];
-  locale.lang = 'en';
-  locale.dateDisplay = 'both';
-  ui.search = false;
-  ui.help = false;
-  ui.partnerForm = null;
-  ui.agreementForm = null;
-  toasts.list = [];
+  resetWindowState();
   h.file = null;
   h.fileFolder = undefined;
   h.folder = null;
@@ -106,7 +97,7 @@ describe('Settings → Backups', () => {
     expect(await screen.findByText('Backup made', undefined, SLOW)).toBeTruthy();
     await waitFor(() => expect(rows(card)).toHaveLength(1));
 
-    const [made] = (await overview()).backups;
+    const [made] = (await overview()).backups.map((b) => b.manifest);
     // What the register holds, counted independently of the backup's manifest.
     const list = await agreements();
     expect(list).toHaveLength(6);
@@ -219,7 +210,7 @@ describe('Settings → Backups', () => {
     expect((await overview()).mirror).toBe(folder);
     await fireEvent.click(within(card).getByRole('button', { name: /پشتیبان‌گیری اکنون/ }));
     const toast = (await screen.findByText('نسخه پشتیبان گرفته شد', undefined, SLOW)).closest('li')!;
-    const [made] = (await overview()).backups;
+    const [made] = (await overview()).backups.map((b) => b.manifest);
     expect(toast.textContent).toContain(join(folder, made.file));
     expect(existsSync(join(folder, made.file))).toBe(true);
     // Persian words and digits in the list: the reason from the core's vocabulary, sizes in Persian.

@@ -38,6 +38,7 @@ import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
 import { ask, delays, idle, reset as resetCore, sent } from './core';
+import { resetWindowState } from './window';
 
 /** Where the save dialog puts PDFs: a fresh folder per test, which the core really writes into. */
 let documents = '';
@@ -45,20 +46,7 @@ let documents = '';
 let offline = '';
 
 function reset() {
-  app.ready = false;
-  app.settings = null;
-  app.info = null;
-  app.partners = [];
-  locale.lang = 'en';
-  locale.dateDisplay = 'both';
-  ui.search = false;
-  ui.help = false;
-  ui.partnerForm = null;
-  ui.agreementForm = null;
-  ui.brief = null;
-  toasts.list = [];
-  reportExport.busy = false;
-  reportExport.phase = null;
+  resetWindowState();
   h.save = (name) => `${documents}/${name}`;
   h.saveCalls = [];
   h.openFails = false;

@@ -48,6 +48,7 @@ import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
 import { ask, idle, reset as resetCore, sent } from './core';
+import { resetWindowState } from './window';
 
 // Whole walks through the wizard, and workbooks of the whole register, in a debug build of the core.
 vi.setConfig({ testTimeout: 20_000 });
@@ -64,21 +65,7 @@ Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'clausebook-import-'));
-  app.ready = false;
-  app.settings = null;
-  app.info = null;
-  app.partners = [];
-  locale.lang = 'en';
-  locale.dateDisplay = 'both';
-  ui.search = false;
-  ui.help = false;
-  ui.partnerForm = null;
-  ui.agreementForm = null;
-  ui.brief = null;
-  ui.importWizard = null;
-  toasts.list = [];
-  reportExport.busy = false;
-  reportExport.phase = null;
+  resetWindowState();
   h.file = null;
   h.openCalls = 0;
   // The dialog answers the suggested path, in the test's folder when it names none.

@@ -20,22 +20,13 @@ import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
 import { paths } from '../lib/router.svelte';
 import { ask, idle, reset as resetCore, sent } from './core';
+import { resetWindowState } from './window';
 
 vi.setConfig({ testTimeout: 20_000 });
 const SLOW = { timeout: 15_000 };
 
 beforeEach(async () => {
-  app.ready = false;
-  app.settings = null;
-  app.info = null;
-  app.partners = [];
-  locale.lang = 'en';
-  locale.dateDisplay = 'both';
-  ui.search = false;
-  ui.help = false;
-  ui.partnerForm = null;
-  ui.agreementForm = null;
-  toasts.list = [];
+  resetWindowState();
   await resetCore({ demo: true });
 });
 afterEach(async () => {

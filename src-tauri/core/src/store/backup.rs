@@ -190,7 +190,16 @@ pub struct BackupOverview {
     /// Whether the second folder is there now (a USB stick may not be).
     pub mirror_present: bool,
     /// The backups in the folder, newest first.
-    pub backups: Vec<BackupManifest>,
+    pub backups: Vec<ListedBackup>,
+}
+
+/// A backup in its folder: where it is, and its manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ListedBackup {
+    /// The backup's full path, as a restore takes it.
+    pub path: String,
+    pub manifest: BackupManifest,
 }
 
 /// A restore done.
@@ -279,7 +288,10 @@ impl Store {
             folder: dir.display().to_string(),
             mirror_present: mirror.as_deref().is_some_and(|m| Path::new(m).is_dir()),
             mirror,
-            backups: list_dir(&dir),
+            backups: list_dir(&dir)
+                .into_iter()
+                .map(|manifest| ListedBackup { path: dir.join(&manifest.file).display().to_string(), manifest })
+                .collect(),
         })
     }
 

@@ -14,8 +14,13 @@ use crate::vocab::{ReminderStage, SnoozeLength};
 
 /// The lead times, longest first: a clause due within one of them has
 /// reached its stage.
-pub const LEAD_DAYS: [(i64, ReminderStage); 3] =
+pub const LEAD_DAYS: [(u32, ReminderStage); 3] =
     [(30, ReminderStage::DueMonth), (7, ReminderStage::DueWeek), (1, ReminderStage::DueTomorrow)];
+
+/// The lead times in days, longest first, for front ends to say them.
+pub fn lead_days() -> Vec<u32> {
+    LEAD_DAYS.iter().map(|(days, _)| *days).collect()
+}
 
 /// The stage a deadline has reached on `today`: overdue once past it, else
 /// the shortest lead time it falls within; `None` beyond them all.
@@ -24,7 +29,7 @@ pub fn stage(due_on: NaiveDate, today: NaiveDate) -> Option<ReminderStage> {
     if days < 0 {
         return Some(ReminderStage::Overdue);
     }
-    LEAD_DAYS.iter().rev().find(|(lead, _)| days <= *lead).map(|(_, s)| *s)
+    LEAD_DAYS.iter().rev().find(|(lead, _)| days <= i64::from(*lead)).map(|(_, s)| *s)
 }
 
 /// One clause to remind of.
@@ -51,7 +56,7 @@ impl Store {
     /// What to remind of on `today`: the open clauses overdue or due within
     /// the longest lead time, earliest deadline first, less the snoozed.
     pub fn reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
-        let until = today + chrono::Duration::days(LEAD_DAYS[0].0);
+        let until = today + chrono::Duration::days(i64::from(LEAD_DAYS[0].0));
         let items = self.open_due(today, NaiveDate::MIN, until, None, u32::MAX)?;
         let snoozed = self.snoozed(today)?;
         Ok(items
