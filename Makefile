@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/clausebook/target
 export PATH := $(HOME)/.cache/clausebook/node/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: setup setup-test reminder-test package package-test ui run test lint check-format clippy ui-check ui-test unit e2e bindings bench demo
+.PHONY: setup setup-test reminder-test tray-test package package-test ui run test lint check-format clippy ui-check ui-test unit e2e bindings bench demo
 
 setup:
 	@bash scripts/setup.sh
@@ -30,7 +30,7 @@ run: ui
 	$(CARGO_TARGET_DIR)/release/clausebook-app
 
 ## Every test.
-test: ui lint ui-check ui-test unit setup-test reminder-test e2e package-test
+test: ui lint ui-check ui-test unit setup-test reminder-test tray-test e2e package-test
 
 lint: check-format clippy
 
@@ -61,6 +61,11 @@ setup-test:
 ## whose notification service is a test listener.
 reminder-test:
 	bash tests/reminders/notify.sh
+
+## Closing to the tray and starting with the session: the real app in a
+## D-Bus session whose tray is a test StatusNotifierWatcher.
+tray-test:
+	bash tests/tray/tray.sh
 
 ## The real app under Xvfb, driven over WebDriver; screenshots in artifacts/.
 e2e:

@@ -10,7 +10,9 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev     # the Tauri window (WebKitGTK)
   xvfb xauth webkit2gtk-driver           # headless window and WebDriver for e2e tests
   xdotool                                # drives the native file dialogs in e2e tests
-  dbus python3-dbus python3-gi           # a test notification service for the reminder test
+  dbus python3-dbus python3-gi           # a test notification service and tray for the reminder and tray tests
+  python3-xlib                           # the tray test closes the window as a window manager would
+  libayatana-appindicator3-1             # the tray icon (loaded at run time; the app asks first)
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
 )

@@ -18,6 +18,7 @@ fn ui() -> Ui {
     let dir = tempfile::tempdir().unwrap();
     let app = clausebook_app::build(mock_builder()).build(mock_context(noop_assets())).expect("app builds");
     app.manage(AppState::open(dir.path().join("ipc.sqlite3")).expect("register opens"));
+    app.manage(clausebook_app::desktop::Autostart::unavailable());
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
     Ui { _dir: dir, _app: app, window }
 }

@@ -11,6 +11,7 @@ use clausebook_core::calendar::CalendarError;
 use clausebook_core::demo::DemoError;
 use clausebook_core::detail::{ErrorParam, Params, named};
 use clausebook_core::export::ExportError;
+use clausebook_core::remind::DesktopError;
 use clausebook_core::report::ReportError;
 use clausebook_core::sheet::SheetError;
 use clausebook_core::store::backup::BackupError;
@@ -66,6 +67,12 @@ impl From<ExportError> for AppError {
 
 impl From<DemoError> for AppError {
     fn from(e: DemoError) -> Self {
+        AppError::with_params(e.code(), e.to_string(), e.params())
+    }
+}
+
+impl From<DesktopError> for AppError {
+    fn from(e: DesktopError) -> Self {
         AppError::with_params(e.code(), e.to_string(), e.params())
     }
 }

@@ -6,6 +6,7 @@
 //! and for the TypeScript bindings in `ui/src/lib/bindings.ts`.
 
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod reminder_loop;
 pub mod state;
@@ -69,6 +70,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             backups::restore_backup,
             reminders::reminders,
             reminders::snooze_reminder,
+            reminders::reminder_lead,
+            reminders::set_reminder_lead,
+            session::desktop,
+            session::set_autostart,
         ])
         .constant("ERROR_CATALOG", error::error_catalog())
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
@@ -106,18 +111,32 @@ fn database_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, Box<dyn std
 /// [`AppState::open`] themselves.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
-    builder.invoke_handler(specta.invoke_handler()).setup(move |app| {
-        specta.mount_events(app);
-        app.manage(AppState::open_or_explain(database_path(app)?));
-        let handle = app.handle().clone();
-        tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
-        // Reminders need the notification plugin, which `run` registers
-        // (the IPC tests' mock app has none).
-        if app.try_state::<tauri_plugin_notification::Notification<R>>().is_some() {
-            crate::reminder_loop::start(app.handle().clone());
-        }
-        Ok(())
-    })
+    builder
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            app.manage(AppState::open_or_explain(database_path(app)?));
+            app.manage(desktop::Autostart::of(app.handle()));
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
+            tauri::async_runtime::spawn(desktop::on_start(app.handle().clone()));
+            // Reminders need the notification plugin, which `run` registers
+            // (the IPC tests' mock app has none).
+            if app.try_state::<tauri_plugin_notification::Notification<R>>().is_some() {
+                crate::reminder_loop::start(app.handle().clone());
+            }
+            Ok(())
+        })
+        // Closing the window asks first whether the officer keeps
+        // Clausebook in the tray (see `desktop::on_close`).
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && let Some(webview) = window.app_handle().get_webview_window(window.label())
+            {
+                api.prevent_close();
+                tauri::async_runtime::spawn(desktop::on_close(webview));
+            }
+        })
 }
 
 /// When the process started, for `CLAUSEBOOK_TRACE_STARTUP`.
@@ -139,16 +158,12 @@ pub fn run() {
     let builder = tauri::Builder::default()
         // A second launch focuses the first window: two writers on one
         // database is how data gets lost.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| desktop::show_window(app)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_opener::init());
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::Builder::new().args([desktop::AUTOSTART_ARG]).app_name("Clausebook").build());
     if let Err(e) = build(builder).run(tauri::generate_context!()) {
         eprintln!("clausebook: {e}");
         std::process::exit(1);

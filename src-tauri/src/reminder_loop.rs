@@ -22,7 +22,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     let notifier = Arc::new(Mutex::new(Notifier::new()));
     std::thread::spawn(move || {
         loop {
-            tauri::async_runtime::block_on(check(&app, &notifier));
+            tauri::async_runtime::block_on(async {
+                check(&app, &notifier).await;
+                // The tray, when the app runs there, shows the new counts.
+                if app.tray_by_id(crate::desktop::TRAY).is_some() {
+                    crate::desktop::sync_tray(&app).await;
+                }
+            });
             std::thread::sleep(EVERY);
         }
     });

@@ -180,6 +180,7 @@ impl Register {
             .map_err(|e| fail("the app does not build", &e))?;
         let state = AppState::open(dir.path().join(REGISTER)).map_err(|e| fail("the register", &e))?;
         app.manage(state);
+        app.manage(clausebook_app::desktop::Autostart::unavailable());
         let window =
             WebviewWindowBuilder::new(&app, "main", Default::default()).build().map_err(|e| fail("window", &e))?;
         Ok(Register { window, _app: app, dir })

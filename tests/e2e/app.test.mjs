@@ -1131,6 +1131,29 @@ describe('Clausebook, end to end', () => {
     assert.equal(await (await field('Your name', 'main')).getValue(), OFFICER);
     await clearToasts();
     await shot('09-settings.png');
+
+    // Reminders: the tray can be shown here (the AppIndicator library is installed), and
+    // "start when I log in" writes the desktop's own autostart entry, which starts the app
+    // with --autostart (to the tray, when that is on); turned off, the entry goes.
+    const card = `//main//section[.//h2[normalize-space(.)="Reminders"]]`;
+    const tray = await shown(`${card}//label[.//span[normalize-space(.)="Keep Clausebook in the tray when its window is closed"]]/input`);
+    assert.equal(await tray.isEnabled(), true, 'the tray switch is usable where the tray library is installed');
+    const autostart = await shown(`${card}//label[.//span[normalize-space(.)="Start Clausebook when I log in"]]/input`);
+    assert.equal(await autostart.isSelected(), false, 'off by default');
+    // run.sh gives the app (and this test) a home of their own for it.
+    assert.equal(os.homedir(), process.env.CLAUSEBOOK_E2E_HOME, 'the autostart entry would go into the real home');
+    const entry = path.join(os.homedir(), '.config', 'autostart', 'Clausebook.desktop');
+    await autostart.click();
+    await toast('Settings saved');
+    await browser.waitUntil(async () => fs.existsSync(entry), { timeout: WAIT, timeoutMsg: `no autostart entry at ${entry}` });
+    const exec = fs.readFileSync(entry, 'utf8').split('\n').find((l) => l.startsWith('Exec='));
+    assert.ok(exec && exec.includes('clausebook-app') && exec.endsWith(' --autostart'), `the entry starts the app to the tray: ${exec}`);
+    await scrollTo(card);
+    await shot('09b-settings-reminders.png');
+    await autostart.click();
+    await browser.waitUntil(async () => !fs.existsSync(entry), { timeout: WAIT, timeoutMsg: 'the autostart entry stayed after turning it off' });
+    assert.equal(await autostart.isSelected(), false);
+    await clearToasts();
   });
 
   step('16. Settings → Backups: back up now, delete a clause, restore the backup through its confirmation', async () => {

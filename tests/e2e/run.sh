@@ -20,8 +20,13 @@ trap 'rm -rf "$work"' EXIT
 export CLAUSEBOOK_DB="$work/e2e.sqlite3"
 # Keep window state and WebKit caches out of the user's home.
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+# The autostart entry the Settings step writes goes to ~/.config/autostart
+# (auto-launch, under tauri-plugin-autostart, does not read XDG_CONFIG_HOME):
+# the app gets a home of its own.
+export CLAUSEBOOK_E2E_HOME="$work/home"
+mkdir -p "$CLAUSEBOOK_E2E_HOME"
 
-CLAUSEBOOK_DRIVER_LOG="$work/tauri-driver.log" tests/lib/with-driver.sh \
+HOME="$CLAUSEBOOK_E2E_HOME" CLAUSEBOOK_DRIVER_LOG="$work/tauri-driver.log" tests/lib/with-driver.sh \
   bash -c 'cd tests/e2e && node --test --test-concurrency=1 app.test.mjs' \
   || { echo "e2e failed; tauri-driver said:"; tail -40 "$work/tauri-driver.log"; exit 1; }
 echo "e2e screenshots: $CLAUSEBOOK_E2E_SHOTS"

@@ -24,6 +24,9 @@ pub const DUE_SOON_DAYS: i32 = 30;
 /// Longest theme (tag), in characters.
 pub const TAG_MAX_CHARS: usize = 60;
 
+/// The longest lead time a clause's reminders can have, in days.
+pub const REMINDER_LEAD_MAX_DAYS: u32 = 365;
+
 /// The limits inputs are checked against, for front ends that check a field
 /// before sending it (the store checks again): one source for each number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +38,7 @@ pub struct Limits {
     pub due_soon_days: u32,
     pub max_offset_days: u32,
     pub max_offset_months: u32,
+    pub reminder_lead_max_days: u32,
 }
 
 pub const LIMITS: Limits = Limits {
@@ -44,6 +48,7 @@ pub const LIMITS: Limits = Limits {
     due_soon_days: DUE_SOON_DAYS as u32,
     max_offset_days: MAX_OFFSET_DAYS,
     max_offset_months: MAX_OFFSET_MONTHS,
+    reminder_lead_max_days: REMINDER_LEAD_MAX_DAYS,
 };
 
 /// What is wrong with an input, in words that say what to fix.
@@ -75,6 +80,8 @@ pub enum ValidationError {
     UnknownValue { field: &'static str, value: String, allowed: &'static str },
     #[error("a progress note records what has happened: its date ({on_date}) cannot be after today ({today})")]
     NoteInFuture { on_date: NaiveDate, today: NaiveDate },
+    #[error("the first reminder must come between 1 and {max} days before the deadline, not {days}")]
+    ReminderLead { days: i64, max: u32 },
 }
 
 impl ValidationError {
@@ -93,6 +100,7 @@ impl ValidationError {
             ValidationError::BadTag(_) => "bad_tag",
             ValidationError::UnknownValue { .. } => "unknown_value",
             ValidationError::NoteInFuture { .. } => "note_in_future",
+            ValidationError::ReminderLead { .. } => "reminder_lead_out_of_range",
         }
     }
 
@@ -126,6 +134,9 @@ impl ValidationError {
             ValidationError::NoteInFuture { on_date, today } => {
                 vec![("on_date", Param::Date(*on_date)), ("today", Param::Date(*today))]
             }
+            ValidationError::ReminderLead { days, max } => {
+                vec![("days", Param::Number(*days)), ("max", Param::Number(i64::from(*max)))]
+            }
         }
     }
 
@@ -146,6 +157,7 @@ impl ValidationError {
             ValidationError::BadTag("a\nb".into()),
             ValidationError::UnknownValue { field: "status", value: "done".into(), allowed: "not_started, completed" },
             ValidationError::NoteInFuture { on_date: day(2026, 12, 1), today: day(2026, 11, 22) },
+            ValidationError::ReminderLead { days: 400, max: REMINDER_LEAD_MAX_DAYS },
         ];
         for e in &all {
             match e {
@@ -160,7 +172,8 @@ impl ValidationError {
                 | ValidationError::OffsetTooLarge { .. }
                 | ValidationError::BadTag(_)
                 | ValidationError::UnknownValue { .. }
-                | ValidationError::NoteInFuture { .. } => {}
+                | ValidationError::NoteInFuture { .. }
+                | ValidationError::ReminderLead { .. } => {}
             }
         }
         all
@@ -567,6 +580,9 @@ pub struct Settings {
     pub date_display: crate::calendar::DateDisplay,
     /// Deadline reminders as desktop notifications (on unless turned off).
     pub reminders: bool,
+    /// Closing the window leaves the app running in the tray, with the
+    /// overdue count (off unless turned on).
+    pub tray: bool,
 }
 
 /// Changes to settings; `None` leaves a field as it is.
@@ -589,6 +605,9 @@ pub struct SettingsPatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "specta", specta(optional))]
     pub reminders: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub tray: Option<bool>,
 }
 
 // Field checks. They trim surrounding white space: a name of spaces is empty.

@@ -65,21 +65,8 @@ pub fn notification(fresh: &[Reminder], lang: Lang, display: DateDisplay) -> Opt
     if fresh.is_empty() {
         return None;
     }
-    let number = |n: usize| match lang {
-        Lang::En => n.to_string(),
-        Lang::Fa => calendar::persian_digits(&n.to_string()),
-    };
-    let counts: Vec<String> = ReminderStage::ALL
-        .iter()
-        .filter_map(|&stage| {
-            let n = fresh.iter().filter(|r| r.stage == stage).count();
-            (n > 0).then(|| format!("{}: {}", stage.label(lang), number(n)))
-        })
-        .collect();
-    let separator = match lang {
-        Lang::En => " · ",
-        Lang::Fa => " ، ",
-    };
+    let number = |n: usize| number(n, lang);
+    let counts = counts(fresh, lang);
     let mut ordered: Vec<&Reminder> = fresh.iter().collect();
     ordered.sort_by_key(|r| (r.due_on, r.number.clone()));
     let mut lines: Vec<String> = ordered
@@ -96,8 +83,104 @@ pub fn notification(fresh: &[Reminder], lang: Lang, display: DateDisplay) -> Opt
             Lang::Fa => format!("و {} بند دیگر", number(fresh.len() - NAMED)),
         });
     }
-    let title = format!("Clausebook — {}", counts.join(separator));
+    let title = format!("Clausebook — {counts}");
     Some(Notification { title, body: lines.join("\n") })
+}
+
+/// `n` in the digits of `lang`.
+fn number(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => n.to_string(),
+        Lang::Fa => calendar::persian_digits(&n.to_string()),
+    }
+}
+
+/// How many reminders have reached each stage, most urgent first:
+/// "Overdue: 14 · Due within a week: 2".
+fn counts(reminders: &[Reminder], lang: Lang) -> String {
+    let separator = match lang {
+        Lang::En => " · ",
+        Lang::Fa => " ، ",
+    };
+    ReminderStage::ALL
+        .iter()
+        .filter_map(|&stage| {
+            let n = reminders.iter().filter(|r| r.stage == stage).count();
+            (n > 0).then(|| format!("{}: {}", stage.label(lang), number(n, lang)))
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// What can go wrong where the app meets the desktop session for
+/// reminders' sake: the entry that starts it with the session.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DesktopError {
+    #[error(
+        "starting with the session could not be turned {}: {reason}; check that the folder of autostart entries (~/.config/autostart) can be written",
+        if *on { "on" } else { "off" }
+    )]
+    Autostart { on: bool, reason: String },
+}
+
+impl DesktopError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DesktopError::Autostart { .. } => "autostart_failed",
+        }
+    }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> crate::detail::Params {
+        match self {
+            DesktopError::Autostart { reason, .. } => vec![("reason", crate::detail::Param::Text(reason.clone()))],
+        }
+    }
+
+    /// One error of every variant, for [`crate::catalog`].
+    pub fn examples() -> Vec<DesktopError> {
+        vec![DesktopError::Autostart { on: true, reason: "Permission denied (os error 13)".into() }]
+    }
+}
+
+/// What the tray icon shows, when the officer keeps Clausebook in the tray.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Tray {
+    /// Beside the icon (where the desktop shows a label): the overdue count,
+    /// empty when nothing is overdue.
+    pub label: String,
+    /// The icon's tooltip, and the first line of its menu: the counts by
+    /// stage, or that nothing is due.
+    pub summary: String,
+    /// The menu's items.
+    pub open: String,
+    pub quit: String,
+}
+
+/// The tray's words on `today`, in the officer's language: the counts are
+/// the reminders' (the Today panel's), so a snoozed clause is not counted.
+pub fn tray(store: &Store, today: NaiveDate) -> Result<Tray, StoreError> {
+    let lang = store.settings()?.ui_language;
+    let reminders = store.reminders(today)?;
+    let overdue = reminders.iter().filter(|r| r.stage == ReminderStage::Overdue).count();
+    let counts = counts(&reminders, lang);
+    let summary = match (lang, counts.is_empty()) {
+        (Lang::En, true) => "Clausebook — nothing overdue or due soon".to_owned(),
+        (Lang::Fa, true) => "Clausebook — بندی دارای تأخیر یا نزدیک به مهلت نیست".to_owned(),
+        (_, false) => format!("Clausebook — {counts}"),
+    };
+    let (open, quit) = match lang {
+        Lang::En => ("Open Clausebook", "Quit Clausebook"),
+        Lang::Fa => ("باز کردن Clausebook", "بستن کامل Clausebook"),
+    };
+    Ok(Tray {
+        label: if overdue > 0 { number(overdue, lang) } else { String::new() },
+        summary,
+        open: open.to_owned(),
+        quit: quit.to_owned(),
+    })
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut: a
@@ -123,6 +206,7 @@ mod tests {
             due_on: NaiveDate::parse_from_str(due, "%Y-%m-%d").unwrap(),
             days: 0,
             stage,
+            own_lead: None,
         }
     }
 

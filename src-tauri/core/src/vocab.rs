@@ -311,12 +311,14 @@ closed_set!(
 
 closed_set!(
     /// How far a clause's deadline has come, as reminders tell it: past, or
-    /// within one of the lead times (`store::reminders::LEAD_DAYS`).
+    /// within one of the lead times (`store::reminders::LEAD_DAYS`), or
+    /// within the lead time set on the clause itself.
     ReminderStage, "reminder stage", {
         Overdue => "overdue", "Overdue", "دارای تأخیر";
         DueTomorrow => "due_tomorrow", "Due within a day", "مهلت تا یک روز دیگر";
         DueWeek => "due_week", "Due within a week", "مهلت تا یک هفته دیگر";
         DueMonth => "due_month", "Due within 30 days", "مهلت در ۳۰ روز آینده";
+        DueLead => "due_lead", "Due within the clause's own lead time", "مهلت در بازهٔ یادآوری خود بند";
     }
 );
 

@@ -263,3 +263,34 @@ fn imports_a_plan_with_a_dry_run_a_mapping_and_an_undo() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(errors(&bad).contains("no column is headed \"Owner body\""), "{}", errors(&bad));
 }
+
+#[test]
+fn sets_a_clause_s_own_reminder_lead_time_and_refuses_one_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    assert!(clausebook(&db, &["demo"]).status.success());
+    let list = clausebook(&db, &["--json", "reminders"]);
+    let reminders: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let clause = reminders[0]["clause_id"].as_str().unwrap().to_owned();
+
+    let shown = clausebook(&db, &["remind", &clause]);
+    assert_eq!(text(&shown).trim(), "reminded 30, 7, 1 days before the deadline (the default)");
+    let set = clausebook(&db, &["remind", &clause, "--days", "60"]);
+    assert!(set.status.success(), "{}", errors(&set));
+    assert_eq!(text(&set).trim(), "reminded 60, 30, 7, 1 days before the deadline (its own)");
+    let json: serde_json::Value =
+        serde_json::from_slice(&clausebook(&db, &["--json", "remind", &clause]).stdout).unwrap();
+    assert_eq!(json["own"], 60);
+
+    let bad = clausebook(&db, &["remind", &clause, "--days", "0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(errors(&bad).contains("between 1 and 365 days before the deadline, not 0"), "{}", errors(&bad));
+    let word = clausebook(&db, &["remind", &clause, "--days", "soon"]);
+    assert!(!word.status.success());
+    assert!(errors(&word).contains("say a number of days, or default"), "{}", errors(&word));
+    let back = clausebook(&db, &["remind", &clause, "--days", "default"]);
+    assert_eq!(text(&back).trim(), "reminded 30, 7, 1 days before the deadline (the default)");
+
+    let tray = clausebook(&db, &["settings", "--tray", "on"]);
+    assert!(text(&tray).contains("tray:         on"), "{}", text(&tray));
+}

@@ -13,3 +13,4 @@ pub mod overview;
 pub mod partners;
 pub mod reminders;
 pub mod reports;
+pub mod session;

@@ -70,18 +70,27 @@ export const commands = {
 	reminders: () => typedError<Reminder[], AppError>(__TAURI_INVOKE("reminders")),
 	/**  Snoozes a clause's reminders; answers the day they come back. */
 	snoozeReminder: (clauseId: string, length: SnoozeLength) => typedError<string, AppError>(__TAURI_INVOKE("snooze_reminder", { clauseId, length })),
+	/**  A clause's reminder lead times. */
+	reminderLead: (clauseId: string) => typedError<ReminderLead, AppError>(__TAURI_INVOKE("reminder_lead", { clauseId })),
+	/**
+	 *  Sets how many days before its deadline a clause is first reminded of;
+	 *  `null` returns it to the defaults.
+	 */
+	setReminderLead: (clauseId: string, days: number | null) => typedError<ReminderLead, AppError>(__TAURI_INVOKE("set_reminder_lead", { clauseId, days })),
+	desktop: () => typedError<Desktop, AppError>(__TAURI_INVOKE("desktop")),
+	setAutostart: (on: boolean) => typedError<Desktop, AppError>(__TAURI_INVOKE("set_autostart", { on })),
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
+export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"autostart_failed":{"reason":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"reminder_lead_out_of_range":{"days":"number","max":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
 
-export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"short_text_max_chars":500,"tag_max_chars":60} as const;
+export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"reminder_lead_max_days":365,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
 export const REMINDER_LEAD_DAYS = [30,7,1] as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
+export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"},{"en":"Due within the clause's own lead time","fa":"مهلت در بازهٔ یادآوری خود بند","value":"due_lead"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
 
 /* Types */
 /**  An MoU, memorandum, action plan or joint project. */
@@ -362,6 +371,17 @@ export type DemoCounts = {
 	agreements: number,
 	clauses: number,
 	notes: number,
+};
+
+/**  What Settings shows of the desktop session. */
+export type Desktop = {
+	/**
+	 *  The desktop can show a tray icon (on Linux: the AppIndicator library
+	 *  is installed).
+	 */
+	tray_available: boolean,
+	/**  The app starts with the session; `null` where it cannot. */
+	autostart: boolean | null,
 };
 
 /**  Where a clause stands against its deadline on a given day. */
@@ -749,13 +769,25 @@ export type Reminder = {
 	/**  Days from today to the deadline: negative when overdue. */
 	days: number,
 	stage: ReminderStage,
+	/**  The clause's own first lead time, when it has one. */
+	own_lead: number | null,
+};
+
+/**  A clause's lead times, as its page shows them. */
+export type ReminderLead = {
+	clause_id: string,
+	/**  The clause's own first lead time in days; `None` for the defaults. */
+	own: number | null,
+	/**  The lead times in force, longest first. */
+	leads: number[],
 };
 
 /**
  *  How far a clause's deadline has come, as reminders tell it: past, or
- *  within one of the lead times (`store::reminders::LEAD_DAYS`).
+ *  within one of the lead times (`store::reminders::LEAD_DAYS`), or
+ *  within the lead time set on the clause itself.
  */
-export type ReminderStage = "overdue" | "due_tomorrow" | "due_week" | "due_month";
+export type ReminderStage = "overdue" | "due_tomorrow" | "due_week" | "due_month" | "due_lead";
 
 /**  How a report is made. */
 export type ReportOptions = {
@@ -855,6 +887,11 @@ export type Settings = {
 	date_display: DateDisplay,
 	/**  Deadline reminders as desktop notifications (on unless turned off). */
 	reminders: boolean,
+	/**
+	 *  Closing the window leaves the app running in the tray, with the
+	 *  overdue count (off unless turned on).
+	 */
+	tray: boolean,
 };
 
 /**  Changes to settings; `None` leaves a field as it is. */
@@ -864,6 +901,7 @@ export type SettingsPatch = {
 	ui_language?: Lang | null,
 	date_display?: DateDisplay | null,
 	reminders?: boolean | null,
+	tray?: boolean | null,
 };
 
 /**  Which sheet and rows to read. */

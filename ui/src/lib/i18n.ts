@@ -260,6 +260,14 @@ export const en = {
   'clause.status': 'Status',
   'clause.percent': 'Percent done',
   'clause.indicator': 'Indicator',
+  'clause.reminders': 'Reminders',
+  'clause.remindersLeads': '{days} days before the deadline',
+  'clause.remindersDefault': 'default',
+  'clause.remindersChange': 'Change reminders',
+  'clause.remindersDays': 'First reminder, in days before the deadline',
+  'clause.remindersHint': 'From 1 to {max}. Shorter default reminders still come.',
+  'clause.remindersUseDefault': 'Use the default',
+  'clause.remindersSaved': 'Reminders for this clause saved',
   'clause.indicatorHint': 'What counts as done',
   'clause.tags': 'Themes',
   'clause.tagsHint': 'Separate with commas, e.g. training, visits',
@@ -310,6 +318,8 @@ export const en = {
   'history.field.percent': 'Percent done',
   'history.field.indicator': 'Indicator',
   'history.field.tags': 'Themes',
+  'history.field.reminder_lead_days': 'First reminder (days before the deadline)',
+  'history.field.reminders_snoozed_until': 'Reminders snoozed until',
   'history.field.parent_id': 'Parent clause',
   'history.field.position': 'Position',
   'history.field.on_date': 'Date',
@@ -352,7 +362,12 @@ export const en = {
   'settings.saved': 'Settings saved',
   'settings.reminders': 'Reminders',
   'settings.remindersOn': 'Remind me of deadlines',
-  'settings.remindersHint': 'Clausebook checks when it starts and every hour, and shows a desktop notification for clauses that are overdue or due within {days} days.',
+  'settings.remindersHint': 'Clausebook checks when it starts and every hour, and shows a desktop notification for clauses that are overdue or due within {days} days (or the lead time set on a clause).',
+  'settings.trayOn': 'Keep Clausebook in the tray when its window is closed',
+  'settings.trayHint': 'The tray icon shows how many clauses are overdue, and reminders keep coming while the window is closed. Quit from the icon’s menu.',
+  'settings.trayUnavailable': 'This desktop cannot show tray icons: ask IT to install libayatana-appindicator3-1 (GNOME also needs its AppIndicator extension).',
+  'settings.autostartOn': 'Start Clausebook when I log in',
+  'settings.autostartHint': 'With the tray on, it starts in the tray, so reminders come without the window opening.',
 
   'backups.title': 'Backups',
   'backups.lead': 'Clausebook backs the register up on each day you open it, before every import and before a restore, and thins out older backups by itself.',
@@ -656,6 +671,8 @@ export const en = {
   'error.offset_too_large': 'A deadline of {amount} {unit} after signing is too far off (at most {max} {unit}).',
   'error.bad_tag': '“{tag}” is not a theme: themes are short single lines of at most 60 characters.',
   'error.note_in_future': 'A progress note records what has happened: its date cannot be in the future.',
+  'error.reminder_lead_out_of_range': 'The first reminder must come between 1 and {max} days before the deadline, not {days}.',
+  'error.autostart_failed': 'Starting with the session could not be changed: {reason}. Check that the folder of autostart entries (~/.config/autostart) can be written.',
   'error.report_unwritable': 'The PDF could not be saved to {path}: choose another folder or file name.',
   'error.report_empty_brief': 'The brief covers nothing yet: tick at least one agreement, or include overdue clauses, a due date or recent progress.',
   'error.report_typeset': 'The report could not be typeset. This is a fault in Clausebook, not in your data: please report it.',
@@ -941,6 +958,14 @@ export const fa: Record<Key, string> = {
   'clause.status': 'وضعیت',
   'clause.percent': 'درصد پیشرفت',
   'clause.indicator': 'شاخص',
+  'clause.reminders': 'یادآوری‌ها',
+  'clause.remindersLeads': '{days} روز پیش از مهلت',
+  'clause.remindersDefault': 'پیش‌فرض',
+  'clause.remindersChange': 'تغییر یادآوری‌ها',
+  'clause.remindersDays': 'نخستین یادآوری، چند روز پیش از مهلت',
+  'clause.remindersHint': 'از ۱ تا {max}. یادآوری‌های پیش‌فرض کوتاه‌تر همچنان می‌رسند.',
+  'clause.remindersUseDefault': 'بازگشت به پیش‌فرض',
+  'clause.remindersSaved': 'یادآوری‌های این بند ذخیره شد',
   'clause.indicatorHint': 'چه چیزی انجام شدن را نشان می‌دهد',
   'clause.tags': 'موضوع‌ها',
   'clause.tagsHint': 'با ویرگول جدا کنید، مانند آموزش، بازدید',
@@ -991,6 +1016,8 @@ export const fa: Record<Key, string> = {
   'history.field.percent': 'درصد پیشرفت',
   'history.field.indicator': 'شاخص',
   'history.field.tags': 'موضوع‌ها',
+  'history.field.reminder_lead_days': 'نخستین یادآوری (روز پیش از مهلت)',
+  'history.field.reminders_snoozed_until': 'یادآوری‌ها به تعویق افتاده تا',
   'history.field.parent_id': 'بند بالادستی',
   'history.field.position': 'جایگاه',
   'history.field.on_date': 'تاریخ',
@@ -1033,7 +1060,12 @@ export const fa: Record<Key, string> = {
   'settings.saved': 'تنظیمات ذخیره شد',
   'settings.reminders': 'یادآوری‌ها',
   'settings.remindersOn': 'یادآوری مهلت‌ها',
-  'settings.remindersHint': 'Clausebook هنگام آغاز به کار و پس از آن هر یک ساعت یک‌بار بررسی می‌کند و برای بندهایی که مهلتشان گذشته یا تا {days} روز دیگر به سر می‌رسد، اعلانی روی میزکار نشان می‌دهد.',
+  'settings.remindersHint': 'Clausebook هنگام آغاز به کار و پس از آن هر یک ساعت یک‌بار بررسی می‌کند و برای بندهایی که مهلتشان گذشته یا تا {days} روز دیگر (یا بازه‌ای که برای خود بند تعیین شده) به سر می‌رسد، اعلانی روی میزکار نشان می‌دهد.',
+  'settings.trayOn': 'با بستن پنجره، Clausebook در سینی سیستم بماند',
+  'settings.trayHint': 'نماد سینی سیستم شمار بندهای دارای تأخیر را نشان می‌دهد و یادآوری‌ها با پنجرهٔ بسته هم می‌رسند. برای بستن کامل، از منوی نماد استفاده کنید.',
+  'settings.trayUnavailable': 'این میزکار نمی‌تواند نماد سینی سیستم نشان دهد: از بخش فناوری اطلاعات بخواهید libayatana-appindicator3-1 را نصب کند (در GNOME افزونهٔ AppIndicator هم لازم است).',
+  'settings.autostartOn': 'Clausebook با ورود من به سیستم آغاز به کار کند',
+  'settings.autostartHint': 'اگر ماندن در سینی سیستم روشن باشد، برنامه در سینی آغاز می‌شود تا یادآوری‌ها بی‌آنکه پنجره باز شود برسند.',
 
   'backups.title': 'نسخه‌های پشتیبان',
   'backups.lead': 'در هر روزی که برنامه را باز می‌کنید، پیش از هر ورود داده و پیش از هر بازگردانی، از دفتر نسخه پشتیبان گرفته می‌شود؛ از نسخه‌های قدیمی‌تر هم خودبه‌خود تنها چند نسخه نگه داشته می‌شود.',
@@ -1337,6 +1369,8 @@ export const fa: Record<Key, string> = {
   'error.offset_too_large': 'مهلت {amount} {unit} پس از امضا بیش از اندازه دور است (حداکثر {max} {unit}).',
   'error.bad_tag': '«{tag}» موضوع پذیرفتنی نیست: هر موضوع یک‌خطی و حداکثر ۶۰ نویسه است.',
   'error.note_in_future': 'یادداشت پیشرفت رخدادی گذشته را ثبت می‌کند: تاریخش نمی‌تواند در آینده باشد.',
+  'error.reminder_lead_out_of_range': 'نخستین یادآوری باید میان ۱ تا {max} روز پیش از مهلت باشد، نه {days}.',
+  'error.autostart_failed': 'آغاز به کار همراه با ورود به سیستم تغییر نکرد: {reason}. بررسی کنید که پوشهٔ ورودی‌های آغاز خودکار میزکار در پوشهٔ خانگی شما قابل نوشتن باشد.',
   'error.report_unwritable': 'پرونده PDF در {path} ذخیره نشد: پوشه یا نام دیگری برگزینید.',
   'error.report_empty_brief': 'گزارش هنوز چیزی در بر ندارد: دست‌کم یک سند را علامت بزنید، یا بندهای دارای تأخیر، سررسیدها یا پیشرفت‌های اخیر را بیفزایید.',
   'error.report_typeset': 'گزارش حروف‌چینی نشد. این ایراد از Clausebook است، نه از داده‌های شما: لطفاً آن را گزارش دهید.',
@@ -1458,6 +1492,12 @@ function numberFormat(lang: Lang, style: 'decimal' | 'percent'): Intl.NumberForm
 /** 1,234 or ۱٬۲۳۴. */
 export function formatNumber(n: number, lang: Lang = locale.lang): string {
   return numberFormat(lang, 'decimal').format(n);
+}
+
+/** Numbers all together: "30, 7, and 1", "۳۰، ۷ و ۱". */
+export function formatAll(numbers: readonly number[], lang: Lang = locale.lang): string {
+  const list = new Intl.ListFormat(lang === 'fa' ? 'fa-IR' : 'en', { type: 'conjunction' });
+  return list.format(numbers.map((n) => formatNumber(n, lang)));
 }
 
 /** Numbers as alternatives: "30, 7, or 1", "۳۰، ۷ یا ۱". */

@@ -221,6 +221,38 @@ describe('with the demo register', () => {
     expect(created.querySelector('.old')).toBeNull();
   });
 
+  it('sets a clause’s own first reminder, refuses one out of range with the core’s limit, and returns to the default', async () => {
+    const id = await agreementId(TAJIK_PLAN);
+    const { clause } = await ask<ClauseChange>('create_clause', {
+      newClause: {
+        agreement_id: id, parent_id: null, number: '91', text: 'Joint review of the action plan', our_lead: null,
+        partner_lead: null, deadline: { kind: 'on', date: '2027-06-30' }, status: 'not_started', percent: null, indicator: null, tags: [],
+      },
+    });
+    history.replaceState(null, '', `/#/agreements/${id}/clauses/${clause.id}`);
+    render(App);
+    expect(await screen.findByText('30, 7, and 1 days before the deadline')).toBeTruthy();
+    await fireEvent.click(await screen.findByRole('button', { name: 'Change reminders' }));
+    const days = await screen.findByLabelText('First reminder, in days before the deadline');
+    // Out of range: the core refuses and says its limit.
+    await fireEvent.input(days, { target: { value: '400' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/^the first reminder must come between 1 and 365 days before the deadline, not 400$/i)).toBeTruthy();
+    // Typed in Persian digits: 90 days, and the shorter defaults follow.
+    await fireEvent.input(days, { target: { value: '۹۰' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('90, 30, 7, and 1 days before the deadline')).toBeTruthy();
+    expect((await ask<{ own: number | null }>('reminder_lead', { clauseId: clause.id })).own).toBe(90);
+    await fireEvent.click(await screen.findByRole('tab', { name: /History/ }));
+    const panel = await screen.findByRole('tabpanel');
+    const change = (await within(panel).findAllByText('First reminder (days before the deadline)'))[0].closest('li')!;
+    expect(change.querySelector('.new')?.textContent).toBe('90');
+    await fireEvent.click(screen.getByRole('button', { name: 'Change reminders' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Use the default' }));
+    expect(await screen.findByText('30, 7, and 1 days before the deadline')).toBeTruthy();
+    expect((await ask<{ own: number | null }>('reminder_lead', { clauseId: clause.id })).own).toBeNull();
+  });
+
   it('begins an imported clause’s history with the import, in both languages', async () => {
     // Imported for real, through the core's bulk path: the agreement's import
     // row, which the clause names in its import_id, begins its history.

@@ -114,8 +114,17 @@ enum Command {
         limit: u32,
     },
     /// What deadline reminders tell today: open clauses overdue or due within
-    /// 30, 7 or 1 days, less the snoozed.
+    /// 30, 7 or 1 days (or the clause's own lead time), less the snoozed.
     Reminders,
+    /// A clause's reminder lead time: show it, or set how many days before
+    /// its deadline it is first reminded of (`default`: 30, 7 and 1).
+    Remind {
+        /// The clause id (or a unique start of it).
+        clause: String,
+        /// Days before the deadline (1 to 365), or `default`.
+        #[arg(long, value_name = "N|default", value_parser = lead_days)]
+        days: Option<LeadDays>,
+    },
     /// Snooze a clause's reminders for a day or a week.
     Snooze {
         /// The clause id (or a unique start of it).
@@ -528,6 +537,24 @@ struct SettingsArgs {
     /// Deadline reminders as desktop notifications in the app.
     #[arg(long, value_name = "on|off", value_parser = on_off)]
     reminders: Option<bool>,
+    /// Closing the app's window leaves it running in the tray.
+    #[arg(long, value_name = "on|off", value_parser = on_off)]
+    tray: Option<bool>,
+}
+
+/// A lead time asked for on the command line.
+#[derive(Clone, Copy)]
+enum LeadDays {
+    Default,
+    Days(i64),
+}
+
+/// Reads a number of days or "default"; the range is the core's to check.
+fn lead_days(s: &str) -> Result<LeadDays, String> {
+    match s {
+        "default" => Ok(LeadDays::Default),
+        _ => s.parse().map(LeadDays::Days).map_err(|_| format!("\"{s}\": say a number of days, or default")),
+    }
 }
 
 /// Reads "on" or "off".
@@ -754,6 +781,7 @@ fn run(cli: Cli) -> Out {
         Command::Backups => backups(cx),
         Command::Reminders => reminders(cx),
         Command::Snooze { clause, length } => snooze(cx, &clause, length),
+        Command::Remind { clause, days } => remind(cx, &clause, days),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),
@@ -1038,6 +1066,20 @@ fn reminders(cx: &mut Ctx) -> Out {
     })
 }
 
+fn remind(cx: &mut Ctx, clause: &str, days: Option<LeadDays>) -> Out {
+    let store = cx.store()?;
+    let lead = match days {
+        None => store.reminder_lead(clause)?,
+        Some(LeadDays::Default) => store.set_reminder_lead(clause, None)?,
+        Some(LeadDays::Days(n)) => store.set_reminder_lead(clause, Some(n))?,
+    };
+    cx.print(&lead, |lead| {
+        let days: Vec<String> = lead.leads.iter().map(u32::to_string).collect();
+        let whose = if lead.own.is_some() { "its own" } else { "the default" };
+        println!("reminded {} days before the deadline ({whose})", days.join(", "));
+    })
+}
+
 fn snooze(cx: &mut Ctx, clause: &str, length: SnoozeLength) -> Out {
     let today = cx.today;
     let until = cx.store()?.snooze_reminder(clause, length, today)?;
@@ -1234,6 +1276,7 @@ fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
         ui_language: s.language,
         date_display: s.dates,
         reminders: s.reminders,
+        tray: s.tray,
     })?;
     cx.print(&out, |out| {
         println!("officer:      {}", out.officer_name);
@@ -1241,6 +1284,7 @@ fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
         println!("language:     {}", out.ui_language.as_str());
         println!("dates:        {}", out.date_display.as_str());
         println!("reminders:    {}", if out.reminders { "on" } else { "off" });
+        println!("tray:         {}", if out.tray { "on" } else { "off" });
         println!("database:     {}", cx.db.display());
     })
 }

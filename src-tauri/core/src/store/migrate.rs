@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 7;
+pub(crate) const VERSIONS: usize = 8;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -26,6 +26,7 @@ fn migrations() -> Migrations<'static> {
         }),
         M::up(include_str!("migrations/006_imports.sql")),
         M::up(include_str!("migrations/007_reminders.sql")),
+        M::up(include_str!("migrations/008_reminder_leads.sql")),
     ])
 }
 

@@ -13,6 +13,7 @@ const ORGANISATION: &str = "organisation";
 const LANGUAGE: &str = "ui_language";
 const DATES: &str = "date_display";
 const REMINDERS: &str = super::reminders::SETTING;
+const TRAY: &str = "tray";
 
 impl Store {
     /// The current settings, with defaults for what was never set.
@@ -31,6 +32,7 @@ impl Store {
             ui_language: get::<Lang>(self, LANGUAGE)?.unwrap_or_default(),
             date_display: get::<DateDisplay>(self, DATES)?.unwrap_or_default(),
             reminders: get::<String>(self, REMINDERS)?.is_none_or(|v| v != "off"),
+            tray: get::<String>(self, TRAY)?.is_some_and(|v| v == "on"),
         })
     }
 
@@ -61,10 +63,14 @@ impl Store {
             changes.field(DATES, Some(&old.date_display.as_str()), Some(&d.as_str()));
             values.push((DATES, d.as_str().to_owned()));
         }
+        let word = |b: bool| if b { "on" } else { "off" };
         if let Some(on) = patch.reminders {
-            let word = |b: bool| if b { "on" } else { "off" };
             changes.field(REMINDERS, Some(&word(old.reminders)), Some(&word(on)));
             values.push((REMINDERS, word(on).to_owned()));
+        }
+        if let Some(on) = patch.tray {
+            changes.field(TRAY, Some(&word(old.tray)), Some(&word(on)));
+            values.push((TRAY, word(on).to_owned()));
         }
         if changes.0.is_empty() {
             return Ok(old);

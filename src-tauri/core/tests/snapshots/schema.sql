@@ -170,6 +170,12 @@ CREATE TABLE partners (
     deletion_id TEXT
 ) STRICT;
 
+-- table reminder_leads
+CREATE TABLE reminder_leads (
+    clause_id TEXT PRIMARY KEY REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
+    days      INTEGER NOT NULL CHECK (days BETWEEN 1 AND 365)
+) STRICT, WITHOUT ROWID;
+
 -- table reminder_snoozes
 CREATE TABLE reminder_snoozes (
     clause_id TEXT PRIMARY KEY REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
