@@ -13,6 +13,7 @@ apt_packages=(
   dbus python3-dbus python3-gi           # a test notification service and tray for the reminder and tray tests
   python3-xlib                           # the tray test closes the window as a window manager would
   libayatana-appindicator3-1             # the tray icon (loaded at run time; the app asks first)
+  libayatana-appindicator3-dev           # Tauri's bundler finds it through pkg-config for the packages' dependencies
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
 )

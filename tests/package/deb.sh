@@ -36,6 +36,7 @@ for size in 16x16 32x32 48x48 128x128 256x256 512x512; do
 done
 deps=$(dpkg-query -W -f='${Depends}' clausebook)
 case "$deps" in *libwebkit2gtk-4.1-0*) ;; *) fail "libwebkit2gtk-4.1-0 is not a dependency: $deps" ;; esac
+case "$deps" in *libayatana-appindicator3-1*) ;; *) fail "libayatana-appindicator3-1 (the tray) is not a dependency: $deps" ;; esac
 case "$deps" in *-dev*) fail "a -dev package is a dependency: $deps" ;; esac
 version=$(/usr/bin/clausebook --version) || fail "clausebook --version"
 echo "package test: $version; depends: $deps"
