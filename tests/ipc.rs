@@ -245,3 +245,49 @@ fn export_report_writes_a_pdf_or_says_why_not() {
     );
     assert!(!blocked.exists());
 }
+
+#[test]
+fn meetings_agenda_outcomes_and_apply() {
+    let ui = ui();
+    ui.ok("load_demo", json!({}));
+    let partners = ui.ok("partners", json!({}));
+    let tj = partners.as_array().unwrap().iter().find(|p| p["name"] == "Tajikistan").unwrap()["id"].clone();
+    let agreements = ui.ok("agreements", json!({"partner": null}));
+    let plan = agreements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Action Plan"))
+        .unwrap()["id"]
+        .clone();
+    let meeting = |title: &str, start: &str| {
+        json!({"newMeeting": {
+            "title": title, "kind": "joint_commission", "on_date": "2026-11-10", "calendar": "persian",
+            "starts_at": start, "place": "Dushanbe", "remote": false, "status": "planned", "next_on": null,
+            "partner_ids": [tj], "agreement_ids": [plan],
+            "participants": [{"side": "theirs", "name": "Гулнора Раҳимова", "role": null, "body": null}]
+        }})
+    };
+    assert_eq!(ui.code("create_meeting", meeting("", "10:00")), "empty_field");
+    assert_eq!(ui.code("create_meeting", meeting("Joint commission", "noon")), "bad_time");
+    let m = ui.ok("create_meeting", meeting("Joint commission", "10:00"));
+    let id = m["id"].as_str().unwrap().to_owned();
+    let suggested = ui.ok("suggest_agenda", json!({"id": id}));
+    let first = suggested[0]["clause"]["id"].clone();
+    let detail = ui.ok("add_agenda_items", json!({"id": id, "items": [{"clause_id": first, "text": null}]}));
+    let item = detail["agenda"][0]["id"].clone();
+    ui.ok(
+        "add_outcome",
+        json!({"newOutcome": {"item_id": item, "kind": "clause_update", "text": null, "owner_side": null,
+        "owner": null, "due_on": null, "update": {"status": "on_hold"}, "new_clause": null}}),
+    );
+    assert_eq!(ui.code("apply_outcomes", json!({"id": id, "only": null})), "meeting_not_held");
+    ui.ok("set_meeting_status", json!({"id": id, "status": "held"}));
+    let review = ui.ok("review_meeting", json!({"id": id}));
+    assert_eq!(review[0]["changes"][0]["new"], "on_hold");
+    let applied = ui.ok("apply_outcomes", json!({"id": id, "only": null}));
+    assert_eq!(applied["updated"], 1);
+    let outcome = review[0]["outcome_id"].clone();
+    assert_eq!(ui.code("apply_outcomes", json!({"id": id, "only": [outcome]})), "outcome_applied");
+    assert_eq!(ui.ok("meetings", json!({"partner": null})).as_array().unwrap().len(), 1);
+}

@@ -14,6 +14,8 @@ use crate::detail::{Param, Params};
 use crate::vocab::UnknownCode;
 pub use crate::vocab::{AgreementKind, AgreementStatus, ClauseStatus, PartnerKind};
 
+pub mod meeting;
+
 /// Longest name, number, lead body or reference, in characters.
 pub const SHORT_TEXT_MAX_CHARS: usize = 500;
 /// Longest clause text, summary or note, in bytes (100 KiB).
@@ -82,6 +84,10 @@ pub enum ValidationError {
     NoteInFuture { on_date: NaiveDate, today: NaiveDate },
     #[error("the first reminder must come between 1 and {max} days before the deadline, not {days}")]
     ReminderLead { days: i64, max: u32 },
+    #[error("\"{0}\" is not a time of day: write it as hours and minutes, such as 09:30 or 14:00")]
+    BadTime(String),
+    #[error("the next meeting ({next}) is before this one ({on_date}): check both dates")]
+    NextBeforeMeeting { next: NaiveDate, on_date: NaiveDate },
 }
 
 impl ValidationError {
@@ -101,6 +107,8 @@ impl ValidationError {
             ValidationError::UnknownValue { .. } => "unknown_value",
             ValidationError::NoteInFuture { .. } => "note_in_future",
             ValidationError::ReminderLead { .. } => "reminder_lead_out_of_range",
+            ValidationError::BadTime(_) => "bad_time",
+            ValidationError::NextBeforeMeeting { .. } => "next_before_meeting",
         }
     }
 
@@ -137,6 +145,10 @@ impl ValidationError {
             ValidationError::ReminderLead { days, max } => {
                 vec![("days", Param::Number(*days)), ("max", Param::Number(i64::from(*max)))]
             }
+            ValidationError::BadTime(value) => vec![("value_text", Param::Text(value.clone()))],
+            ValidationError::NextBeforeMeeting { next, on_date } => {
+                vec![("next", Param::Date(*next)), ("on_date", Param::Date(*on_date))]
+            }
         }
     }
 
@@ -158,6 +170,8 @@ impl ValidationError {
             ValidationError::UnknownValue { field: "status", value: "done".into(), allowed: "not_started, completed" },
             ValidationError::NoteInFuture { on_date: day(2026, 12, 1), today: day(2026, 11, 22) },
             ValidationError::ReminderLead { days: 400, max: REMINDER_LEAD_MAX_DAYS },
+            ValidationError::BadTime("25:00".into()),
+            ValidationError::NextBeforeMeeting { next: day(2026, 11, 1), on_date: day(2026, 12, 1) },
         ];
         for e in &all {
             match e {
@@ -173,7 +187,9 @@ impl ValidationError {
                 | ValidationError::BadTag(_)
                 | ValidationError::UnknownValue { .. }
                 | ValidationError::NoteInFuture { .. }
-                | ValidationError::ReminderLead { .. } => {}
+                | ValidationError::ReminderLead { .. }
+                | ValidationError::BadTime(_)
+                | ValidationError::NextBeforeMeeting { .. } => {}
             }
         }
         all

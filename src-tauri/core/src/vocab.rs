@@ -323,6 +323,53 @@ closed_set!(
 );
 
 closed_set!(
+    /// What sort of meeting it is.
+    MeetingKind, "meeting kind", {
+        JointCommission => "joint_commission", "Joint commission", "کمیسیون مشترک";
+        Bilateral => "bilateral", "Bilateral meeting", "دیدار دوجانبه";
+        WorkingGroup => "working_group", "Working group", "کارگروه";
+        Visit => "visit", "Visit", "بازدید";
+        Remote => "remote", "Remote meeting", "نشست مجازی";
+    }
+);
+
+closed_set!(
+    /// Where a meeting stands.
+    MeetingStatus, "meeting status", {
+        Planned => "planned", "Planned", "برنامه‌ریزی‌شده";
+        Held => "held", "Held", "برگزارشده";
+        Cancelled => "cancelled", "Cancelled", "لغوشده";
+    }
+);
+
+closed_set!(
+    /// Which side of a meeting a person or a task belongs to.
+    Side, "side", {
+        Ours => "ours", "Our side", "طرف ما";
+        Theirs => "theirs", "Partner's side", "طرف مقابل";
+    }
+);
+
+closed_set!(
+    /// What an agenda item produced.
+    OutcomeKind, "outcome kind", {
+        Information => "information", "Information", "اطلاع";
+        Decision => "decision", "Decision", "تصمیم";
+        ClauseUpdate => "clause_update", "Clause update", "به‌روزرسانی بند";
+        NewClause => "new_clause", "New clause", "بند تازه";
+    }
+);
+
+closed_set!(
+    /// Why "suggest an agenda" proposes a clause.
+    AgendaReason, "agenda reason", {
+        Overdue => "overdue", "Overdue", "دارای تأخیر";
+        DueSoon => "due_soon", "Due before the meeting or within 30 days after it", "مهلت پیش از نشست یا تا ۳۰ روز پس از آن";
+        Changed => "changed", "Changed since the last meeting", "تغییرکرده از نشست پیشین";
+    }
+);
+
+closed_set!(
     /// How long a clause's reminders are snoozed.
     SnoozeLength, "snooze length", {
         Day => "day", "For a day", "برای یک روز";
@@ -378,6 +425,11 @@ pub struct Vocabulary {
     pub backup_reason: Vec<Term<BackupReason>>,
     pub reminder_stage: Vec<Term<ReminderStage>>,
     pub snooze_length: Vec<Term<SnoozeLength>>,
+    pub meeting_kind: Vec<Term<MeetingKind>>,
+    pub meeting_status: Vec<Term<MeetingStatus>>,
+    pub side: Vec<Term<Side>>,
+    pub outcome_kind: Vec<Term<OutcomeKind>>,
+    pub agenda_reason: Vec<Term<AgendaReason>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -406,6 +458,11 @@ pub fn vocabulary() -> Vocabulary {
         backup_reason: terms(),
         reminder_stage: terms(),
         snooze_length: terms(),
+        meeting_kind: terms(),
+        meeting_status: terms(),
+        side: terms(),
+        outcome_kind: terms(),
+        agenda_reason: terms(),
     }
 }
 
@@ -446,6 +503,11 @@ mod tests {
         check::<BackupReason>();
         check::<ReminderStage>();
         check::<SnoozeLength>();
+        check::<MeetingKind>();
+        check::<MeetingStatus>();
+        check::<Side>();
+        check::<OutcomeKind>();
+        check::<AgendaReason>();
     }
 
     #[test]

@@ -294,3 +294,75 @@ fn sets_a_clause_s_own_reminder_lead_time_and_refuses_one_out_of_range() {
     let tray = clausebook(&db, &["settings", "--tray", "on"]);
     assert!(text(&tray).contains("tray:         on"), "{}", text(&tray));
 }
+
+#[test]
+fn plans_a_meeting_takes_the_suggested_agenda_and_applies_its_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    assert!(clausebook(&db, &["demo"]).status.success());
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let o = clausebook(&db, &all);
+        assert!(o.status.success(), "{:?}: {}", args, errors(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let partners = json(&["partners"]);
+    let tj = partners.as_array().unwrap().iter().find(|p| p["name"] == "Tajikistan").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let agreements = json(&["agreements"]);
+    let plan = agreements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Action Plan"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let m = id(clausebook(
+        &db,
+        &[
+            "meeting",
+            "add",
+            "--title",
+            "Joint commission",
+            "--kind",
+            "joint_commission",
+            "--date",
+            "1405/09/01",
+            "--calendar",
+            "persian",
+            "--partner",
+            &tj,
+            "--agreement",
+            &plan,
+            "--theirs",
+            "Гулнора Раҳимова|Deputy Minister",
+        ],
+    ));
+    let suggested = json(&["meeting", "suggest", &m]);
+    assert!(!suggested.as_array().unwrap().is_empty(), "the demo plan has overdue clauses");
+    let shown = json(&["meeting", "agenda", &m, "--suggested", "--text", "Next session"]);
+    let agenda = shown["agenda"].as_array().unwrap();
+    assert_eq!(agenda.len(), suggested.as_array().unwrap().len() + 1);
+    let item = agenda[0]["id"].as_str().unwrap();
+    let clause = agenda[0]["clause"]["id"].as_str().unwrap().to_owned();
+    id(clausebook(
+        &db,
+        &["meeting", "outcome", item, "--kind", "clause_update", "--status", "on_hold", "--text", "Postponed"],
+    ));
+    let refused = clausebook(&db, &["meeting", "apply", &m]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(errors(&refused).contains("mark it as held first"), "{}", errors(&refused));
+    assert!(clausebook(&db, &["meeting", "status", &m, "held"]).status.success());
+    let applied = json(&["meeting", "apply", &m]);
+    assert_eq!((applied["updated"].as_u64(), applied["notes"].as_u64()), (Some(1), Some(1)));
+    let after = json(&["meeting", "apply", &m]);
+    assert_eq!(after["updated"].as_u64(), Some(0), "applying twice changes nothing");
+    let history = text(&clausebook(&db, &["history", &clause]));
+    assert!(history.contains("meeting: ∅ → Joint commission"), "{history}");
+    assert!(text(&clausebook(&db, &["meetings"])).contains("held      Joint commission — Tajikistan"));
+}

@@ -9,6 +9,7 @@ pub mod clauses;
 pub mod dates;
 pub mod exports;
 pub mod imports;
+pub mod meetings;
 pub mod overview;
 pub mod partners;
 pub mod reminders;

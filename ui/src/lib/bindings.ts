@@ -77,12 +77,22 @@ export const commands = {
 	 *  `null` returns it to the defaults.
 	 */
 	setReminderLead: (clauseId: string, days: number | null) => typedError<ReminderLead, AppError>(__TAURI_INVOKE("set_reminder_lead", { clauseId, days })),
+	meetings: (partner: string | null) => typedError<Meeting[], AppError>(__TAURI_INVOKE("meetings", { partner })),
+	meeting: (id: string) => typedError<MeetingDetail, AppError>(__TAURI_INVOKE("meeting", { id })),
+	createMeeting: (newMeeting: NewMeeting) => typedError<Meeting, AppError>(__TAURI_INVOKE("create_meeting", { newMeeting })),
+	setMeetingStatus: (id: string, status: MeetingStatus) => typedError<Meeting, AppError>(__TAURI_INVOKE("set_meeting_status", { id, status })),
+	suggestAgenda: (id: string) => typedError<Suggestion[], AppError>(__TAURI_INVOKE("suggest_agenda", { id })),
+	addAgendaItems: (id: string, items: NewAgendaItem[]) => typedError<MeetingDetail, AppError>(__TAURI_INVOKE("add_agenda_items", { id, items })),
+	addOutcome: (newOutcome: NewOutcome) => typedError<Outcome, AppError>(__TAURI_INVOKE("add_outcome", { newOutcome })),
+	reviewMeeting: (id: string) => typedError<Review[], AppError>(__TAURI_INVOKE("review_meeting", { id })),
+	/**  Applies the outcomes named, or with `null` every one not applied yet. */
+	applyOutcomes: (id: string, only: string[] | null) => typedError<Applied, AppError>(__TAURI_INVOKE("apply_outcomes", { id, only })),
 	desktop: () => typedError<Desktop, AppError>(__TAURI_INVOKE("desktop")),
 	setAutostart: (on: boolean) => typedError<Desktop, AppError>(__TAURI_INVOKE("set_autostart", { on })),
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"ambiguous_id":{"prefix":"text"},"autostart_failed":{"reason":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"migration":{},"newer_schema":{"found":"number","known":"number"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"reminder_lead_out_of_range":{"days":"number","max":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
+export const ERROR_CATALOG = {"agenda_clause_unrelated":{"agreement":"text","number":"text"},"ambiguous_id":{"prefix":"text"},"autostart_failed":{"reason":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"bad_time":{"value_text":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"meeting_not_held":{},"migration":{},"new_clause_elsewhere":{},"newer_schema":{"found":"number","known":"number"},"next_before_meeting":{"next":"date","on_date":"date"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"outcome_applied":{"item":"number"},"outcome_clause_deleted":{"number":"text"},"outcome_needs_clause":{"item":"number"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"reminder_lead_out_of_range":{"days":"number","max":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
 
@@ -90,9 +100,21 @@ export const LIMITS = {"due_soon_days":30,"long_text_max_bytes":102400,"max_offs
 
 export const REMINDER_LEAD_DAYS = [30,7,1] as const;
 
-export const VOCABULARY = {"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"},{"en":"Due within the clause's own lead time","fa":"مهلت در بازهٔ یادآوری خود بند","value":"due_lead"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
+export const VOCABULARY = {"agenda_reason":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due before the meeting or within 30 days after it","fa":"مهلت پیش از نشست یا تا ۳۰ روز پس از آن","value":"due_soon"},{"en":"Changed since the last meeting","fa":"تغییرکرده از نشست پیشین","value":"changed"}],"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"meeting_kind":[{"en":"Joint commission","fa":"کمیسیون مشترک","value":"joint_commission"},{"en":"Bilateral meeting","fa":"دیدار دوجانبه","value":"bilateral"},{"en":"Working group","fa":"کارگروه","value":"working_group"},{"en":"Visit","fa":"بازدید","value":"visit"},{"en":"Remote meeting","fa":"نشست مجازی","value":"remote"}],"meeting_status":[{"en":"Planned","fa":"برنامه‌ریزی‌شده","value":"planned"},{"en":"Held","fa":"برگزارشده","value":"held"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"outcome_kind":[{"en":"Information","fa":"اطلاع","value":"information"},{"en":"Decision","fa":"تصمیم","value":"decision"},{"en":"Clause update","fa":"به‌روزرسانی بند","value":"clause_update"},{"en":"New clause","fa":"بند تازه","value":"new_clause"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"},{"en":"Due within the clause's own lead time","fa":"مهلت در بازهٔ یادآوری خود بند","value":"due_lead"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"side":[{"en":"Our side","fa":"طرف ما","value":"ours"},{"en":"Partner's side","fa":"طرف مقابل","value":"theirs"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
 
 /* Types */
+export type AgendaItem = {
+	id: string,
+	/**  1, 2, 3… in agenda order. */
+	position: number,
+	clause: ClauseRef | null,
+	text: string | null,
+	outcomes: Outcome[],
+};
+
+/**  Why "suggest an agenda" proposes a clause. */
+export type AgendaReason = "overdue" | "due_soon" | "changed";
+
 /**  An MoU, memorandum, action plan or joint project. */
 export type Agreement = {
 	id: string,
@@ -158,6 +180,17 @@ export type AppInfo = {
 	empty: boolean,
 	/**  The officer's today, the day overdue and due-soon are measured on. */
 	today: string,
+};
+
+/**  What applying a meeting's outcomes did. */
+export type Applied = {
+	/**  Clauses changed and clauses created. */
+	updated: number,
+	created: number,
+	/**  Progress notes written (one per applied outcome). */
+	notes: number,
+	/**  The clauses changed or created. */
+	clause_ids: string[],
 };
 
 /**  One row of the audit log: who changed what, when, from what to what. */
@@ -316,6 +349,22 @@ export type ClausePatch = {
 	percent?: number | null,
 	indicator?: string | null,
 	tags?: string[] | null,
+};
+
+/**  A clause as an agenda shows it. */
+export type ClauseRef = {
+	id: string,
+	agreement_id: string,
+	agreement_title: string,
+	number: string,
+	text: string,
+	status: ClauseStatus,
+	percent: number | null,
+	due_on: string | null,
+	our_lead: string | null,
+	partner_lead: string | null,
+	/**  Deleted since it was put on the agenda. */
+	deleted: boolean,
 };
 
 /**  A clause as an agreement's table shows it. */
@@ -541,12 +590,60 @@ export type ListedBackup = {
 	manifest: BackupManifest,
 };
 
+export type Meeting = {
+	id: string,
+	title: string,
+	kind: MeetingKind,
+	on_date: string,
+	calendar: Calendar,
+	starts_at: string | null,
+	place: string | null,
+	remote: boolean,
+	status: MeetingStatus,
+	next_on: string | null,
+	partners: Named[],
+	agreements: Named[],
+	participants: Participant[],
+	/**  Agenda items, outcomes, and outcomes proposing a change not yet applied. */
+	items: number,
+	outcomes: number,
+	pending: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A meeting with its agenda and outcomes: the meeting page. */
+export type MeetingDetail = {
+	meeting: Meeting,
+	agenda: AgendaItem[],
+};
+
+/**  What sort of meeting it is. */
+export type MeetingKind = "joint_commission" | "bilateral" | "working_group" | "visit" | "remote";
+
+/**  Where a meeting stands. */
+export type MeetingStatus = "planned" | "held" | "cancelled";
+
 /**  The one-step moves a clause can make, from its place in the tree. */
 export type Moves = {
 	up: boolean,
 	down: boolean,
 	indent: boolean,
 	outdent: boolean,
+};
+
+/**  A partner or an agreement a meeting names, with what to show for it. */
+export type Named = {
+	id: string,
+	name: string,
+	/**  The Persian name, where the record has one. */
+	name_fa: string | null,
+};
+
+/**  An agenda item to set: free text, a clause, or a clause with what to raise. */
+export type NewAgendaItem = {
+	clause_id: string | null,
+	text: string | null,
 };
 
 export type NewAgreement = {
@@ -579,6 +676,29 @@ export type NewClause = {
 	tags: string[],
 };
 
+/**  A meeting to record. */
+export type NewMeeting = {
+	title: string,
+	kind: MeetingKind,
+	/**  The day it is (or was) held. */
+	on_date: string,
+	/**  The calendar the officer gave the date in, for showing it back. */
+	calendar: Calendar,
+	/**  Local start time, `HH:MM`. */
+	starts_at: string | null,
+	/**  Where it is held; none when remote. */
+	place: string | null,
+	remote: boolean,
+	status: MeetingStatus,
+	/**  When the next meeting is planned, if it is. */
+	next_on: string | null,
+	/**  The partners it is held with: at least one. */
+	partner_ids: string[],
+	/**  The agreements it concerns (their clauses can be on the agenda). */
+	agreement_ids: string[],
+	participants: NewParticipant[],
+};
+
 export type NewNote = {
 	clause_id: string,
 	on_date: string,
@@ -587,6 +707,33 @@ export type NewNote = {
 	text: string,
 	/**  Set to change the clause's status with this note. */
 	status_to: ClauseStatus | null,
+};
+
+/**  What an agenda item produced, to record. */
+export type NewOutcome = {
+	item_id: string,
+	kind: OutcomeKind,
+	/**  What was said or decided (information, decision), or why (the rest). */
+	text: string | null,
+	/**  Who carries a decision out, on which side. */
+	owner_side: Side | null,
+	owner: string | null,
+	/**  By when a decision is to be carried out. */
+	due_on: string | null,
+	/**  The change a clause-update outcome proposes to its item's clause. */
+	update: ClausePatch | null,
+	/**  The clause a new-clause outcome proposes. */
+	new_clause: NewClause | null,
+};
+
+/**  A person taking part, on either side; their name in any script. */
+export type NewParticipant = {
+	side: Side,
+	name: string,
+	/**  Their position: "Deputy Minister". */
+	role: string | null,
+	/**  The body they come from. */
+	body: string | null,
 };
 
 export type NewPartner = {
@@ -630,11 +777,40 @@ export type NoteBrief = {
 /**  The unit of a relative deadline. */
 export type OffsetUnit = "days" | "months";
 
+export type Outcome = {
+	id: string,
+	item_id: string,
+	kind: OutcomeKind,
+	text: string | null,
+	owner_side: Side | null,
+	owner: string | null,
+	due_on: string | null,
+	/**  The clause a clause update changes. */
+	clause_id: string | null,
+	update: ClausePatch | null,
+	new_clause: NewClause | null,
+	/**  When it was applied to the register; `None` while it waits. */
+	applied_at: string | null,
+	/**  The clause an applied new-clause outcome created. */
+	created_clause_id: string | null,
+};
+
+/**  What an agenda item produced. */
+export type OutcomeKind = "information" | "decision" | "clause_update" | "new_clause";
+
 /**  An overdue clause with the agreement it belongs to. */
 export type OverdueItem = {
 	clause: Clause,
 	agreement_title: string,
 	days_overdue: number,
+};
+
+export type Participant = {
+	id: string,
+	side: Side,
+	name: string,
+	role: string | null,
+	body: string | null,
 };
 
 /**  A country or organisation we sign with. */
@@ -832,6 +1008,22 @@ export type Restored = {
 	previous: string,
 };
 
+/**
+ *  One proposed change as the review screen shows it: the clause's fields
+ *  now and as proposed (for a new clause, its fields with no "now").
+ */
+export type Review = {
+	outcome_id: string,
+	kind: OutcomeKind,
+	/**  The agenda item's number. */
+	item: number,
+	/**  The clause changed, or the new clause's number. */
+	number: string,
+	agreement_title: string,
+	changes: FieldChange[],
+	applied: boolean,
+};
+
 /**  What a parent clause shows of its children. */
 export type Rollup = {
 	/**  Direct children. */
@@ -931,6 +1123,9 @@ export type SheetFormat =
 /**  An iCalendar file: one all-day event per open clause with a due date. */
 "ics";
 
+/**  Which side of a meeting a person or a task belongs to. */
+export type Side = "ours" | "theirs";
+
 /**  How long a clause's reminders are snoozed. */
 export type SnoozeLength = "day" | "week";
 
@@ -941,6 +1136,12 @@ export type StatusCounts = {
 	completed: number,
 	on_hold: number,
 	cancelled: number,
+};
+
+/**  A clause "suggest an agenda" proposes, with why. */
+export type Suggestion = {
+	clause: ClauseRef,
+	reasons: AgendaReason[],
 };
 
 /**  How a CSV file's text is encoded. */

@@ -28,6 +28,11 @@ const PREFIX: Record<keyof typeof VOCABULARY, string> = {
   backup_reason: 'backupReason',
   reminder_stage: 'reminderStage',
   snooze_length: 'snooze',
+  meeting_kind: 'meetingKind',
+  meeting_status: 'meetingStatus',
+  side: 'side',
+  outcome_kind: 'outcomeKind',
+  agenda_reason: 'agendaReason',
 };
 
 describe('the window speaks the core’s vocabulary', () => {

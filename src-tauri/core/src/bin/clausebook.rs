@@ -16,14 +16,17 @@ use clausebook_core::clock;
 use clausebook_core::deadline::Deadline;
 use clausebook_core::demo::DemoError;
 use clausebook_core::export::{self, ExportError, ExportScope, SheetFormat};
+use clausebook_core::model::meeting::{NewAgendaItem, NewMeeting, NewOutcome, NewParticipant};
 use clausebook_core::model::{
     AgreementKind, AgreementStatus, ClauseMove, ClausePatch, ClauseStatus, DueState, NewAgreement, NewClause, NewNote,
-    NewPartner, PartnerKind, SettingsPatch,
+    NewPartner, PartnerKind, SettingsPatch, ValidationError,
 };
 use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, ReportRequest};
 use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
 use clausebook_core::store::backup::BackupError;
-use clausebook_core::vocab::{BackupReason, Figure, SheetField, SnoozeLength};
+use clausebook_core::vocab::{
+    BackupReason, Figure, MeetingKind, MeetingStatus, OutcomeKind, SheetField, Side, SnoozeLength,
+};
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
 
@@ -116,6 +119,15 @@ enum Command {
     /// What deadline reminders tell today: open clauses overdue or due within
     /// 30, 7 or 1 days (or the clause's own lead time), less the snoozed.
     Reminders,
+    /// Meetings by date, with how many agenda items, outcomes and changes to
+    /// apply each has.
+    Meetings {
+        #[arg(long)]
+        partner: Option<String>,
+    },
+    /// Record a meeting and work on it: agenda, outcomes, review, apply.
+    #[command(subcommand)]
+    Meeting(MeetingWhat),
     /// A clause's reminder lead time: show it, or set how many days before
     /// its deadline it is first reminded of (`default`: 30, 7 and 1).
     Remind {
@@ -542,6 +554,321 @@ struct SettingsArgs {
     tray: Option<bool>,
 }
 
+/// A meeting to record, or one to work on.
+#[derive(Subcommand)]
+enum MeetingWhat {
+    /// Record a meeting.
+    Add(AddMeeting),
+    /// A meeting with its participants, agenda and outcomes.
+    Show { meeting: String },
+    /// Mark a meeting planned, held or cancelled.
+    Status {
+        meeting: String,
+        #[arg(value_enum)]
+        status: MeetingStatus,
+    },
+    /// What to put on the agenda: overdue clauses of its agreements, those
+    /// due by the meeting plus 30 days, and those changed since the last
+    /// meeting with the same partner.
+    Suggest { meeting: String },
+    /// Add items to the agenda: clauses (`--clause`), free text (`--text`),
+    /// or everything suggested (`--suggested`).
+    Agenda {
+        meeting: String,
+        #[arg(long = "clause")]
+        clauses: Vec<String>,
+        #[arg(long = "text")]
+        texts: Vec<String>,
+        #[arg(long)]
+        suggested: bool,
+    },
+    /// Record what an agenda item produced.
+    Outcome(AddOutcome),
+    /// The changes the outcomes propose, as now → proposed.
+    Review { meeting: String },
+    /// Apply the proposed changes (all not applied yet, or the outcomes named).
+    Apply { meeting: String, outcomes: Vec<String> },
+}
+
+#[derive(Args)]
+struct AddMeeting {
+    #[arg(long)]
+    title: String,
+    #[arg(long, value_enum, default_value_t = MeetingKind::Bilateral)]
+    kind: MeetingKind,
+    /// The day: 2026-12-10 or 1405/09/19.
+    #[arg(long)]
+    date: String,
+    /// The calendar the date is shown in.
+    #[arg(long, value_enum, default_value_t = Calendar::Gregorian)]
+    calendar: Calendar,
+    /// Start time, HH:MM.
+    #[arg(long)]
+    time: Option<String>,
+    #[arg(long, conflicts_with = "remote")]
+    place: Option<String>,
+    #[arg(long)]
+    remote: bool,
+    #[arg(long, value_enum, default_value_t = MeetingStatus::Planned)]
+    status: MeetingStatus,
+    /// The next meeting's day.
+    #[arg(long)]
+    next: Option<String>,
+    /// A partner (id); repeat for several.
+    #[arg(long = "partner", required = true)]
+    partners: Vec<String>,
+    /// An agreement it concerns (id); repeat for several.
+    #[arg(long = "agreement")]
+    agreements: Vec<String>,
+    /// A participant on our side: "Name|Position|Body"; repeat for several.
+    #[arg(long = "ours")]
+    ours: Vec<String>,
+    /// A participant on the partner's side: "Name|Position|Body".
+    #[arg(long = "theirs")]
+    theirs: Vec<String>,
+}
+
+#[derive(Args)]
+struct AddOutcome {
+    /// The agenda item (id).
+    item: String,
+    #[arg(long, value_enum)]
+    kind: OutcomeKind,
+    /// What was said or decided.
+    #[arg(long)]
+    text: Option<String>,
+    /// Who carries a decision out: "ours:Name" or "theirs:Name".
+    #[arg(long)]
+    owner: Option<String>,
+    /// By when a decision is carried out.
+    #[arg(long)]
+    due: Option<String>,
+    /// A clause update: the proposed status.
+    #[arg(long, value_enum)]
+    status: Option<ClauseStatus>,
+    /// A clause update: the proposed percent done.
+    #[arg(long)]
+    percent: Option<u8>,
+    /// A clause update: the proposed deadline (a date, "3 months", "none").
+    #[arg(long)]
+    deadline: Option<String>,
+    #[arg(long)]
+    our_lead: Option<String>,
+    #[arg(long)]
+    partner_lead: Option<String>,
+    /// A new clause: its agreement, number and text (and --parent).
+    #[arg(long)]
+    agreement: Option<String>,
+    #[arg(long)]
+    number: Option<String>,
+    #[arg(long)]
+    clause_text: Option<String>,
+    #[arg(long)]
+    parent: Option<String>,
+}
+
+/// "Name|Position|Body" on `side`.
+fn participant(side: Side, s: &str) -> NewParticipant {
+    let mut parts = s.split('|').map(str::trim);
+    let name = parts.next().unwrap_or_default().to_owned();
+    let mut next = || parts.next().filter(|p| !p.is_empty()).map(str::to_owned);
+    let role = next();
+    let body = next();
+    NewParticipant { side, name, role, body }
+}
+
+fn meetings(cx: &mut Ctx, partner: Option<&str>) -> Out {
+    let dates = cx.dates()?;
+    let list = cx.store()?.meetings(partner)?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
+            println!("no meetings yet");
+        }
+        for m in list {
+            let with: Vec<&str> = m.partners.iter().map(|p| p.name.as_str()).collect();
+            println!(
+                "{}  {:<9} {} — {} ({} items, {} outcomes, {} to apply)\n    id {}",
+                dates(m.on_date),
+                m.status.as_str(),
+                m.title,
+                with.join(", "),
+                m.items,
+                m.outcomes,
+                m.pending,
+                m.id
+            );
+        }
+    })
+}
+
+fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
+    let today = cx.today;
+    let dates = cx.dates()?;
+    match what {
+        MeetingWhat::Add(a) => {
+            let mut participants: Vec<NewParticipant> = a.ours.iter().map(|p| participant(Side::Ours, p)).collect();
+            participants.extend(a.theirs.iter().map(|p| participant(Side::Theirs, p)));
+            let new = NewMeeting {
+                title: a.title,
+                kind: a.kind,
+                on_date: calendar::parse_date(&a.date)?,
+                calendar: a.calendar,
+                starts_at: a.time,
+                place: a.place,
+                remote: a.remote,
+                status: a.status,
+                next_on: date_arg(a.next.as_deref())?,
+                partner_ids: a.partners,
+                agreement_ids: a.agreements,
+                participants,
+            };
+            let m = cx.store()?.create_meeting(new)?;
+            cx.print(&m, |m| println!("{}", m.id))
+        }
+        MeetingWhat::Show { meeting } => {
+            let d = cx.store()?.meeting(&meeting)?;
+            cx.print(&d, |d| {
+                let m = &d.meeting;
+                println!("{} ({}, {})", m.title, m.kind.label(Lang::En), m.status.label(Lang::En));
+                let place = if m.remote { "remote".to_owned() } else { m.place.clone().unwrap_or_default() };
+                println!("  {} {}  {place}", dates(m.on_date), m.starts_at.as_deref().unwrap_or(""));
+                for p in &m.participants {
+                    let more: Vec<&str> = [p.role.as_deref(), p.body.as_deref()].into_iter().flatten().collect();
+                    println!("  {:<15} {} {}", p.side.label(Lang::En), p.name, more.join(", "));
+                }
+                for item in &d.agenda {
+                    let what = match (&item.clause, &item.text) {
+                        (Some(c), Some(t)) => format!("clause {} — {t}", c.number),
+                        (Some(c), None) => {
+                            format!("clause {} {}", c.number, c.text.chars().take(60).collect::<String>())
+                        }
+                        (None, Some(t)) => t.clone(),
+                        (None, None) => String::new(),
+                    };
+                    println!("  {}. {what}\n     item {}", item.position, item.id);
+                    for o in &item.outcomes {
+                        let state = if o.pending() {
+                            " (to apply)"
+                        } else if o.applied_at.is_some() {
+                            " (applied)"
+                        } else {
+                            ""
+                        };
+                        println!("     - {}{state}: {}", o.kind.label(Lang::En), o.text.as_deref().unwrap_or(""));
+                    }
+                }
+            })
+        }
+        MeetingWhat::Status { meeting, status } => {
+            let m = cx.store()?.set_meeting_status(&meeting, status)?;
+            cx.print(&m, |m| println!("{} is {}", m.title, m.status.as_str()))
+        }
+        MeetingWhat::Suggest { meeting } => {
+            let list = cx.store()?.suggest_agenda(&meeting, today)?;
+            cx.print(&list, |list| {
+                if list.is_empty() {
+                    println!("nothing to suggest");
+                }
+                for s in list {
+                    let why: Vec<&str> = s.reasons.iter().map(|r| r.as_str()).collect();
+                    let text: String = s.clause.text.chars().take(60).collect();
+                    println!("{} › {} {text}  [{}]", s.clause.agreement_title, s.clause.number, why.join(", "));
+                }
+            })
+        }
+        MeetingWhat::Agenda { meeting, clauses, texts, suggested } => {
+            let store = cx.store()?;
+            let mut items: Vec<NewAgendaItem> =
+                clauses.into_iter().map(|c| NewAgendaItem { clause_id: Some(c), text: None }).collect();
+            if suggested {
+                items.extend(
+                    store
+                        .suggest_agenda(&meeting, today)?
+                        .into_iter()
+                        .map(|s| NewAgendaItem { clause_id: Some(s.clause.id), text: None }),
+                );
+            }
+            items.extend(texts.into_iter().map(|t| NewAgendaItem { clause_id: None, text: Some(t) }));
+            let d = store.add_agenda_items(&meeting, items)?;
+            cx.print(&d, |d| println!("the agenda has {} items", d.agenda.len()))
+        }
+        MeetingWhat::Outcome(o) => {
+            let (owner_side, owner) = match o.owner.as_deref().map(|s| s.split_once(':')) {
+                Some(Some((side, name))) => (
+                    Some(Side::parse(side.trim()).map_err(|e| StoreError::from(ValidationError::from(e)))?),
+                    Some(name.trim().to_owned()),
+                ),
+                Some(None) => (None, o.owner.clone()),
+                None => (None, None),
+            };
+            let update = (o.kind == OutcomeKind::ClauseUpdate).then(|| -> Result<ClausePatch, Failure> {
+                Ok(ClausePatch {
+                    status: o.status,
+                    percent: o.percent.map(Some),
+                    deadline: deadline_arg(o.deadline.as_deref())?,
+                    our_lead: o.our_lead.clone().map(Some),
+                    partner_lead: o.partner_lead.clone().map(Some),
+                    ..ClausePatch::default()
+                })
+            });
+            let new_clause = (o.kind == OutcomeKind::NewClause).then(|| -> Result<NewClause, Failure> {
+                let mut c = NewClause::new(
+                    o.agreement.clone().unwrap_or_default(),
+                    o.number.clone().unwrap_or_default(),
+                    o.clause_text.clone().unwrap_or_default(),
+                );
+                c.parent_id = o.parent.clone();
+                c.our_lead = o.our_lead.clone();
+                c.partner_lead = o.partner_lead.clone();
+                c.deadline = deadline_arg(o.deadline.as_deref())?.unwrap_or_default();
+                Ok(c)
+            });
+            let new = NewOutcome {
+                item_id: o.item,
+                kind: o.kind,
+                text: o.text,
+                owner_side,
+                owner,
+                due_on: date_arg(o.due.as_deref())?,
+                update: update.transpose()?,
+                new_clause: new_clause.transpose()?,
+            };
+            let added = cx.store()?.add_outcome(new)?;
+            cx.print(&added, |o| println!("{}", o.id))
+        }
+        MeetingWhat::Review { meeting } => {
+            let list = cx.store()?.review(&meeting)?;
+            cx.print(&list, |list| {
+                if list.is_empty() {
+                    println!("no changes proposed");
+                }
+                for r in list {
+                    let state = if r.applied { "applied" } else { "to apply" };
+                    println!(
+                        "item {} › {} clause {} ({state})  outcome {}",
+                        r.item, r.agreement_title, r.number, r.outcome_id
+                    );
+                    for c in &r.changes {
+                        println!(
+                            "    {}: {} → {}",
+                            c.field,
+                            c.old.as_deref().unwrap_or("—"),
+                            c.new.as_deref().unwrap_or("—")
+                        );
+                    }
+                }
+            })
+        }
+        MeetingWhat::Apply { meeting, outcomes } => {
+            let only = (!outcomes.is_empty()).then_some(outcomes);
+            let applied = cx.store()?.apply_outcomes(&meeting, only, today)?;
+            cx.print(&applied, |a| {
+                println!("{} clauses updated, {} created, {} progress notes written", a.updated, a.created, a.notes)
+            })
+        }
+    }
+}
+
 /// A lead time asked for on the command line.
 #[derive(Clone, Copy)]
 enum LeadDays {
@@ -782,6 +1109,8 @@ fn run(cli: Cli) -> Out {
         Command::Reminders => reminders(cx),
         Command::Snooze { clause, length } => snooze(cx, &clause, length),
         Command::Remind { clause, days } => remind(cx, &clause, days),
+        Command::Meetings { partner } => meetings(cx, partner.as_deref()),
+        Command::Meeting(what) => meeting(cx, what),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),

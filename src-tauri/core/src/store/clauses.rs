@@ -87,6 +87,14 @@ pub(crate) fn get(conn: &Connection, id: &str) -> Result<Clause> {
     .ok_or(StoreError::NotFound { entity: "clause", id })
 }
 
+/// A clause by its full id, deleted or not (a meeting's agenda keeps
+/// naming a clause deleted since).
+pub(crate) fn get_any(conn: &Connection, id: &str) -> Result<Clause> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM clauses c WHERE c.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { entity: "clause", id: id.to_owned() })
+}
+
 fn deadline_columns(d: &Deadline) -> (&'static str, Option<chrono::NaiveDate>, Option<u32>, Option<&'static str>) {
     match *d {
         Deadline::None => ("none", None, None, None),
@@ -221,6 +229,17 @@ pub(crate) fn audit_import(
 /// audit row; a change that changes nothing writes nothing. Returns the
 /// clause before and after.
 pub(crate) fn update(tx: &WriteTx<'_>, id: &str, patch: &ClausePatch) -> Result<(Clause, Clause)> {
+    update_noting(tx, id, patch, None)
+}
+
+/// [`update`], with `source` (where the change came from: a meeting) added
+/// to the audit row when the patch changes anything.
+pub(crate) fn update_noting(
+    tx: &WriteTx<'_>,
+    id: &str,
+    patch: &ClausePatch,
+    source: Option<&FieldChange>,
+) -> Result<(Clause, Clause)> {
     let old = get(tx, id)?;
     let agreement = agreements::get(tx, &old.agreement_id)?;
     let opt = |field, new: &Option<Option<String>>, old: &Option<String>, long: bool| -> Result<Option<String>> {
@@ -302,6 +321,7 @@ pub(crate) fn update(tx: &WriteTx<'_>, id: &str, patch: &ClausePatch) -> Result<
         ],
     )
     .map_err(|e| map_duplicate(tx, e, &number, old.parent_id.as_deref()))?;
+    c.0.extend(source.cloned());
     tx.audit("clause", &old.id, Some(&old.agreement_id), "update", &c.0)?;
     let new = get(tx, &old.id)?;
     Ok((old, new))

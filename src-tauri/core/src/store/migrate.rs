@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 8;
+pub(crate) const VERSIONS: usize = 9;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -27,6 +27,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/006_imports.sql")),
         M::up(include_str!("migrations/007_reminders.sql")),
         M::up(include_str!("migrations/008_reminder_leads.sql")),
+        M::up_with_hook(include_str!("migrations/009_meetings.sql"), |tx: &Transaction| edit_tables(tx, VERSION_9)),
     ])
 }
 
@@ -93,6 +94,11 @@ const VERSION_3: Edits = &[
 /// since it tests the existing rows before the migration has filled them.
 const VERSION_4: Edits =
     &[("clauses", &[Edit::Replace("due_day INTEGER", "due_day INTEGER CHECK ((due_day IS NULL) = (due_on IS NULL))")])];
+
+/// The edit of version 9 (`migrations/009_meetings.sql`): the audit records
+/// meetings too. Widening the check leaves every stored row valid.
+const VERSION_9: Edits =
+    &[("audit", &[Edit::Replace("entity = 'deletion')", "entity = 'deletion' OR entity = 'meeting')")])];
 
 impl Edit {
     /// The fragment as it stands, and what it becomes.

@@ -26,6 +26,7 @@ pub mod dashboard;
 pub mod deletion;
 pub mod exports;
 pub mod import;
+pub mod meetings;
 mod migrate;
 pub mod notes;
 pub mod partners;
@@ -55,6 +56,9 @@ pub enum StoreError {
     /// A date could not be read or does not exist.
     #[error(transparent)]
     Date(#[from] CalendarError),
+    /// A meeting's agenda or outcomes do not fit the register.
+    #[error(transparent)]
+    Meeting(#[from] meetings::MeetingError),
     /// No live record has this id.
     #[error("no {entity} with id {id}: check the id (a deleted {entity} can be restored from its deletion)")]
     NotFound { entity: &'static str, id: String },
@@ -144,6 +148,7 @@ impl StoreError {
         match self {
             StoreError::Invalid(e) => e.code(),
             StoreError::Date(e) => e.code(),
+            StoreError::Meeting(e) => e.code(),
             StoreError::NotFound { .. } => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous_id",
             StoreError::DuplicateNumber { .. } => "duplicate_number",
@@ -175,6 +180,7 @@ impl StoreError {
         match self {
             StoreError::Invalid(e) => e.params(),
             StoreError::Date(e) => e.params(),
+            StoreError::Meeting(e) => e.params(),
             StoreError::Ambiguous { prefix, .. } => vec![("prefix", Param::Text(prefix.clone()))],
             StoreError::DuplicateNumber { number, .. }
             | StoreError::ParentDeleted { number }
@@ -252,6 +258,7 @@ impl StoreError {
             match e {
                 StoreError::Invalid(_)
                 | StoreError::Date(_)
+                | StoreError::Meeting(_)
                 | StoreError::NotFound { .. }
                 | StoreError::Ambiguous { .. }
                 | StoreError::DuplicateNumber { .. }
@@ -365,7 +372,19 @@ macro_rules! stored_as_code {
     )+};
 }
 
-stored_as_code!(ClauseStatus, AgreementKind, AgreementStatus, PartnerKind, Calendar, DateDisplay, OffsetUnit);
+stored_as_code!(
+    ClauseStatus,
+    AgreementKind,
+    AgreementStatus,
+    PartnerKind,
+    Calendar,
+    DateDisplay,
+    OffsetUnit,
+    crate::vocab::MeetingKind,
+    crate::vocab::MeetingStatus,
+    crate::vocab::Side,
+    crate::vocab::OutcomeKind
+);
 
 impl ToSql for Lang {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

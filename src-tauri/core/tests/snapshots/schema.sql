@@ -1,3 +1,13 @@
+-- table agenda_items
+CREATE TABLE agenda_items (
+    id         TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+    position   INTEGER NOT NULL,
+    clause_id  TEXT REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
+    text       TEXT,
+    CHECK (clause_id IS NOT NULL OR text IS NOT NULL)
+) STRICT;
+
 -- table agreement_fts
 CREATE VIRTUAL TABLE agreement_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 
@@ -37,7 +47,7 @@ CREATE TABLE audit (
     id        TEXT PRIMARY KEY,
     at        TEXT NOT NULL,
     actor     TEXT NOT NULL,
-    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion'),
+    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion' OR entity = 'meeting'),
     entity_id TEXT NOT NULL,
     -- The clause (or agreement) a row also belongs to, so a clause's history
     -- includes its notes.
@@ -114,6 +124,52 @@ CREATE TABLE imports (
     undone_at     TEXT
 ) STRICT;
 
+-- table meeting_agreements
+CREATE TABLE meeting_agreements (
+    meeting_id   TEXT NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+    agreement_id TEXT NOT NULL REFERENCES agreements (id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (meeting_id, agreement_id)
+) STRICT, WITHOUT ROWID;
+
+-- table meeting_participants
+CREATE TABLE meeting_participants (
+    id         TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+    side       TEXT NOT NULL CHECK (side IN ('ours', 'theirs')),
+    position   INTEGER NOT NULL,
+    name       TEXT NOT NULL CHECK (name <> ''),
+    role       TEXT,
+    body       TEXT
+) STRICT;
+
+-- table meeting_partners
+CREATE TABLE meeting_partners (
+    meeting_id TEXT NOT NULL REFERENCES meetings (id) DEFERRABLE INITIALLY DEFERRED,
+    partner_id TEXT NOT NULL REFERENCES partners (id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (meeting_id, partner_id)
+) STRICT, WITHOUT ROWID;
+
+-- table meetings
+CREATE TABLE meetings (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (title <> ''),
+    kind        TEXT NOT NULL CHECK (kind IN ('joint_commission', 'bilateral', 'working_group', 'visit', 'remote')),
+    -- The day it is held (ISO, Gregorian) and the calendar the officer gave it in.
+    on_date     TEXT NOT NULL,
+    calendar    TEXT NOT NULL CHECK (calendar IN ('gregorian', 'persian')),
+    -- 'HH:MM', local time, or none.
+    starts_at   TEXT CHECK (starts_at IS NULL OR starts_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+    -- Where it is held; none when remote.
+    place       TEXT,
+    remote      INTEGER NOT NULL DEFAULT 0 CHECK (remote IN (0, 1)),
+    status      TEXT NOT NULL CHECK (status IN ('planned', 'held', 'cancelled')),
+    next_on     TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    deleted_at  TEXT,
+    deletion_id TEXT
+) STRICT;
+
 -- table note_fts
 CREATE VIRTUAL TABLE note_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 
@@ -131,6 +187,27 @@ CREATE TABLE notes (
     deleted_at  TEXT,
     deletion_id TEXT
 , import_id TEXT) STRICT;
+
+-- table outcomes
+CREATE TABLE outcomes (
+    id          TEXT PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES agenda_items (id) DEFERRABLE INITIALLY DEFERRED,
+    position    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('information', 'decision', 'clause_update', 'new_clause')),
+    text        TEXT,
+    owner_side  TEXT CHECK (owner_side IN ('ours', 'theirs')),
+    owner       TEXT,
+    due_on      TEXT,
+    clause_id   TEXT REFERENCES clauses (id) DEFERRABLE INITIALLY DEFERRED,
+    proposal    TEXT CHECK (proposal IS NULL OR json_valid(proposal)),
+    applied_at  TEXT,
+    -- The clause an applied "new clause" outcome created.
+    created_clause_id TEXT,
+    created_at  TEXT NOT NULL,
+    deleted_at  TEXT,
+    CHECK ((kind IN ('clause_update', 'new_clause')) = (proposal IS NOT NULL)),
+    CHECK (kind <> 'clause_update' OR clause_id IS NOT NULL)
+) STRICT;
 
 -- table partner_open_due
 CREATE TABLE partner_open_due (
@@ -197,6 +274,9 @@ CREATE TABLE settings (
     updated_at TEXT NOT NULL
 ) STRICT;
 
+-- index agenda_items_by_meeting
+CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting_id, position);
+
 -- index agreement_parties_by_partner
 CREATE INDEX agreement_parties_by_partner ON agreement_parties (partner_id, agreement_id);
 
@@ -220,8 +300,23 @@ CREATE INDEX clauses_open_by_due ON clauses (due_day)
 CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(parent_id, ''), number)
     WHERE deleted_at IS NULL;
 
+-- index meeting_agreements_by_agreement
+CREATE INDEX meeting_agreements_by_agreement ON meeting_agreements (agreement_id, meeting_id);
+
+-- index meeting_participants_by_meeting
+CREATE INDEX meeting_participants_by_meeting ON meeting_participants (meeting_id, side, position);
+
+-- index meeting_partners_by_partner
+CREATE INDEX meeting_partners_by_partner ON meeting_partners (partner_id, meeting_id);
+
+-- index meetings_by_date
+CREATE INDEX meetings_by_date ON meetings (on_date) WHERE deleted_at IS NULL;
+
 -- index notes_by_clause
 CREATE INDEX notes_by_clause ON notes (clause_id, on_date, created_at);
+
+-- index outcomes_by_item
+CREATE INDEX outcomes_by_item ON outcomes (item_id, position);
 
 -- trigger agreements_count_liveness
 CREATE TRIGGER agreements_count_liveness AFTER UPDATE OF deleted_at ON agreements
