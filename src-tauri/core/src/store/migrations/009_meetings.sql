@@ -8,7 +8,7 @@
 CREATE TABLE meetings (
     id          TEXT PRIMARY KEY,
     title       TEXT NOT NULL CHECK (title <> ''),
-    kind        TEXT NOT NULL CHECK (kind IN ('joint_commission', 'bilateral', 'working_group', 'visit', 'remote')),
+    kind        TEXT NOT NULL CHECK (kind = 'joint_commission' OR kind = 'bilateral' OR kind = 'working_group' OR kind = 'visit' OR kind = 'remote'),
     -- The day it is held (ISO, Gregorian) and the calendar the officer gave it in.
     on_date     TEXT NOT NULL,
     calendar    TEXT NOT NULL CHECK (calendar IN ('gregorian', 'persian')),
@@ -17,7 +17,7 @@ CREATE TABLE meetings (
     -- Where it is held; none when remote.
     place       TEXT,
     remote      INTEGER NOT NULL DEFAULT 0 CHECK (remote IN (0, 1)),
-    status      TEXT NOT NULL CHECK (status IN ('planned', 'held', 'cancelled')),
+    status      TEXT NOT NULL CHECK (status = 'planned' OR status = 'held' OR status = 'cancelled'),
     next_on     TEXT,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
@@ -74,7 +74,7 @@ CREATE TABLE outcomes (
     id          TEXT PRIMARY KEY,
     item_id     TEXT NOT NULL REFERENCES agenda_items (id) DEFERRABLE INITIALLY DEFERRED,
     position    INTEGER NOT NULL,
-    kind        TEXT NOT NULL CHECK (kind IN ('information', 'decision', 'clause_update', 'new_clause')),
+    kind        TEXT NOT NULL CHECK (kind = 'information' OR kind = 'decision' OR kind = 'clause_update' OR kind = 'new_clause'),
     text        TEXT,
     owner_side  TEXT CHECK (owner_side IN ('ours', 'theirs')),
     owner       TEXT,
