@@ -1272,4 +1272,71 @@ describe('Clausebook, end to end', () => {
     await openAgreementFromList();
     await waitText(row('2'), CLAUSE2.text);
   });
+
+  step('19. plan a meeting, take the suggested agenda, record and apply an outcome; in English and Persian', async () => {
+    await clearToasts();
+    await (await link('Meetings', sidebar)).click();
+    await shown(`//main//h1[normalize-space(.)="Meetings"]`);
+    await (await button('Plan a meeting', '//main//header')).click();
+    const form = '//main//form[contains(@class,"plan")]';
+    await type(await field('Title', 'main form.plan'), 'Joint working group, 2nd session');
+    await type(await field('Start time', 'main form.plan'), '10:00');
+    await type(await field('Place', 'main form.plan'), 'Dushanbe');
+    await (await shown(`${form}//label[contains(@class,"check")][normalize-space(.)="Tajikistan"]/input`)).click();
+    await (await shown(`${form}//label[contains(@class,"check")][normalize-space(.)=${lit(AGREEMENT)}]/input`)).click();
+    await type(await shown(`${form}//input[@aria-label="Name"]`), OFFICER);
+    await (await button('Add a participant', form)).click();
+    const theirs = await shown(`(${form}//input[@aria-label="Name"])[2]`);
+    await type(theirs, 'Гулнора Раҳимова');
+    await type(await shown(`(${form}//input[@aria-label="Position"])[2]`), 'First Deputy Minister');
+    await (await button('Create the meeting', form)).click();
+    await shown(`//main//h1[normalize-space(.)="Joint working group, 2nd session"]`);
+    await waitText('//main//section[.//h2[normalize-space(.)="Participants"]]', 'Гулнора Раҳимова — First Deputy Minister');
+
+    // The core suggests clause 2: long overdue, and still open.
+    await (await button('Suggest an agenda', '//main')).click();
+    const suggestion = '//main//div[contains(@class,"suggestions")]//li';
+    await waitText(suggestion, CLAUSE2.text);
+    await waitText(suggestion, 'Overdue');
+    await (await shown('//main//button[starts-with(normalize-space(.),"Add ") and contains(normalize-space(.),"to the agenda")]')).click();
+    const item = '//main//ol[contains(@class,"agenda")]/li[1]';
+    await waitText(item, 'Clause 2');
+
+    // An outcome proposing a change to clause 2, reviewed as now → proposed, applied once held.
+    await (await button('Record an outcome', item)).click();
+    const outcome = `${item}//form[contains(@class,"outcome-form")]`;
+    await type(await shown(`${outcome}//label[starts-with(normalize-space(.),"What was said")]/input`), 'Draft curricula exchanged; final versions due in spring.');
+    await choose(await shown(`${outcome}//label[starts-with(normalize-space(.),"New status")]/select`), 'In progress');
+    await type(await shown(`${outcome}//label[starts-with(normalize-space(.),"Percent done")]/input`), '30');
+    await (await button('Save', outcome)).click();
+    await waitText(item, 'To apply');
+    const review = '//main//section[.//h2[normalize-space(.)="Changes to the register"]]';
+    await waitText(review, 'Not started');
+    await waitText(review, 'In progress');
+    await waitText(review, 'These changes are applied once the meeting is marked as held.');
+    await (await button('Mark as held', '//main//header')).click();
+    await toast('Marked as held');
+    await (await button('Apply 1 changes', review)).click();
+    await toast('1 clauses changed; each has a progress note naming this meeting');
+    await waitText(item, 'Applied');
+    await clearToasts();
+    await shot('14a-meeting.png');
+
+    // The clause shows it: its status, and a note naming the meeting.
+    await (await shown(`${item}//a[normalize-space(.)="Clause 2"]`)).click();
+    await shown(`//aside//h2[normalize-space(.)="Clause 2"]`);
+    await waitText('//aside', 'Meeting “Joint working group, 2nd session”');
+    assert.equal(await (await browser.$(`${row('2')}//select[contains(@class,"status-select")]`)).getValue(), 'in_progress');
+
+    // The meeting in Persian.
+    await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'rtl', { timeout: WAIT, timeoutMsg: 'not rtl' });
+    await (await link('نشست‌ها', sidebar)).click();
+    await (await shown('//main//a[.//strong[normalize-space(.)="Joint working group, 2nd session"]]')).click();
+    await shown('//main//h2[normalize-space(.)="دستور کار"]');
+    await waitText('//main//section[.//h2[normalize-space(.)="تغییرها در دفتر"]]', 'در حال انجام');
+    await shot('14b-meeting-fa.png');
+    await (await shown(`${sidebar}//button[@aria-label="تغییر زبان رابط به انگلیسی"]`)).click();
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'ltr', { timeout: WAIT, timeoutMsg: 'not ltr' });
+  });
 });

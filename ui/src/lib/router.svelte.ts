@@ -8,6 +8,8 @@
  *   #/partners/ID                        one partner and its agreements
  *   #/agreements/ID                      one agreement and its clause table
  *   #/agreements/ID/clauses/CID          ... with a clause's panel open
+ *   #/meetings                           meetings, upcoming and past
+ *   #/meetings/ID                        one meeting: agenda, outcomes, review
  *   #/settings
  */
 export type Route =
@@ -15,6 +17,8 @@ export type Route =
   | { name: 'agreements'; partner: string | null }
   | { name: 'partner'; id: string }
   | { name: 'agreement'; id: string; clause: string | null }
+  | { name: 'meetings' }
+  | { name: 'meeting'; id: string }
   | { name: 'settings' }
   | { name: 'not_found'; path: string };
 
@@ -25,6 +29,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'dashboard' };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'meetings' && parts.length === 1) return { name: 'meetings' };
+  if (parts[0] === 'meetings' && parts.length === 2) return { name: 'meeting', id: parts[1] };
   if (parts[0] === 'partners' && parts.length === 2) return { name: 'partner', id: parts[1] };
   if (parts[0] === 'agreements') {
     if (parts.length === 1) return { name: 'agreements', partner: params.get('partner') };
@@ -63,5 +69,7 @@ export const paths = {
   agreement: (id: string) => `/agreements/${encodeURIComponent(id)}`,
   clause: (agreementId: string, clauseId: string) =>
     `/agreements/${encodeURIComponent(agreementId)}/clauses/${encodeURIComponent(clauseId)}`,
+  meetings: () => '/meetings',
+  meeting: (id: string) => `/meetings/${encodeURIComponent(id)}`,
   settings: () => '/settings',
 };

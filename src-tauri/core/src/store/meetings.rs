@@ -547,7 +547,13 @@ impl Store {
                                 item: item.position,
                                 number: now.number.clone(),
                                 agreement_title: clause.agreement_title.clone(),
-                                changes: patch_changes(&now, patch),
+                                // Once applied, "now" is the proposal: the
+                                // review lists what it set.
+                                changes: if o.applied_at.is_some() {
+                                    patch_changes(None, patch)
+                                } else {
+                                    patch_changes(Some(&now), patch)
+                                },
                                 applied: o.applied_at.is_some(),
                             });
                         }
@@ -759,35 +765,37 @@ fn without_later(patch: &ClausePatch, later: &[&ClausePatch]) -> ClausePatch {
     p
 }
 
-/// What a patch would change in `now`, field by field.
-fn patch_changes(now: &crate::model::Clause, p: &ClausePatch) -> Vec<FieldChange> {
+/// What a patch would change in `now`, field by field; without `now`,
+/// every field it sets.
+fn patch_changes(now: Option<&crate::model::Clause>, p: &ClausePatch) -> Vec<FieldChange> {
     let mut c = Changes::default();
+    let tags = |t: &Vec<String>| t.join(", ");
     if let Some(v) = &p.number {
-        c.field("number", Some(&now.number), Some(v));
+        c.field("number", now.map(|n| &n.number), Some(v));
     }
     if let Some(v) = &p.text {
-        c.field("text", Some(&now.text), Some(v));
+        c.field("text", now.map(|n| &n.text), Some(v));
     }
     if let Some(v) = &p.our_lead {
-        c.field("our_lead", now.our_lead.as_ref(), v.as_ref());
+        c.field("our_lead", now.and_then(|n| n.our_lead.as_ref()), v.as_ref());
     }
     if let Some(v) = &p.partner_lead {
-        c.field("partner_lead", now.partner_lead.as_ref(), v.as_ref());
+        c.field("partner_lead", now.and_then(|n| n.partner_lead.as_ref()), v.as_ref());
     }
     if let Some(v) = &p.deadline {
-        c.field("deadline", Some(&now.deadline), Some(v));
+        c.field("deadline", now.map(|n| &n.deadline), Some(v));
     }
     if let Some(v) = &p.status {
-        c.field("status", Some(&now.status.as_str()), Some(&v.as_str()));
+        c.field("status", now.map(|n| n.status.as_str()).as_ref(), Some(&v.as_str()));
     }
     if let Some(v) = &p.percent {
-        c.field("percent", now.percent.as_ref(), v.as_ref());
+        c.field("percent", now.and_then(|n| n.percent.as_ref()), v.as_ref());
     }
     if let Some(v) = &p.indicator {
-        c.field("indicator", now.indicator.as_ref(), v.as_ref());
+        c.field("indicator", now.and_then(|n| n.indicator.as_ref()), v.as_ref());
     }
     if let Some(v) = &p.tags {
-        c.field("tags", Some(&now.tags.join(", ")), Some(&v.join(", ")));
+        c.field("tags", now.map(|n| tags(&n.tags)).as_ref(), Some(&tags(v)));
     }
     c.0
 }
