@@ -19,6 +19,7 @@ fn ui() -> Ui {
     let app = clausebook_app::build(mock_builder()).build(mock_context(noop_assets())).expect("app builds");
     app.manage(AppState::open(dir.path().join("ipc.sqlite3")).expect("register opens"));
     app.manage(clausebook_app::desktop::Autostart::unavailable());
+    app.manage(clausebook_app::commands::attachments::OpenFolder(dir.path().join("open")));
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
     Ui { _dir: dir, _app: app, window }
 }
@@ -290,4 +291,32 @@ fn meetings_agenda_outcomes_and_apply() {
     let outcome = review[0]["outcome_id"].clone();
     assert_eq!(ui.code("apply_outcomes", json!({"id": id, "only": [outcome]})), "outcome_applied");
     assert_eq!(ui.ok("meetings", json!({"partner": null})).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn attachments_are_kept_opened_from_the_cache_and_refused_clearly() {
+    let ui = ui();
+    ui.ok("load_demo", json!({}));
+    let agreements = ui.ok("agreements", json!({"partner": null}));
+    let id = agreements[0]["id"].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("signed MoU.pdf");
+    std::fs::write(&scan, b"%PDF-1.7\n%fake but typed by its first bytes").unwrap();
+    let empty = dir.path().join("empty.pdf");
+    std::fs::write(&empty, b"").unwrap();
+    let a = ui.ok("attach_file", json!({"ownerId": id, "path": scan, "name": null}));
+    assert_eq!((a["name"].as_str(), a["media_type"].as_str()), (Some("signed MoU.pdf"), Some("application/pdf")));
+    assert_eq!(ui.code("attach_file", json!({"ownerId": id, "path": empty, "name": null})), "attachment_empty");
+    let missing = dir.path().join("gone.pdf");
+    assert_eq!(ui.code("attach_file", json!({"ownerId": id, "path": missing, "name": null})), "attachment_unreadable");
+    assert_eq!(ui.ok("attachments", json!({"ownerId": id})).as_array().unwrap().len(), 1);
+    // Opening writes the file into the app's folder for the viewer, and only there.
+    let path = ui.ok("open_attachment", json!({"id": a["id"]}));
+    let path = std::path::PathBuf::from(path.as_str().unwrap());
+    assert!(path.starts_with(ui._dir.path().join("open")), "{}", path.display());
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&scan).unwrap());
+    let deletion = ui.ok("remove_attachment", json!({"id": a["id"]}));
+    assert!(ui.ok("attachments", json!({"ownerId": id})).as_array().unwrap().is_empty());
+    ui.ok("restore", json!({"deletionId": deletion}));
+    assert_eq!(ui.ok("attachments", json!({"ownerId": id})).as_array().unwrap().len(), 1);
 }

@@ -81,6 +81,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             meetings::add_outcome,
             meetings::review_meeting,
             meetings::apply_outcomes,
+            meetings::meeting_brief,
+            attachments::attachments,
+            attachments::attach_file,
+            attachments::remove_attachment,
+            attachments::save_attachment,
+            attachments::open_attachment,
             session::desktop,
             session::set_autostart,
         ])
@@ -126,6 +132,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             specta.mount_events(app);
             app.manage(AppState::open_or_explain(database_path(app)?));
             app.manage(desktop::Autostart::of(app.handle()));
+            app.manage(commands::attachments::OpenFolder(app.path().app_cache_dir()?.join("attachments")));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
             tauri::async_runtime::spawn(desktop::on_start(app.handle().clone()));

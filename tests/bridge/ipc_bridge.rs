@@ -181,6 +181,7 @@ impl Register {
         let state = AppState::open(dir.path().join(REGISTER)).map_err(|e| fail("the register", &e))?;
         app.manage(state);
         app.manage(clausebook_app::desktop::Autostart::unavailable());
+        app.manage(clausebook_app::commands::attachments::OpenFolder(dir.path().join("open")));
         let window =
             WebviewWindowBuilder::new(&app, "main", Default::default()).build().map_err(|e| fail("window", &e))?;
         Ok(Register { window, _app: app, dir })

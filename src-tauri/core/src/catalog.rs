@@ -33,6 +33,7 @@ pub fn catalog() -> Vec<CodeEntry> {
     errors.extend(crate::store::backup::BackupError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::remind::DesktopError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::store::meetings::MeetingError::examples().iter().map(|e| (e.code(), e.params())));
+    errors.extend(crate::store::attachments::AttachmentError::examples().iter().map(|e| (e.code(), e.params())));
     let mut entries: Vec<CodeEntry> = Vec::new();
     for (code, params) in errors {
         let entry = match entries.iter_mut().find(|e| e.code == code) {
@@ -71,6 +72,7 @@ mod tests {
         all.extend(crate::store::backup::BackupError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::remind::DesktopError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::store::meetings::MeetingError::examples().iter().flat_map(|e| e.params()));
+        all.extend(crate::store::attachments::AttachmentError::examples().iter().flat_map(|e| e.params()));
         for (name, p) in all {
             if let Param::Word(w) = p {
                 assert!(WORDS.contains(&w), "param {name} carries the word {w:?}, which WORDS does not list");

@@ -14,6 +14,7 @@ use crate::detail::{Param, Params};
 use crate::vocab::UnknownCode;
 pub use crate::vocab::{AgreementKind, AgreementStatus, ClauseStatus, PartnerKind};
 
+pub mod attachment;
 pub mod meeting;
 
 /// Longest name, number, lead body or reference, in characters.
@@ -41,6 +42,7 @@ pub struct Limits {
     pub max_offset_days: u32,
     pub max_offset_months: u32,
     pub reminder_lead_max_days: u32,
+    pub attachment_max_bytes: u32,
 }
 
 pub const LIMITS: Limits = Limits {
@@ -51,6 +53,7 @@ pub const LIMITS: Limits = Limits {
     max_offset_days: MAX_OFFSET_DAYS,
     max_offset_months: MAX_OFFSET_MONTHS,
     reminder_lead_max_days: REMINDER_LEAD_MAX_DAYS,
+    attachment_max_bytes: attachment::MAX_BYTES as u32,
 };
 
 /// What is wrong with an input, in words that say what to fix.

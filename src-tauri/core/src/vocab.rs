@@ -370,6 +370,31 @@ closed_set!(
 );
 
 closed_set!(
+    /// A clause's fields as a change to it names them: in its history, in a
+    /// meeting's review of proposed changes and in the minutes.
+    ClauseField, "clause field", {
+        Number => "number", "Number", "شماره";
+        Text => "text", "Text", "متن";
+        OurLead => "our_lead", "Our lead body", "دستگاه مسئول ما";
+        PartnerLead => "partner_lead", "Partner’s lead body", "دستگاه مسئول طرف مقابل";
+        Deadline => "deadline", "Deadline", "مهلت";
+        Status => "status", "Status", "وضعیت";
+        Percent => "percent", "Percent done", "درصد پیشرفت";
+        Indicator => "indicator", "Indicator", "شاخص";
+        Tags => "tags", "Themes", "موضوع‌ها";
+    }
+);
+
+closed_set!(
+    /// What kind of record a file is attached to.
+    AttachmentOwner, "attachment owner", {
+        Agreement => "agreement", "Agreement", "تفاهم‌نامه";
+        Clause => "clause", "Clause", "بند";
+        Meeting => "meeting", "Meeting", "نشست";
+    }
+);
+
+closed_set!(
     /// How long a clause's reminders are snoozed.
     SnoozeLength, "snooze length", {
         Day => "day", "For a day", "برای یک روز";
@@ -430,6 +455,8 @@ pub struct Vocabulary {
     pub side: Vec<Term<Side>>,
     pub outcome_kind: Vec<Term<OutcomeKind>>,
     pub agenda_reason: Vec<Term<AgendaReason>>,
+    pub attachment_owner: Vec<Term<AttachmentOwner>>,
+    pub clause_field: Vec<Term<ClauseField>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -463,6 +490,8 @@ pub fn vocabulary() -> Vocabulary {
         side: terms(),
         outcome_kind: terms(),
         agenda_reason: terms(),
+        attachment_owner: terms(),
+        clause_field: terms(),
     }
 }
 

@@ -395,3 +395,126 @@ fn bad_requests_leave_no_file() {
     assert!(err.to_string().contains("no-such-folder"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial file anywhere");
 }
+
+/// A held meeting about one agreement: participants on both sides (one
+/// named in Persian), a clause item whose update is applied, a decision
+/// with markup in it, a Persian decision, and an attached file.
+fn held_meeting(s: &mut Store, dir: &Path) -> String {
+    use clausebook_core::model::ClausePatch;
+    use clausebook_core::model::meeting::{NewAgendaItem, NewMeeting, NewOutcome, NewParticipant};
+    use clausebook_core::vocab::{MeetingKind, MeetingStatus, OutcomeKind, Side};
+    let tj = partner(s, "Tajikistan");
+    let a = agreement(s, &[&tj], Some("2025-04-27"), Calendar::Persian);
+    let mut new = NewClause::new(&a.id, "3.1", "Exchange curricula for sheltered workshops");
+    new.status = ClauseStatus::NotStarted;
+    let clause = s.create_clause(new, today()).unwrap().clause;
+    let person =
+        |side, name: &str, role: &str| NewParticipant { side, name: name.into(), role: Some(role.into()), body: None };
+    let m = s
+        .create_meeting(NewMeeting {
+            title: "Joint working group, 2nd session".into(),
+            kind: MeetingKind::JointCommission,
+            on_date: date("2026-11-10"),
+            calendar: Calendar::Persian,
+            starts_at: Some("10:00".into()),
+            place: Some("Dushanbe".into()),
+            remote: false,
+            status: MeetingStatus::Planned,
+            next_on: Some(date("2027-05-10")),
+            partner_ids: vec![tj.id.clone()],
+            agreement_ids: vec![a.id.clone()],
+            participants: vec![
+                person(Side::Ours, "مریم رحیمی", "Director"),
+                person(Side::Theirs, "Гулнора Раҳимова", "First Deputy Minister"),
+            ],
+        })
+        .unwrap();
+    let items = vec![
+        NewAgendaItem { clause_id: Some(clause.id.clone()), text: None },
+        NewAgendaItem { clause_id: None, text: Some("Next session".into()) },
+    ];
+    let d = s.add_agenda_items(&m.id, items).unwrap();
+    let blank = |item: &str, kind| NewOutcome {
+        item_id: item.into(),
+        kind,
+        text: None,
+        owner_side: None,
+        owner: None,
+        due_on: None,
+        update: None,
+        new_clause: None,
+    };
+    let patch = ClausePatch { status: Some(ClauseStatus::InProgress), percent: Some(Some(30)), ..Default::default() };
+    s.add_outcome(NewOutcome {
+        text: Some("Draft curricula exchanged".into()),
+        update: Some(patch),
+        ..blank(&d.agenda[0].id, OutcomeKind::ClauseUpdate)
+    })
+    .unwrap();
+    s.add_outcome(NewOutcome {
+        text: Some(r#"Host #set page(fill: red) *the* 4th session"#.into()),
+        owner_side: Some(Side::Ours),
+        owner: Some("International department".into()),
+        due_on: Some(date("2027-02-01")),
+        ..blank(&d.agenda[1].id, OutcomeKind::Decision)
+    })
+    .unwrap();
+    s.add_outcome(NewOutcome {
+        text: Some("نشست بعدی در تهران برگزار می‌شود".into()),
+        ..blank(&d.agenda[1].id, OutcomeKind::Decision)
+    })
+    .unwrap();
+    s.set_meeting_status(&m.id, MeetingStatus::Held).unwrap();
+    s.apply_outcomes(&m.id, None, today()).unwrap();
+    let scan = dir.join("signed minutes.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 scan").unwrap();
+    s.attach(&m.id, &scan, None).unwrap();
+    m.id
+}
+
+#[test]
+fn minutes_show_both_sides_the_agenda_decisions_changes_and_files() {
+    let mut s = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let id = held_meeting(&mut s, dir.path());
+    let request = ReportRequest::Minutes { id };
+    let (en, summary) = export(&s, &request, Lang::En, dir.path(), "minutes-en.pdf");
+    qpdf_check(&en);
+    assert!(summary.pages >= 1);
+    let text = text_of(&en);
+    for expected in [
+        "Minutes of the meeting",
+        "Joint working group, 2nd session",
+        "Гулнора Раҳимова",
+        "First Deputy Minister",
+        "Clause 3.1",
+        "Exchange curricula for sheltered workshops",
+        "Draft curricula exchanged",
+        // Markup in a decision prints as typed.
+        "Host #set page(fill: red) *the* 4th session",
+        "International department",
+        "Changes applied to the register",
+        "Not started",
+        "In progress",
+        "30%",
+        "signed minutes.pdf",
+        "application/pdf",
+        "2027-05-10",
+    ] {
+        assert!(text.contains(expected), "English minutes lack {expected:?}:\n{text}");
+    }
+    let (fa, _) = export(&s, &request, Lang::Fa, dir.path(), "minutes-fa.pdf");
+    qpdf_check(&fa);
+    let text = text_of(&fa);
+    for expected in ["صورت‌جلسه", "شرکت‌کنندگان", "تصمیم‌ها", "تغییرهای اعمال‌شده در دفتر", "پیوست‌ها", "در حال انجام"]
+    {
+        for word in persian_words(expected) {
+            assert!(text.contains(&word), "Persian minutes lack {word:?} (of {expected:?}):\n{text}");
+        }
+    }
+    for word in persian_words("نشست بعدی در تهران برگزار می‌شود") {
+        assert!(text.contains(&word), "the Persian decision is printed: {word:?}");
+    }
+    assert!(text.contains("Гулнора Раҳимова"));
+    assert!(text.contains("۱۴۰۵/۰۸/۱۹"), "the meeting's day in Persian digits:\n{text}");
+}

@@ -69,3 +69,12 @@ pub async fn review_meeting(state: State<'_, AppState>, id: String) -> CmdResult
 pub async fn apply_outcomes(state: State<'_, AppState>, id: String, only: Option<Vec<String>>) -> CmdResult<Applied> {
     state.run(move |s| s.apply_outcomes(&id, only, clock::today())).await
 }
+
+/// A meeting brief prepared from a planned meeting: its title, its agenda's
+/// clauses, what is overdue or due soon, and the progress since the last
+/// meeting with its partner. The brief screen starts from it.
+#[tauri::command]
+#[specta::specta]
+pub async fn meeting_brief(state: State<'_, AppState>, id: String) -> CmdResult<clausebook_core::report::BriefSpec> {
+    state.run(move |s| s.meeting_brief(&id)).await
+}

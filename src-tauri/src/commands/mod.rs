@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod app;
+pub mod attachments;
 pub mod backups;
 pub mod clauses;
 pub mod dates;

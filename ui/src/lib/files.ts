@@ -39,6 +39,33 @@ export async function chooseSheetFile(title: string, filterName: string): Promis
 }
 
 /**
+ * Asks which file to attach (any kind: the core checks size and contents).
+ * Resolves to its path, or null when the officer cancels. Throws an ApiError
+ * when no dialog opens.
+ */
+export async function chooseAttachment(title: string): Promise<string | null> {
+  try {
+    const path = await open({ title, multiple: false, directory: false });
+    return typeof path === 'string' && path ? path : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
+ * Asks where to save a copy of an attached file, offering its own name.
+ * Resolves to the chosen path, or null when the officer cancels.
+ */
+export async function chooseSavePath(defaultName: string, title: string): Promise<string | null> {
+  try {
+    const path = await save({ title, defaultPath: defaultName });
+    return path || null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
  * Asks which backup to restore (a register file, `*.sqlite3`; the core
  * checks that it is one), starting in `folder` when given (the backups
  * folder). Resolves to its path, or null when the officer cancels. Throws an

@@ -25,6 +25,8 @@ export function reportOptions(form: OptionsForm): ReportOptions {
 /** What the meeting-brief builder holds. */
 export interface BriefForm {
   agreements: string[];
+  /** Clauses shown on their own (a planned meeting's agenda). */
+  clauses: string[];
   partner: string | null;
   overdue: boolean;
   dueBefore: string | null;
@@ -35,7 +37,7 @@ export interface BriefForm {
 export function briefSpec(form: BriefForm): BriefSpec {
   return {
     agreements: [...form.agreements],
-    clauses: [],
+    clauses: [...form.clauses],
     partner: form.partner || null,
     due_before: form.dueBefore || null,
     progress_since: form.progressSince || null,

@@ -1,13 +1,13 @@
 /** Which app-wide dialogs are open. Screens open them; App renders them. */
-import type { Agreement, Partner } from './bindings';
+import type { Agreement, BriefSpec, Partner } from './bindings';
 
 export const ui = $state<{
   search: boolean;
   help: boolean;
   partnerForm: { partner: Partner | null } | null;
   agreementForm: { agreement: Agreement | null; partnerId: string | null } | null;
-  /** The meeting-brief builder, optionally for one partner. */
-  brief: { partnerId: string | null } | null;
+  /** The meeting-brief builder, optionally for one partner, or started from a planned meeting's brief. */
+  brief: { partnerId: string | null; spec?: BriefSpec } | null;
   /** The import wizard; `agreementId`: started from an agreement, which it imports into. */
   importWizard: { agreementId: string | null } | null;
 }>({ search: false, help: false, partnerForm: null, agreementForm: null, brief: null, importWizard: null });
@@ -16,8 +16,8 @@ export function openPartnerForm(partner: Partner | null = null): void {
   ui.partnerForm = { partner };
 }
 
-export function openBrief(partnerId: string | null = null): void {
-  ui.brief = { partnerId };
+export function openBrief(partnerId: string | null = null, spec?: BriefSpec): void {
+  ui.brief = { partnerId, spec };
 }
 
 export function openImport(agreementId: string | null = null): void {

@@ -13,7 +13,7 @@ import {
   type BriefForm,
 } from '../lib/reports';
 
-const emptyBrief: BriefForm = { agreements: [], partner: null, overdue: false, dueBefore: null, progressSince: null, title: '' };
+const emptyBrief: BriefForm = { agreements: [], clauses: [], partner: null, overdue: false, dueBefore: null, progressSince: null, title: '' };
 
 describe('report options', () => {
   it('trims the letterhead and sends empty lines as null', () => {
@@ -29,7 +29,7 @@ describe('report options', () => {
 describe('meeting brief request', () => {
   it('is a brief ReportRequest with the spec flattened in', () => {
     expect(
-      briefRequest({ agreements: ['a1', 'a2'], partner: 'p1', overdue: true, dueBefore: '2027-01-05', progressSince: '2026-10-01', title: '  Joint committee  ' }),
+      briefRequest({ agreements: ['a1', 'a2'], clauses: [], partner: 'p1', overdue: true, dueBefore: '2027-01-05', progressSince: '2026-10-01', title: '  Joint committee  ' }),
     ).toEqual({
       kind: 'brief',
       agreements: ['a1', 'a2'],

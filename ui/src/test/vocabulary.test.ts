@@ -33,6 +33,8 @@ const PREFIX: Record<keyof typeof VOCABULARY, string> = {
   side: 'side',
   outcome_kind: 'outcomeKind',
   agenda_reason: 'agendaReason',
+  attachment_owner: 'attachmentOwner',
+  clause_field: 'history.field',
 };
 
 describe('the window speaks the core’s vocabulary', () => {

@@ -128,6 +128,21 @@ enum Command {
     /// Record a meeting and work on it: agenda, outcomes, review, apply.
     #[command(subcommand)]
     Meeting(MeetingWhat),
+    /// Attach a file (at most 50 MB) to an agreement, a clause or a meeting;
+    /// it is stored inside the register.
+    Attach {
+        /// The agreement, clause or meeting id (or a unique start of it).
+        id: String,
+        file: PathBuf,
+        /// The name to show (default: the file's own name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// The files attached to an agreement, a clause or a meeting.
+    Attachments { id: String },
+    /// Write an attached file out, or remove it (undo with `restore`).
+    #[command(subcommand)]
+    Attachment(AttachmentWhat),
     /// A clause's reminder lead time: show it, or set how many days before
     /// its deadline it is first reminded of (`default`: 30, 7 and 1).
     Remind {
@@ -303,9 +318,34 @@ enum ReportWhat {
         /// The brief's title (e.g. the meeting).
         #[arg(long)]
         title: Option<String>,
+        /// Prepare a planned meeting: its title, its agenda's clauses, what
+        /// is overdue or due by the meeting plus 30 days, and the progress
+        /// since the last meeting with its partner (other options add to it).
+        #[arg(long)]
+        meeting: Option<String>,
         #[command(flatten)]
         common: ReportCommon,
     },
+    /// The minutes of a meeting: participants, agenda with outcomes,
+    /// decisions, the changes applied and the attached files.
+    Minutes {
+        /// The meeting id.
+        id: String,
+        #[command(flatten)]
+        common: ReportCommon,
+    },
+}
+
+#[derive(Subcommand)]
+enum AttachmentWhat {
+    /// Write the file to FILE.
+    Save {
+        id: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Remove it from its record; prints the deletion id `restore` takes.
+    Remove { id: String },
 }
 
 #[derive(Subcommand)]
@@ -983,7 +1023,7 @@ impl From<DemoError> for Failure {
             DemoError::Store(e) => exit_code(e),
             DemoError::Import(e) => exit_code(&e.source),
             // The bundled dataset is broken: a defect in Clausebook.
-            DemoError::Malformed(_) | DemoError::UnknownPartner(_) => 1,
+            DemoError::Malformed(_) | DemoError::UnknownPartner(_) | DemoError::UnknownReference(_) => 1,
         };
         Failure { code: e.code(), exit, message: e.to_string() }
     }
@@ -1111,6 +1151,9 @@ fn run(cli: Cli) -> Out {
         Command::Remind { clause, days } => remind(cx, &clause, days),
         Command::Meetings { partner } => meetings(cx, partner.as_deref()),
         Command::Meeting(what) => meeting(cx, what),
+        Command::Attach { id, file, name } => attach(cx, &id, &file, name.as_deref()),
+        Command::Attachments { id } => attachments(cx, &id),
+        Command::Attachment(what) => attachment(cx, what),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),
@@ -1534,6 +1577,39 @@ fn undo_import(cx: &mut Ctx, import_id: &str) -> Out {
     })
 }
 
+fn attach(cx: &mut Ctx, id: &str, file: &Path, name: Option<&str>) -> Out {
+    let a = cx.store()?.attach(id, file, name)?;
+    cx.print(&a, |a| println!("{}  {} ({}, {} bytes, sha256 {})", a.id, a.name, a.media_type, a.size, a.sha256))
+}
+
+fn attachments(cx: &mut Ctx, id: &str) -> Out {
+    let list = cx.store()?.attachments(id)?;
+    cx.print(&list, |list| {
+        if list.is_empty() {
+            println!("no files attached");
+        }
+        for a in list {
+            println!("{}  {:<40} {:<24} {:>10} bytes  {}", a.id, a.name, a.media_type, a.size, &a.created_at[..10]);
+        }
+    })
+}
+
+fn attachment(cx: &mut Ctx, what: AttachmentWhat) -> Out {
+    match what {
+        AttachmentWhat::Save { id, output } => {
+            let bytes = cx.store()?.copy_attachment(&id, &output)?;
+            let path = output.display().to_string();
+            cx.print(&serde_json::json!({"path": path, "bytes": bytes}), |_| println!("wrote {path} ({bytes} bytes)"))
+        }
+        AttachmentWhat::Remove { id } => {
+            let deletion = cx.store()?.remove_attachment(&id)?;
+            cx.print(&serde_json::json!({"deletion_id": deletion}), |_| {
+                println!("removed; undo with: clausebook restore {deletion}")
+            })
+        }
+    }
+}
+
 fn restore(cx: &mut Ctx, deletion_id: &str) -> Out {
     let kind = cx.store()?.restore(deletion_id)?;
     cx.print(&serde_json::json!({"restored": kind}), |_| println!("restored the {kind}"))
@@ -1620,28 +1696,31 @@ fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
 
 impl ReportWhat {
     /// The report asked for, and how to make it.
-    fn into_request(self) -> Result<(ReportRequest, ReportCommon), Failure> {
+    fn into_request(self, store: &Store) -> Result<(ReportRequest, ReportCommon), Failure> {
         Ok(match self {
             ReportWhat::Agreement { id, common } => (ReportRequest::Agreement { id }, common),
             ReportWhat::Partner { id, common } => (ReportRequest::Partner { id }, common),
-            ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, common } => {
-                let spec = BriefSpec {
-                    agreements,
-                    clauses,
-                    partner,
-                    overdue,
-                    due_before: date_arg(due_before.as_deref())?,
-                    progress_since: date_arg(since.as_deref())?,
-                    title,
+            ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, meeting, common } => {
+                let mut spec = match meeting {
+                    Some(m) => store.meeting_brief(&m)?,
+                    None => BriefSpec::default(),
                 };
+                spec.agreements.extend(agreements);
+                spec.clauses.extend(clauses);
+                spec.partner = partner.or(spec.partner);
+                spec.overdue |= overdue;
+                spec.due_before = date_arg(due_before.as_deref())?.or(spec.due_before);
+                spec.progress_since = date_arg(since.as_deref())?.or(spec.progress_since);
+                spec.title = title.or(spec.title);
                 (ReportRequest::Brief(spec), common)
             }
+            ReportWhat::Minutes { id, common } => (ReportRequest::Minutes { id }, common),
         })
     }
 }
 
 fn make_report(cx: &mut Ctx, what: ReportWhat) -> Out {
-    let (request, common) = what.into_request()?;
+    let (request, common) = what.into_request(cx.store()?)?;
     let options = ReportOptions {
         lang: common.lang,
         pdf_a: common.pdf_a,

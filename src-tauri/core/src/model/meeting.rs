@@ -167,6 +167,9 @@ pub struct Outcome {
     pub applied_at: Option<String>,
     /// The clause an applied new-clause outcome created.
     pub created_clause_id: Option<String>,
+    /// What applying it changed, field by field, as it was then; empty
+    /// while it waits.
+    pub applied_changes: Vec<FieldChange>,
 }
 
 impl Outcome {

@@ -50,6 +50,8 @@ pub struct ReportData {
     pub subtitle: Option<Ut>,
     pub summary: Summary,
     pub sections: Vec<Section>,
+    /// A meeting's minutes (the `minutes` kind only).
+    pub minutes: Option<super::minutes::Minutes>,
     pub generated_at: String,
 }
 
@@ -179,14 +181,14 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
 }
 
 /// The words the report composes itself, in its language.
-struct Words {
-    lang: Lang,
+pub(super) struct Words {
+    pub(super) lang: Lang,
     /// Which calendars dates are shown in (the register's setting, unless the export chose).
     display: DateDisplay,
 }
 
 impl Words {
-    fn pick(&self, en: &'static str, fa: &'static str) -> &'static str {
+    pub(super) fn pick(&self, en: &'static str, fa: &'static str) -> &'static str {
         if self.lang == Lang::Fa { fa } else { en }
     }
 
@@ -227,7 +229,7 @@ impl Words {
     /// A date in the calendars the display setting shows, the main one first.
     /// In Persian the Gregorian date uses `/` (hyphens reorder inside RTL
     /// text) and every digit is Persian.
-    fn date(&self, d: NaiveDate) -> String {
+    pub(super) fn date(&self, d: NaiveDate) -> String {
         let (gregorian, persian) = (self.day(d, false), self.day(d, true));
         let text = match self.display {
             DateDisplay::Gregorian => gregorian,
@@ -424,7 +426,15 @@ pub fn build(
 ) -> Result<ReportData, ReportError> {
     let settings = store.settings()?;
     let w = Words { lang: options.lang, display: options.dates.unwrap_or(settings.date_display) };
+    let mut minutes = None;
     let (kind, title, subtitle, sections) = match request {
+        ReportRequest::Minutes { id } => {
+            let detail = store.meeting(id)?;
+            let files = store.attachments(&detail.meeting.id)?;
+            let (title, subtitle, m) = super::minutes::build(&w, &detail, &files);
+            minutes = Some(m);
+            ("minutes", title, subtitle, Vec::new())
+        }
         ReportRequest::Agreement { id } => {
             let a = store.agreement(id)?;
             let subtitle = party_names(&a, &w);
@@ -483,6 +493,7 @@ pub fn build(
         subtitle: subtitle.map(Ut::new),
         summary: summarise(&sections),
         sections,
+        minutes,
         generated_at: w.moment(now),
     })
 }

@@ -1,5 +1,6 @@
 //! Meeting-ready status reports as PDF: the agreement report, the partner
-//! report and the meeting brief, in English or Persian, with both calendars.
+//! report, the meeting brief and a meeting's minutes, in English or Persian,
+//! with both calendars.
 //!
 //! [`data`] gathers what a report shows from the store into one serialisable
 //! value; [`world`] compiles the bundled Typst template
@@ -9,6 +10,7 @@
 //! time: the template and fonts are compiled into the binary.
 
 pub mod data;
+pub mod minutes;
 pub mod world;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +33,8 @@ pub enum ReportRequest {
     /// Chosen agreements or clauses, plus what is overdue, what falls due
     /// before a date and the progress recorded since a date.
     Brief(BriefSpec),
+    /// The minutes of a meeting.
+    Minutes { id: String },
 }
 
 /// What a meeting brief covers.

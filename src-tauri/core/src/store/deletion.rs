@@ -7,13 +7,16 @@ use super::{Changes, Result, Store, StoreError};
 
 impl Store {
     /// Restores everything one deletion hid. Returns what kind of record
-    /// came back: `partner`, `agreement`, `clause` or `note`.
+    /// came back: `partner`, `agreement`, `clause`, `note` or
+    /// `attachment`.
     pub fn restore(&mut self, deletion_id: &str) -> Result<&'static str> {
         let deletion_id = deletion_id.trim().to_owned();
         self.write(|tx| {
             let mut c = Changes::default();
             c.field("deletion_id", Some(&deletion_id), None);
-            for (table, entity) in [("partners", "partner"), ("agreements", "agreement"), ("notes", "note")] {
+            for (table, entity) in
+                [("partners", "partner"), ("agreements", "agreement"), ("notes", "note"), ("attachments", "attachment")]
+            {
                 let id: Option<String> = tx
                     .query_row(&format!("SELECT id FROM {table} WHERE deletion_id = ?1"), [&deletion_id], |r| r.get(0))
                     .optional()?;
@@ -22,10 +25,12 @@ impl Store {
                         &format!("UPDATE {table} SET deleted_at = NULL, deletion_id = NULL, updated_at = ?2 WHERE deletion_id = ?1"),
                         params![deletion_id, tx.now],
                     )?;
-                    let scope: Option<String> = if entity == "note" {
-                        tx.query_row("SELECT clause_id FROM notes WHERE id = ?1", [&id], |r| r.get(0))?
-                    } else {
-                        None
+                    let scope: Option<String> = match entity {
+                        "note" => tx.query_row("SELECT clause_id FROM notes WHERE id = ?1", [&id], |r| r.get(0))?,
+                        "attachment" => {
+                            tx.query_row("SELECT owner_id FROM attachments WHERE id = ?1", [&id], |r| r.get(0))?
+                        }
+                        _ => None,
                     };
                     tx.audit(entity, &id, scope.as_deref(), "restore", &c.0)?;
                     return Ok(entity);

@@ -171,7 +171,7 @@ fn clause_ref_at(r: &Row<'_>, at: usize) -> rusqlite::Result<ClauseRef> {
 }
 
 const OUTCOME_COLUMNS: &str = "o.id, o.item_id, o.kind, o.text, o.owner_side, o.owner, o.due_on, o.clause_id, o.proposal, o.applied_at, \
-     o.created_clause_id";
+     o.created_clause_id, o.applied_changes";
 
 fn outcome_from_row(r: &Row<'_>) -> rusqlite::Result<Outcome> {
     let kind: OutcomeKind = strict(r, 2, "outcomes", 0)?;
@@ -196,7 +196,26 @@ fn outcome_from_row(r: &Row<'_>) -> rusqlite::Result<Outcome> {
         new_clause,
         applied_at: r.get(9)?,
         created_clause_id: r.get(10)?,
+        applied_changes: match r.get::<_, Option<String>>(11)? {
+            Some(j) => serde_json::from_str(&j)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(e)))?,
+            None => Vec::new(),
+        },
     })
+}
+
+/// The day of the last meeting held before `meeting` with one of its partners.
+fn last_held(conn: &Connection, meeting: &Meeting) -> Result<Option<NaiveDate>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(m.on_date) FROM meetings m JOIN meeting_partners mp ON mp.meeting_id = m.id
+             WHERE m.deleted_at IS NULL AND m.status = 'held' AND m.on_date < ?2 AND m.id <> ?1
+               AND mp.partner_id IN (SELECT partner_id FROM meeting_partners WHERE meeting_id = ?1)",
+            params![meeting.id, meeting.on_date],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
 }
 
 /// A meeting's agenda in order, each item with its clause and outcomes.
@@ -385,6 +404,29 @@ impl Store {
         self.meeting(&id)
     }
 
+    /// A meeting brief to prepare a meeting with: its title, its agenda's
+    /// clauses, what is overdue and due by the meeting plus
+    /// [`SUGGEST_AFTER_DAYS`], and the progress since the last meeting held
+    /// with the same partners; limited to its partner when it has one.
+    pub fn meeting_brief(&self, meeting_id: &str) -> Result<crate::report::BriefSpec> {
+        self.read(|conn| {
+            let meeting = get(conn, meeting_id)?;
+            let clauses = agenda(conn, &meeting.id)?.into_iter().filter_map(|i| i.clause.map(|c| c.id)).collect();
+            Ok(crate::report::BriefSpec {
+                agreements: Vec::new(),
+                clauses,
+                partner: match meeting.partners.as_slice() {
+                    [one] => Some(one.id.clone()),
+                    _ => None,
+                },
+                due_before: Some(meeting.on_date + chrono::Duration::days(SUGGEST_AFTER_DAYS)),
+                progress_since: last_held(conn, &meeting)?,
+                overdue: true,
+                title: Some(meeting.title.clone()),
+            })
+        })
+    }
+
     /// What to put on a meeting's agenda: the open clauses of its
     /// agreements that are overdue on `today` or due by the meeting plus
     /// [`SUGGEST_AFTER_DAYS`], and those changed since the last meeting held
@@ -394,16 +436,7 @@ impl Store {
         self.read(|conn| {
             let meeting = get(conn, meeting_id)?;
             let until = meeting.on_date + chrono::Duration::days(SUGGEST_AFTER_DAYS);
-            let last: Option<NaiveDate> = conn
-                .query_row(
-                    "SELECT max(m.on_date) FROM meetings m JOIN meeting_partners mp ON mp.meeting_id = m.id
-                     WHERE m.deleted_at IS NULL AND m.status = 'held' AND m.on_date < ?2 AND m.id <> ?1
-                       AND mp.partner_id IN (SELECT partner_id FROM meeting_partners WHERE meeting_id = ?1)",
-                    params![meeting.id, meeting.on_date],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
+            let last = last_held(conn, &meeting)?;
             let on_agenda: HashSet<String> = conn
                 .prepare_cached("SELECT clause_id FROM agenda_items WHERE meeting_id = ?1 AND clause_id IS NOT NULL")?
                 .query_map([&meeting.id], |r| r.get(0))?
@@ -501,7 +534,7 @@ impl Store {
                 tx.query_row("SELECT count(*) FROM outcomes WHERE item_id = ?1", [&item_id], |r| r.get(0))?;
             tx.execute(
                 &format!(
-                    "INSERT INTO outcomes ({}, position, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, ?10, ?11)",
+                    "INSERT INTO outcomes ({}, position, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, NULL, ?10, ?11)",
                     OUTCOME_COLUMNS.replace("o.", "")
                 ),
                 params![
@@ -547,12 +580,12 @@ impl Store {
                                 item: item.position,
                                 number: now.number.clone(),
                                 agreement_title: clause.agreement_title.clone(),
-                                // Once applied, "now" is the proposal: the
-                                // review lists what it set.
+                                // Once applied, the review shows what applying
+                                // changed, as it was then.
                                 changes: if o.applied_at.is_some() {
-                                    patch_changes(None, patch)
+                                    o.applied_changes.clone()
                                 } else {
-                                    patch_changes(Some(&now), patch)
+                                    patch_changes(&now, patch)
                                 },
                                 applied: o.applied_at.is_some(),
                             });
@@ -630,6 +663,7 @@ impl Store {
                     old: None,
                     new: Some(format!("{} ({said})", meeting.title)),
                 };
+                let changed;
                 let clause_id = match (&o.update, &o.new_clause) {
                     (Some(patch), _) => {
                         let clause_id = o.clause_id.as_deref().expect("a clause update names its clause");
@@ -650,7 +684,8 @@ impl Store {
                         if patch.status == Some(crate::vocab::ClauseStatus::Completed) && patch.percent.is_none() {
                             patch.percent = Some(now.percent);
                         }
-                        let (_, new) = clauses::update_noting(tx, clause_id, &patch, Some(&source))?;
+                        let (old, new) = clauses::update_noting(tx, clause_id, &patch, Some(&source))?;
+                        changed = patch_changes(&old, &patch);
                         applied.updated += 1;
                         new.id
                     }
@@ -665,6 +700,7 @@ impl Store {
                             clauses::Audit::Own,
                         )?;
                         applied.created += 1;
+                        changed = new_clause_changes(new);
                         clause.id
                     }
                     _ => continue,
@@ -691,8 +727,13 @@ impl Store {
                 )?;
                 applied.notes += 1;
                 tx.execute(
-                    "UPDATE outcomes SET applied_at = ?2, created_clause_id = ?3 WHERE id = ?1",
-                    params![o.id, tx.now, (o.kind == OutcomeKind::NewClause).then_some(&clause_id)],
+                    "UPDATE outcomes SET applied_at = ?2, created_clause_id = ?3, applied_changes = ?4 WHERE id = ?1",
+                    params![
+                        o.id,
+                        tx.now,
+                        (o.kind == OutcomeKind::NewClause).then_some(&clause_id),
+                        serde_json::to_string(&changed).expect("changes serialise")
+                    ],
                 )?;
                 applied.clause_ids.push(clause_id);
             }
@@ -765,37 +806,35 @@ fn without_later(patch: &ClausePatch, later: &[&ClausePatch]) -> ClausePatch {
     p
 }
 
-/// What a patch would change in `now`, field by field; without `now`,
-/// every field it sets.
-fn patch_changes(now: Option<&crate::model::Clause>, p: &ClausePatch) -> Vec<FieldChange> {
+/// What a patch would change in `now`, field by field.
+fn patch_changes(now: &crate::model::Clause, p: &ClausePatch) -> Vec<FieldChange> {
     let mut c = Changes::default();
-    let tags = |t: &Vec<String>| t.join(", ");
     if let Some(v) = &p.number {
-        c.field("number", now.map(|n| &n.number), Some(v));
+        c.field("number", Some(&now.number), Some(v));
     }
     if let Some(v) = &p.text {
-        c.field("text", now.map(|n| &n.text), Some(v));
+        c.field("text", Some(&now.text), Some(v));
     }
     if let Some(v) = &p.our_lead {
-        c.field("our_lead", now.and_then(|n| n.our_lead.as_ref()), v.as_ref());
+        c.field("our_lead", now.our_lead.as_ref(), v.as_ref());
     }
     if let Some(v) = &p.partner_lead {
-        c.field("partner_lead", now.and_then(|n| n.partner_lead.as_ref()), v.as_ref());
+        c.field("partner_lead", now.partner_lead.as_ref(), v.as_ref());
     }
     if let Some(v) = &p.deadline {
-        c.field("deadline", now.map(|n| &n.deadline), Some(v));
+        c.field("deadline", Some(&now.deadline), Some(v));
     }
     if let Some(v) = &p.status {
-        c.field("status", now.map(|n| n.status.as_str()).as_ref(), Some(&v.as_str()));
+        c.field("status", Some(&now.status.as_str()), Some(&v.as_str()));
     }
     if let Some(v) = &p.percent {
-        c.field("percent", now.and_then(|n| n.percent.as_ref()), v.as_ref());
+        c.field("percent", now.percent.as_ref(), v.as_ref());
     }
     if let Some(v) = &p.indicator {
-        c.field("indicator", now.and_then(|n| n.indicator.as_ref()), v.as_ref());
+        c.field("indicator", now.indicator.as_ref(), v.as_ref());
     }
     if let Some(v) = &p.tags {
-        c.field("tags", now.map(|n| tags(&n.tags)).as_ref(), Some(&tags(v)));
+        c.field("tags", Some(&now.tags.join(", ")), Some(&v.join(", ")));
     }
     c.0
 }

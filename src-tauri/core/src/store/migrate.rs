@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 9;
+pub(crate) const VERSIONS: usize = 10;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -28,6 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/007_reminders.sql")),
         M::up(include_str!("migrations/008_reminder_leads.sql")),
         M::up_with_hook(include_str!("migrations/009_meetings.sql"), |tx: &Transaction| edit_tables(tx, VERSION_9)),
+        M::up_with_hook(include_str!("migrations/010_attachments.sql"), |tx: &Transaction| edit_tables(tx, VERSION_10)),
     ])
 }
 
@@ -99,6 +100,11 @@ const VERSION_4: Edits =
 /// meetings too. Widening the check leaves every stored row valid.
 const VERSION_9: Edits =
     &[("audit", &[Edit::Replace("entity = 'deletion')", "entity = 'deletion' OR entity = 'meeting')")])];
+
+/// The edit of version 10 (`migrations/010_attachments.sql`): the audit
+/// records attachments too.
+const VERSION_10: Edits =
+    &[("audit", &[Edit::Replace("entity = 'meeting')", "entity = 'meeting' OR entity = 'attachment')")])];
 
 impl Edit {
     /// The fragment as it stands, and what it becomes.

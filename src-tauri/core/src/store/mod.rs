@@ -19,6 +19,7 @@
 //! own error, and the file is left as it was.
 
 pub mod agreements;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod clauses;
@@ -59,6 +60,9 @@ pub enum StoreError {
     /// A meeting's agenda or outcomes do not fit the register.
     #[error(transparent)]
     Meeting(#[from] meetings::MeetingError),
+    /// A file could not be attached or written out.
+    #[error(transparent)]
+    Attachment(#[from] attachments::AttachmentError),
     /// No live record has this id.
     #[error("no {entity} with id {id}: check the id (a deleted {entity} can be restored from its deletion)")]
     NotFound { entity: &'static str, id: String },
@@ -149,6 +153,7 @@ impl StoreError {
             StoreError::Invalid(e) => e.code(),
             StoreError::Date(e) => e.code(),
             StoreError::Meeting(e) => e.code(),
+            StoreError::Attachment(e) => e.code(),
             StoreError::NotFound { .. } => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous_id",
             StoreError::DuplicateNumber { .. } => "duplicate_number",
@@ -181,6 +186,7 @@ impl StoreError {
             StoreError::Invalid(e) => e.params(),
             StoreError::Date(e) => e.params(),
             StoreError::Meeting(e) => e.params(),
+            StoreError::Attachment(e) => e.params(),
             StoreError::Ambiguous { prefix, .. } => vec![("prefix", Param::Text(prefix.clone()))],
             StoreError::DuplicateNumber { number, .. }
             | StoreError::ParentDeleted { number }
@@ -259,6 +265,7 @@ impl StoreError {
                 StoreError::Invalid(_)
                 | StoreError::Date(_)
                 | StoreError::Meeting(_)
+                | StoreError::Attachment(_)
                 | StoreError::NotFound { .. }
                 | StoreError::Ambiguous { .. }
                 | StoreError::DuplicateNumber { .. }
@@ -383,7 +390,8 @@ stored_as_code!(
     crate::vocab::MeetingKind,
     crate::vocab::MeetingStatus,
     crate::vocab::Side,
-    crate::vocab::OutcomeKind
+    crate::vocab::OutcomeKind,
+    crate::vocab::AttachmentOwner
 );
 
 impl ToSql for Lang {

@@ -42,12 +42,37 @@ CREATE TABLE agreements (
     deletion_id    TEXT
 ) STRICT;
 
+-- table attachment_files
+CREATE TABLE attachment_files (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size   INTEGER NOT NULL CHECK (size > 0),
+    -- Written and read in pieces (SQLite's incremental blob I/O), so a large
+    -- file is never held whole in memory.
+    data   BLOB NOT NULL
+) STRICT;
+
+-- table attachments
+CREATE TABLE attachments (
+    id          TEXT PRIMARY KEY,
+    owner_kind  TEXT NOT NULL CHECK (owner_kind = 'agreement' OR owner_kind = 'clause' OR owner_kind = 'meeting'),
+    owner_id    TEXT NOT NULL,
+    -- The name the officer's file had (user text, shown; never a path).
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    media_type  TEXT NOT NULL,
+    size        INTEGER NOT NULL CHECK (size > 0),
+    sha256      TEXT NOT NULL REFERENCES attachment_files (sha256),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    deleted_at  TEXT,
+    deletion_id TEXT
+) STRICT;
+
 -- table audit
 CREATE TABLE audit (
     id        TEXT PRIMARY KEY,
     at        TEXT NOT NULL,
     actor     TEXT NOT NULL,
-    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion' OR entity = 'meeting'),
+    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion' OR entity = 'meeting' OR entity = 'attachment'),
     entity_id TEXT NOT NULL,
     -- The clause (or agreement) a row also belongs to, so a clause's history
     -- includes its notes.
@@ -204,7 +229,7 @@ CREATE TABLE outcomes (
     -- The clause an applied "new clause" outcome created.
     created_clause_id TEXT,
     created_at  TEXT NOT NULL,
-    deleted_at  TEXT,
+    deleted_at  TEXT, applied_changes TEXT CHECK (applied_changes IS NULL OR json_valid(applied_changes)),
     CHECK ((kind IN ('clause_update', 'new_clause')) = (proposal IS NOT NULL)),
     CHECK (kind <> 'clause_update' OR clause_id IS NOT NULL)
 ) STRICT;
@@ -279,6 +304,12 @@ CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting_id, position);
 
 -- index agreement_parties_by_partner
 CREATE INDEX agreement_parties_by_partner ON agreement_parties (partner_id, agreement_id);
+
+-- index attachments_by_deletion
+CREATE INDEX attachments_by_deletion ON attachments (deletion_id) WHERE deletion_id IS NOT NULL;
+
+-- index attachments_by_owner
+CREATE INDEX attachments_by_owner ON attachments (owner_id, created_at);
 
 -- index audit_by_entity
 CREATE INDEX audit_by_entity ON audit (entity_id, at);
