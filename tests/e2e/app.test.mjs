@@ -1339,4 +1339,40 @@ describe('Clausebook, end to end', () => {
     await (await shown(`${sidebar}//button[@aria-label="تغییر زبان رابط به انگلیسی"]`)).click();
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dir)) === 'ltr', { timeout: WAIT, timeoutMsg: 'not ltr' });
   });
+
+  step('20. attach a PDF to the meeting and open it, export the minutes, and find the meeting on the agreement page', async () => {
+    const files = '//main//section[.//h2[normalize-space(.)="Attachments"]]';
+    const scan = path.join(FILES, 'signed minutes scan.pdf');
+    fs.writeFileSync(scan, '%PDF-1.4\n% the signed minutes, scanned\n');
+    await (await button('Attach a file', files)).click();
+    await answerFileDialog('Attach a file (at most 50 MB)', scan);
+    await toast('“signed minutes scan.pdf” is attached and kept in the register');
+    await waitText(files, 'application/pdf');
+    await clearToasts();
+    // Opening it hands the system's viewer a copy the app wrote to its cache folder.
+    const opened = process.env.CLAUSEBOOK_E2E_OPENED;
+    const before = fs.existsSync(opened) ? fs.readFileSync(opened, 'utf8') : '';
+    await (await shown(`${files}//button[normalize-space(.)="signed minutes scan.pdf"]`)).click();
+    await browser.waitUntil(async () => fs.existsSync(opened) && fs.readFileSync(opened, 'utf8') !== before, { timeout: WAIT, timeoutMsg: 'the viewer was not asked to open the attachment' });
+    const copy = fs.readFileSync(opened, 'utf8').trim().split('\n').pop();
+    assert.ok(copy.startsWith(path.join(process.env.XDG_CACHE_HOME, '')) && copy.includes('/attachments/'), copy);
+    assert.equal(path.basename(copy), 'signed minutes scan.pdf');
+    assert.deepEqual(fs.readFileSync(copy), fs.readFileSync(scan));
+
+    // The minutes, in English, through the save dialog.
+    const minutes = path.join(FILES, 'minutes-en.pdf');
+    await (await button('Minutes (English)', '//main//header')).click();
+    await answerFileDialog('Save the report as PDF', minutes, { save: true });
+    await browser.waitUntil(async () => fs.existsSync(minutes), { timeout: WAIT, timeoutMsg: 'no minutes PDF' });
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', minutes, '-']).toString();
+    for (const s of ['Minutes of the meeting', 'Joint working group, 2nd session', 'Гулнора Раҳимова', 'Changes applied to the register', 'signed minutes scan.pdf']) {
+      assert.ok(text.includes(s), `“${s}” in the minutes`);
+    }
+    await clearToasts();
+    await shot('14c-meeting-files.png');
+
+    // The agreement's page lists its meetings.
+    await openAgreementFromList();
+    await waitText('//main//section[.//h2[normalize-space(.)="Meetings about this agreement"]]', 'Joint working group, 2nd session');
+  });
 });

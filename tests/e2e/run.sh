@@ -25,6 +25,14 @@ export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME=
 # the app gets a home of its own.
 export CLAUSEBOOK_E2E_HOME="$work/home"
 mkdir -p "$CLAUSEBOOK_E2E_HOME"
+# The system viewer: an xdg-open of our own that notes each path it is asked
+# to open (the opener plugin finds xdg-open on PATH), so the tests can check
+# what the app handed it.
+export CLAUSEBOOK_E2E_OPENED="$work/opened.txt"
+mkdir -p "$work/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >> "%s"\n' "$CLAUSEBOOK_E2E_OPENED" > "$work/bin/xdg-open"
+chmod +x "$work/bin/xdg-open"
+export PATH="$work/bin:$PATH"
 
 HOME="$CLAUSEBOOK_E2E_HOME" CLAUSEBOOK_DRIVER_LOG="$work/tauri-driver.log" tests/lib/with-driver.sh \
   bash -c 'cd tests/e2e && node --test --test-concurrency=1 app.test.mjs' \
