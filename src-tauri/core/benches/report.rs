@@ -207,6 +207,237 @@ fn main() {
             None => println!("  Chromium not installed: no HTML comparison (make bench installs it)"),
         }
     }
+    minutes(&exe, dir.path(), chromium);
+    attachment(&exe, dir.path());
+}
+
+/// Prints Chromium's time for an HTML page printed to PDF, and the ratio to
+/// `ours` (seconds) against `goal`.
+fn chromium_ratio(chromium: Option<&str>, html: &Path, dir: &Path, ours: f64, goal: f64) {
+    let Some(chromium) = chromium else {
+        println!("  Chromium not installed: no HTML comparison (make bench installs it)");
+        return;
+    };
+    let out = dir.join(format!("{}.pdf", html.file_stem().unwrap().to_string_lossy()));
+    let profile = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let status = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", out.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium");
+    let chrome = t.elapsed().as_secs_f64();
+    let ratio = chrome / ours;
+    println!(
+        "  the same as HTML via headless Chromium: {chrome:.2} s ({} ok) → Clausebook is {ratio:.1}× faster (goal ≥ {goal}×, {})",
+        if status.status.success() && out.exists() { "PDF" } else { "FAILED" },
+        if ratio >= goal { "ok" } else { "MISSED" }
+    );
+}
+
+/// The minutes of a held meeting of 100 agenda items (each a clause, with a
+/// clause update applied and a decision), made by a fresh `clausebook
+/// report minutes` process, five runs; and the same minutes as HTML printed
+/// by Chromium.
+fn minutes(exe: &Path, dir: &Path, chromium: Option<&str>) {
+    use clausebook_core::model::ClausePatch;
+    use clausebook_core::model::meeting::{NewAgendaItem, NewMeeting, NewOutcome, NewParticipant};
+    use clausebook_core::vocab::{MeetingKind, MeetingStatus, OutcomeKind, Side};
+    let db = dir.join("minutes.sqlite3");
+    let agreement = generate(&db, 100);
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let id = {
+        let mut s = Store::open(&db).unwrap();
+        let partner = s.partners().unwrap()[0].id.clone();
+        let person = |side, name: &str| NewParticipant {
+            side,
+            name: name.into(),
+            role: Some("Deputy Minister".into()),
+            body: None,
+        };
+        let m = s
+            .create_meeting(NewMeeting {
+                title: "Joint commission, 5th session".into(),
+                kind: MeetingKind::JointCommission,
+                on_date: today - chrono::Days::new(3),
+                calendar: Calendar::Persian,
+                starts_at: Some("10:00".into()),
+                place: Some("Dushanbe".into()),
+                remote: false,
+                status: MeetingStatus::Planned,
+                next_on: None,
+                partner_ids: vec![partner],
+                agreement_ids: vec![agreement.clone()],
+                participants: vec![person(Side::Ours, "مریم احمدی"), person(Side::Theirs, "Гулнора Раҳимова")],
+            })
+            .unwrap();
+        let clauses: Vec<String> = s.clause_rows(&agreement, today).unwrap().into_iter().map(|r| r.clause.id).collect();
+        let items = clauses.iter().map(|c| NewAgendaItem { clause_id: Some(c.clone()), text: None }).collect();
+        let d = s.add_agenda_items(&m.id, items).unwrap();
+        let mut rng = StdRng::seed_from_u64(100);
+        for item in &d.agenda {
+            let mut blank = |kind| NewOutcome {
+                item_id: item.id.clone(),
+                kind,
+                text: Some(SENTENCES[rng.random_range(0..SENTENCES.len())].to_owned()),
+                owner_side: None,
+                owner: None,
+                due_on: None,
+                update: None,
+                new_clause: None,
+            };
+            let update = ClausePatch { percent: Some(Some(75)), ..Default::default() };
+            s.add_outcome(NewOutcome { update: Some(update), ..blank(OutcomeKind::ClauseUpdate) }).unwrap();
+            s.add_outcome(NewOutcome {
+                owner_side: Some(Side::Theirs),
+                owner: Some("Ministry of Health and Social Protection".into()),
+                due_on: Some(today + chrono::Days::new(90)),
+                ..blank(OutcomeKind::Decision)
+            })
+            .unwrap();
+        }
+        s.set_meeting_status(&m.id, MeetingStatus::Held).unwrap();
+        s.apply_outcomes(&m.id, None, today).unwrap();
+        m.id
+    };
+    let mut walls = Vec::new();
+    let mut peaks = Vec::new();
+    let mut pages = 0;
+    for run in 0..5 {
+        let out = dir.join(format!("minutes-{run}.pdf"));
+        let (wall, peak) = timed(
+            Command::new("/usr/bin/time")
+                .args(["-f", "CB %e %M"])
+                .arg(exe)
+                .arg("--db")
+                .arg(&db)
+                .args(["--today", TODAY, "--json", "report", "minutes", &id, "-o"])
+                .arg(&out),
+        );
+        walls.push(wall);
+        peaks.push(peak);
+        pages = lopdf_pages(&out);
+    }
+    let wall = median(walls);
+    let peak = peaks.iter().cloned().fold(0.0, f64::max);
+    println!("minutes, 100 agenda items ({pages} pages): {wall:>6.2} s   peak {peak:>6.0} MiB");
+    // The same minutes as a plain HTML page.
+    let store = Store::open(&db).unwrap();
+    let data = clausebook_core::report::data::build(
+        &store,
+        &ReportRequest::Minutes { id },
+        &ReportOptions::default(),
+        today,
+        today.and_hms_opt(10, 0, 0).expect("a valid time"),
+    )
+    .unwrap();
+    let mn = data.minutes.expect("minutes");
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><style>body{font-family:'Noto Sans',sans-serif;font-size:9pt}\
+         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:3px;vertical-align:top}\
+         .chip{border:1px solid #369;border-radius:8px;padding:0 4px}</style>",
+    );
+    html.push_str(&format!("<h1>{}</h1><ol>", html_escape(&data.title.s)));
+    for it in &mn.items {
+        html.push_str(&format!(
+            "<li><b>{}</b><br>{}",
+            html_escape(&it.clause.as_ref().map(|c| c.s.clone()).unwrap_or_default()),
+            html_escape(&it.text.as_ref().map(|c| c.s.clone()).unwrap_or_default())
+        ));
+        for o in &it.outcomes {
+            html.push_str(&format!(
+                "<br><span class=chip>{}</span> {}",
+                o.kind,
+                html_escape(&o.text.as_ref().map(|c| c.s.clone()).unwrap_or_default())
+            ));
+        }
+    }
+    html.push_str("</ol><table><tr><th>Item<th>Decision<th>Owner<th>Due");
+    for d in &mn.decisions {
+        html.push_str(&format!(
+            "<tr><td>{}<td>{}<td>{}<td>{}",
+            d.item,
+            html_escape(&d.text.s),
+            html_escape(&d.owner.as_ref().map(|c| c.s.clone()).unwrap_or_default()),
+            d.due.clone().unwrap_or_default()
+        ));
+    }
+    html.push_str("</table><table><tr><th>Item<th>Clause<th>Field<th>Was<th>Now");
+    for c in &mn.changes {
+        html.push_str(&format!(
+            "<tr><td>{}<td>{}<td>{}<td>{}<td>{}",
+            c.item,
+            html_escape(&c.clause.s),
+            c.field,
+            html_escape(&c.old.as_ref().map(|u| u.s.clone()).unwrap_or_default()),
+            html_escape(&c.new.as_ref().map(|u| u.s.clone()).unwrap_or_default())
+        ));
+    }
+    html.push_str("</table>");
+    let page = dir.join("minutes.html");
+    std::fs::write(&page, html).unwrap();
+    chromium_ratio(chromium, &page, dir, wall, 10.0);
+}
+
+/// A 50 MB attachment stored into the register and written back out, each
+/// by a fresh `clausebook` process under GNU time, against the peak of a
+/// process that only lists the attachments (the same program, the same
+/// register, no file in hand). The file is read and written in pieces, so
+/// the peak must stay under the baseline plus half the file: far from the
+/// file held whole, let alone twice.
+fn attachment(exe: &Path, dir: &Path) {
+    let db = dir.join("attachment.sqlite3");
+    let agreement = generate(&db, 10);
+    let big = dir.join("scan.tiff");
+    {
+        use std::io::Write;
+        let mut rng = StdRng::seed_from_u64(50);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        let mut buf = vec![0u8; 1 << 20];
+        for _ in 0..50 {
+            rng.fill(&mut buf[..]);
+            f.write_all(&buf).unwrap();
+        }
+    }
+    let size_mib = std::fs::metadata(&big).unwrap().len() as f64 / (1024.0 * 1024.0);
+    let run = |args: &[&std::ffi::OsStr]| {
+        let mut cmd = Command::new("/usr/bin/time");
+        cmd.args(["-f", "CB %e %M"]).arg(exe).arg("--db").arg(&db).args(["--json"]).args(args);
+        cmd
+    };
+    let (_, baseline) = timed(&mut run(&["attachments".as_ref(), agreement.as_ref()]));
+    let out = run(&["attach".as_ref(), agreement.as_ref(), big.as_os_str()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().rev().find(|l| l.starts_with("CB ")).unwrap();
+    let mut parts = line.split_whitespace().skip(1);
+    let store_s: f64 = parts.next().unwrap().parse().unwrap();
+    let store_peak = parts.next().unwrap().parse::<f64>().unwrap() / 1024.0;
+    let back = dir.join("back.tiff");
+    let id = stored["id"].as_str().unwrap().to_owned();
+    let (read_s, read_peak) =
+        timed(&mut run(&["attachment".as_ref(), "save".as_ref(), id.as_ref(), "-o".as_ref(), back.as_os_str()]));
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&big).unwrap(), "the file comes back byte for byte");
+    let limit = baseline + size_mib / 2.0;
+    let verdict = |peak: f64| if peak <= limit { "ok" } else { "MISSED" };
+    println!(
+        "attachment of {size_mib:.0} MiB: stored in {store_s:.2} s, peak {store_peak:.0} MiB ({}); read back in {read_s:.2} s, peak {read_peak:.0} MiB ({}); \
+         baseline {baseline:.0} MiB, limit baseline + half the file = {limit:.0} MiB",
+        verdict(store_peak),
+        verdict(read_peak)
+    );
 }
 
 /// Page count via pdfinfo (poppler-utils).

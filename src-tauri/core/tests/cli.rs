@@ -365,4 +365,30 @@ fn plans_a_meeting_takes_the_suggested_agenda_and_applies_its_outcomes() {
     let history = text(&clausebook(&db, &["history", &clause]));
     assert!(history.contains("meeting: ∅ → Joint commission"), "{history}");
     assert!(text(&clausebook(&db, &["meetings"])).contains("held      Joint commission — Tajikistan"));
+
+    // A file attached to the meeting, listed, written back; the minutes in both languages.
+    let scan = dir.path().join("signed minutes.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 the signed minutes").unwrap();
+    let attached = json(&["attach", &m, scan.to_str().unwrap()]);
+    assert_eq!(attached["media_type"], "application/pdf");
+    let listed = text(&clausebook(&db, &["attachments", &m]));
+    assert!(listed.contains("signed minutes.pdf"), "{listed}");
+    let back = dir.path().join("back.pdf");
+    let a = attached["id"].as_str().unwrap();
+    assert!(clausebook(&db, &["attachment", "save", a, "-o", back.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&scan).unwrap());
+    let empty = dir.path().join("empty.pdf");
+    std::fs::write(&empty, b"").unwrap();
+    let refused = clausebook(&db, &["attach", &m, empty.to_str().unwrap()]);
+    assert!(!refused.status.success() && errors(&refused).contains("is empty"), "{}", errors(&refused));
+    for lang in ["en", "fa"] {
+        let pdf = dir.path().join(format!("minutes-{lang}.pdf"));
+        let made = json(&["report", "minutes", &m, "--lang", lang, "-o", pdf.to_str().unwrap()]);
+        assert!(made["pages"].as_u64().unwrap() >= 1);
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    }
+    // A brief prepared from the meeting takes its agenda's clauses.
+    let brief = dir.path().join("brief.pdf");
+    let made = json(&["report", "brief", "--meeting", &m, "-o", brief.to_str().unwrap()]);
+    assert!(made["clauses"].as_u64().unwrap() >= suggested.as_array().unwrap().len() as u64, "{made}");
 }

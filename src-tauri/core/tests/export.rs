@@ -413,7 +413,8 @@ fn a_calendar_has_an_event_per_open_clause_with_a_due_date() {
             );
             let next = due.succ_opt().unwrap().format("%Y%m%d").to_string();
             assert_eq!(e.find_prop("DTEND").unwrap().val.as_str(), next);
-            assert_eq!(value(e, "SEQUENCE").as_deref(), Some("0"), "the demo revised nothing");
+            // The demo's meetings revised a few clauses once each.
+            assert!(matches!(value(e, "SEQUENCE").as_deref(), Some("0" | "1")), "{:?}", value(e, "SEQUENCE"));
             assert!(value(e, "DTSTAMP").unwrap().ends_with('Z'));
             let summary = value(e, "SUMMARY").unwrap();
             assert!(summary.starts_with(&format!("{} ", c.number)) && summary.chars().count() <= 81 + c.number.len());

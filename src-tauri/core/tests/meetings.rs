@@ -242,7 +242,7 @@ fn applying_changes_the_clauses_notes_the_meeting_and_changes_nothing_twice() {
     let notes = f.store.notes(&one.id).unwrap();
     let note = notes.last().unwrap();
     assert_eq!(note.on_date, date("2026-11-20"));
-    assert!(note.text.starts_with("Meeting “Joint commission, 3rd session” ("), "{}", note.text);
+    assert!(note.text.starts_with("Meeting “Joint commission, 3rd session”, agenda item 1: "), "{}", note.text);
     assert!(note.text.ends_with("agenda item 1: Training held in Tehran"), "{}", note.text);
     // The clause's history says where the change came from.
     let history = f.store.history(&one.id).unwrap();

@@ -76,5 +76,5 @@ pub async fn apply_outcomes(state: State<'_, AppState>, id: String, only: Option
 #[tauri::command]
 #[specta::specta]
 pub async fn meeting_brief(state: State<'_, AppState>, id: String) -> CmdResult<clausebook_core::report::BriefSpec> {
-    state.run(move |s| s.meeting_brief(&id)).await
+    state.run(move |s| clausebook_core::report::BriefSpec::for_meeting(s, &id)).await
 }

@@ -1702,7 +1702,7 @@ impl ReportWhat {
             ReportWhat::Partner { id, common } => (ReportRequest::Partner { id }, common),
             ReportWhat::Brief { agreements, clauses, partner, overdue, due_before, since, title, meeting, common } => {
                 let mut spec = match meeting {
-                    Some(m) => store.meeting_brief(&m)?,
+                    Some(m) => BriefSpec::for_meeting(store, &m)?,
                     None => BriefSpec::default(),
                 };
                 spec.agreements.extend(agreements);

@@ -57,6 +57,30 @@ pub struct BriefSpec {
     pub title: Option<String>,
 }
 
+impl BriefSpec {
+    /// The brief to prepare a planned meeting with: its title, its agenda's
+    /// clauses, what is overdue and what falls due by the meeting plus
+    /// [`SUGGEST_AFTER_DAYS`](crate::store::meetings::SUGGEST_AFTER_DAYS) days,
+    /// and the progress since the last meeting held with its partners;
+    /// limited to its partner when it has one.
+    pub fn for_meeting(store: &Store, meeting_id: &str) -> Result<BriefSpec, StoreError> {
+        let d = store.meeting(meeting_id)?;
+        let m = &d.meeting;
+        Ok(BriefSpec {
+            agreements: Vec::new(),
+            clauses: d.agenda.iter().filter_map(|i| i.clause.as_ref().map(|c| c.id.clone())).collect(),
+            partner: match m.partners.as_slice() {
+                [one] => Some(one.id.clone()),
+                _ => None,
+            },
+            due_before: Some(m.on_date + chrono::Duration::days(crate::store::meetings::SUGGEST_AFTER_DAYS)),
+            progress_since: store.last_meeting_before(&m.id)?,
+            overdue: true,
+            title: Some(m.title.clone()),
+        })
+    }
+}
+
 /// How a report is made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

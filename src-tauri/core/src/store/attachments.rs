@@ -24,6 +24,12 @@ use crate::vocab::AttachmentOwner;
 /// How much of a file is read or written at a time.
 const CHUNK: usize = 256 * 1024;
 
+/// The page cache while a file is written into the register, in KiB. A
+/// write's dirty pages stay in the cache until they spill to the WAL, and the
+/// usual 64 MiB cache would hold a whole 50 MiB file: this one makes them
+/// spill early.
+const WRITE_CACHE_KIB: i64 = 4096;
+
 /// Why a file could not be attached or written out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AttachmentError {
@@ -195,34 +201,10 @@ impl Store {
                 |r| r.get(0),
             )?;
             if !stored {
-                tx.execute(
-                    "INSERT INTO attachment_files (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))",
-                    params![sha256, size as i64],
-                )?;
-                let rowid = tx.last_insert_rowid();
-                let mut blob = tx.blob_open(MAIN_DB, "attachment_files", "data", rowid, false)?;
-                let unreadable =
-                    |e: std::io::Error| AttachmentError::Unreadable { path: path.display().to_string(), reason: e.to_string() };
-                let mut file = std::fs::File::open(path).map_err(unreadable)?;
-                let mut hasher = Sha256::new();
-                let mut buf = vec![0u8; CHUNK];
-                let mut written = 0u64;
-                loop {
-                    let n = file.read(&mut buf).map_err(unreadable)?;
-                    if n == 0 {
-                        break;
-                    }
-                    written += n as u64;
-                    if written > size {
-                        return Err(AttachmentError::Changed { name: name.clone() }.into());
-                    }
-                    hasher.update(&buf[..n]);
-                    blob.write_all(&buf[..n]).map_err(|e| write_error(Path::new("the register"), &e))?;
-                }
-                blob.close()?;
-                if written != size || hex(&hasher.finalize()) != sha256 {
-                    return Err(AttachmentError::Changed { name: name.clone() }.into());
-                }
+                tx.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
+                let written = store_blob(tx, path, &name, size, &sha256);
+                tx.pragma_update(None, "cache_size", -super::PAGE_CACHE_KIB)?;
+                written?;
             }
             let id = new_id();
             tx.execute(
@@ -291,6 +273,40 @@ impl Store {
 
 fn write_error(path: &Path, e: &dyn std::fmt::Display) -> StoreError {
     StoreError::Attachment(AttachmentError::Write { path: path.display().to_string(), reason: e.to_string() })
+}
+
+/// Streams the file at `path` into a new blob of `size` bytes, hashing it
+/// again on the way: a file that changed since it was hashed is refused.
+fn store_blob(conn: &Connection, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO attachment_files (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))",
+        params![sha256, size as i64],
+    )?;
+    let rowid = conn.last_insert_rowid();
+    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", rowid, false)?;
+    let unreadable =
+        |e: std::io::Error| AttachmentError::Unreadable { path: path.display().to_string(), reason: e.to_string() };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut written = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        written += n as u64;
+        if written > size {
+            return Err(AttachmentError::Changed { name: name.to_owned() }.into());
+        }
+        hasher.update(&buf[..n]);
+        blob.write_all(&buf[..n]).map_err(|e| write_error(Path::new("the register"), &e))?;
+    }
+    blob.close()?;
+    if written != size || hex(&hasher.finalize()) != sha256 {
+        return Err(AttachmentError::Changed { name: name.to_owned() }.into());
+    }
+    Ok(())
 }
 
 /// Streams a stored file to `path` via a temporary file and a rename.

@@ -404,26 +404,12 @@ impl Store {
         self.meeting(&id)
     }
 
-    /// A meeting brief to prepare a meeting with: its title, its agenda's
-    /// clauses, what is overdue and due by the meeting plus
-    /// [`SUGGEST_AFTER_DAYS`], and the progress since the last meeting held
-    /// with the same partners; limited to its partner when it has one.
-    pub fn meeting_brief(&self, meeting_id: &str) -> Result<crate::report::BriefSpec> {
+    /// The day of the last meeting held before this one with one of its
+    /// partners, if any.
+    pub fn last_meeting_before(&self, meeting_id: &str) -> Result<Option<NaiveDate>> {
         self.read(|conn| {
             let meeting = get(conn, meeting_id)?;
-            let clauses = agenda(conn, &meeting.id)?.into_iter().filter_map(|i| i.clause.map(|c| c.id)).collect();
-            Ok(crate::report::BriefSpec {
-                agreements: Vec::new(),
-                clauses,
-                partner: match meeting.partners.as_slice() {
-                    [one] => Some(one.id.clone()),
-                    _ => None,
-                },
-                due_before: Some(meeting.on_date + chrono::Duration::days(SUGGEST_AFTER_DAYS)),
-                progress_since: last_held(conn, &meeting)?,
-                overdue: true,
-                title: Some(meeting.title.clone()),
-            })
+            last_held(conn, &meeting)
         })
     }
 
@@ -462,7 +448,12 @@ impl Store {
                 }
                 if let Some(last) = last {
                     // Changed: its own fields (audited with the agreement as
-                    // scope) or a progress note since the last meeting.
+                    // scope) since the last meeting, or a progress note
+                    // dated on or after its day (a note's date is when the
+                    // work happened; one typed in later still counts). The
+                    // agreement's live clauses come from the partial index on
+                    // (agreement, number), which needs `deleted_at IS NULL`
+                    // said: without it SQLite scans every clause.
                     let since = format!("{last}T00:00:00");
                     let mut changed = conn.prepare_cached(&format!(
                         "SELECT {CLAUSE_REF} FROM clauses c JOIN agreements a ON a.id = c.agreement_id
@@ -470,9 +461,10 @@ impl Store {
                              SELECT entity_id FROM audit WHERE scope_id = ?1 AND entity = 'clause' AND at >= ?2
                              UNION
                              SELECT n.clause_id FROM notes n JOIN clauses c2 ON c2.id = n.clause_id
-                             WHERE c2.agreement_id = ?1 AND n.deleted_at IS NULL AND n.created_at >= ?2)"
+                             WHERE c2.agreement_id = ?1 AND c2.deleted_at IS NULL
+                               AND n.deleted_at IS NULL AND n.on_date >= ?3)"
                     ))?;
-                    for r in changed.query_map(params![agreement_id, since], |r| clause_ref_at(r, 0))? {
+                    for r in changed.query_map(params![agreement_id, since, last], |r| clause_ref_at(r, 0))? {
                         let clause = r?;
                         match index.get(&clause.id) {
                             Some(&at) => out[at].reasons.push(AgendaReason::Changed),
@@ -712,9 +704,11 @@ impl Store {
                     (Lang::Fa, _) => "بند به‌روز شد".to_owned(),
                 });
                 let text = match settings.ui_language {
-                    Lang::En => format!("Meeting “{}” ({said}), agenda item {}: {what}", meeting.title, item.position),
+                    // The note is dated the meeting's day: its text names
+                    // the meeting and the item, without a date of its own.
+                    Lang::En => format!("Meeting “{}”, agenda item {}: {what}", meeting.title, item.position),
                     Lang::Fa => format!(
-                        "نشست «{}» ({said})، دستور کار {}: {what}",
+                        "نشست «{}»، دستور کار {}: {what}",
                         meeting.title,
                         calendar::persian_digits(&item.position.to_string())
                     ),

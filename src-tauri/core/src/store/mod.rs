@@ -48,6 +48,11 @@ use crate::vocab::{
     AgreementKind, AgreementStatus, Calendar, ClauseStatus, ClosedSet, DateDisplay, Lang, OffsetUnit, PartnerKind,
 };
 
+/// The page cache of a connection, in KiB (64 MiB): the working set of a
+/// million-clause register's hot indexes. An attachment's write shrinks it
+/// for its own transaction (see `attachments`).
+pub(crate) const PAGE_CACHE_KIB: i64 = 65536;
+
 /// Why a store operation failed. Each kind has a stable [`code`](Self::code).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -546,9 +551,9 @@ impl Store {
             "PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA journal_size_limit = 67108864;
-             PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
         )?;
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
         crate::normalize::register(&conn)?;
         // A write uses some twenty statements (an import more); the default
         // cache of 16 would prepare some of them again for every write.
