@@ -10,7 +10,7 @@ use clausebook_core::model::meeting::{NewAgendaItem, NewMeeting, NewOutcome, New
 use clausebook_core::model::{Clause, ClausePatch, ClauseStatus, NewClause};
 use clausebook_core::vocab::{AgendaReason, MeetingKind, MeetingStatus, OutcomeKind, Side};
 use clausebook_core::{Store, StoreError};
-use common::{agreement, date, footprint, partner, today};
+use common::{agreement, date, footprint, outcome, partner, today};
 use proptest::prelude::*;
 
 /// A register with Tajikistan, an action plan signed 2025-04-27 with four
@@ -73,19 +73,6 @@ fn new_meeting(f: &Fixture, on: &str) -> NewMeeting {
                 body: Some("Ministry of Health and Social Protection".into()),
             },
         ],
-    }
-}
-
-fn outcome(item: &str, kind: OutcomeKind) -> NewOutcome {
-    NewOutcome {
-        item_id: item.into(),
-        kind,
-        text: None,
-        owner_side: None,
-        owner: None,
-        due_on: None,
-        update: None,
-        new_clause: None,
     }
 }
 

@@ -434,16 +434,7 @@ fn held_meeting(s: &mut Store, dir: &Path) -> String {
         NewAgendaItem { clause_id: None, text: Some("Next session".into()) },
     ];
     let d = s.add_agenda_items(&m.id, items).unwrap();
-    let blank = |item: &str, kind| NewOutcome {
-        item_id: item.into(),
-        kind,
-        text: None,
-        owner_side: None,
-        owner: None,
-        due_on: None,
-        update: None,
-        new_clause: None,
-    };
+    let blank = common::outcome;
     let patch = ClausePatch { status: Some(ClauseStatus::InProgress), percent: Some(Some(30)), ..Default::default() };
     s.add_outcome(NewOutcome {
         text: Some("Draft curricula exchanged".into()),

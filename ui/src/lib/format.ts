@@ -7,13 +7,14 @@ import type {
   Deadline,
   DueState,
   Lang,
+  Meeting,
   Partner,
   Party,
   SheetField,
 } from './bindings';
 import { VOCABULARY } from './bindings';
 import { dateText, formatIn } from './dates';
-import { formatPercent, translate, type Key } from './i18n';
+import { formatPercent, hasKey, translate, type Key } from './i18n';
 
 /** The closed sets, in the order the core lists them (its vocabulary). */
 export const CLAUSE_STATUSES: ClauseStatus[] = VOCABULARY.clause_status.map((term) => term.value);
@@ -143,4 +144,45 @@ export function languageName(code: string, lang: Lang): string {
   } catch {
     return code;
   }
+}
+
+/** A changed field's word, as a clause's history and a meeting's review show it. */
+export function changedFieldText(field: string, lang: Lang): string {
+  const key = `history.field.${field}`;
+  return hasKey(key) ? translate(lang, key) : field;
+}
+
+/**
+ * A changed value as a person reads it: statuses, percentages, dates and
+ * relative deadlines in the language and calendars shown; `numberOf` names
+ * a parent clause by its number. Anything else is shown as stored.
+ */
+export function changedValueText(
+  field: string,
+  v: string | null,
+  lang: Lang,
+  display: DateDisplay,
+  numberOf: (clauseId: string) => string | null = () => null,
+): string {
+  if (v === null || v === '') return translate(lang, 'history.empty.value');
+  if (field === 'status') {
+    const key = `status.${v}`;
+    if (hasKey(key)) return translate(lang, key);
+  }
+  if (field === 'parent_id') return numberOf(v) ?? v.slice(0, 8);
+  if (field === 'author') return personText(v, lang);
+  if (field === 'percent' && /^\d+$/.test(v)) return formatPercent(Number(v), lang);
+  if (field === 'on_date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return dateText(v, display, lang);
+  if (field === 'deadline') {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dateText(v, display, lang);
+    const m = /^(\d+) (days|months) after signing$/.exec(v);
+    if (m) return deadlineText({ kind: 'after_signing', amount: Number(m[1]), unit: m[2] as 'days' | 'months' }, display, lang);
+    if (v === 'none') return translate(lang, 'deadline.none');
+  }
+  return v;
+}
+
+/** Whether a meeting is still ahead on `today` (cancelled ones are not). */
+export function isUpcoming(m: Pick<Meeting, 'on_date' | 'status'>, today: string): boolean {
+  return m.on_date >= today && m.status !== 'cancelled';
 }

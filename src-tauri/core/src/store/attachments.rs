@@ -36,7 +36,8 @@ pub enum AttachmentError {
     #[error("\"{name}\" is empty: attach the file that holds the document")]
     Empty { name: String },
     #[error(
-        "\"{name}\" is {size} bytes; files of at most {max} bytes (50 MB) can be attached: attach a smaller copy, e.g. a scan at a lower resolution"
+        "\"{name}\" is {size} bytes; files of at most {max} bytes ({} MB) can be attached: attach a smaller copy, e.g. a scan at a lower resolution",
+        max / (1024 * 1024)
     )]
     TooLarge { name: String, size: u64, max: u64 },
     #[error("cannot read {path}: {reason}; check that the file exists and that you may read it")]

@@ -53,3 +53,17 @@ pub fn import_into(store: &mut Store, agreement_id: &str, clauses: Vec<NewClause
     };
     Ok(store.import(Import { partners: Vec::new(), agreements: vec![target] })?.clauses)
 }
+
+/// An outcome of `kind` for agenda item `item`, every other field empty.
+pub fn outcome(item: &str, kind: clausebook_core::vocab::OutcomeKind) -> clausebook_core::model::meeting::NewOutcome {
+    clausebook_core::model::meeting::NewOutcome {
+        item_id: item.into(),
+        kind,
+        text: None,
+        owner_side: None,
+        owner: None,
+        due_on: None,
+        update: None,
+        new_clause: None,
+    }
+}
