@@ -9,8 +9,7 @@ export CARGO_TARGET_DIR
 cargo build --release --locked --workspace --bins
 app="$CARGO_TARGET_DIR/release/clausebook-app"
 cli="$CARGO_TARGET_DIR/release/clausebook"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source tests/lib/scratch.sh
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 
 demo="$work/demo.sqlite3"

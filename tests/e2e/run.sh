@@ -14,8 +14,7 @@ export CLAUSEBOOK_E2E_SHOTS="$PWD/artifacts/screenshots"
 mkdir -p "$CLAUSEBOOK_E2E_SHOTS"
 # Only this run's screenshots: a stale one would pass for this run's.
 rm -f "$CLAUSEBOOK_E2E_SHOTS"/*.png
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source tests/lib/scratch.sh
 # A fresh register for this run; the app finds it through CLAUSEBOOK_DB.
 export CLAUSEBOOK_DB="$work/e2e.sqlite3"
 # Keep window state and WebKit caches out of the user's home.

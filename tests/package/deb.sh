@@ -15,12 +15,8 @@ sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 fail() { echo "package test: FAILED: $*" >&2; exit 1; }
 
-work=$(mktemp -d)
-cleanup() {
-  $sudo_cmd apt-get remove -y -qq clausebook >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+cleanup_extra() { $sudo_cmd apt-get remove -y -qq clausebook >/dev/null 2>&1 || true; }
+source tests/lib/scratch.sh
 
 echo "package test: installing $(basename "$deb")"
 $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null

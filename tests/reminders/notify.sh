@@ -12,8 +12,7 @@ app="$CARGO_TARGET_DIR/debug/clausebook-app"
 cli="$CARGO_TARGET_DIR/debug/clausebook"
 fail() { echo "reminder test: FAILED: $*" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source tests/lib/scratch.sh
 export CLAUSEBOOK_DB="$work/register.sqlite3" CLAUSEBOOK_TODAY=2026-12-04
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 "$cli" demo >/dev/null

@@ -8,8 +8,7 @@
 # to another temporary folder, so the machine's own setup is untouched.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source tests/lib/scratch.sh
 
 ver=$(apt-cache madison nodejs 2>/dev/null | awk '$0 ~ /debian/ {print $3; exit}')
 if [ -z "$ver" ]; then

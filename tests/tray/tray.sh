@@ -17,8 +17,7 @@ fail() { echo "tray test: FAILED: $*" >&2; [ -f "${work:-}/app.log" ] && tail -2
 
 if [ "${1:-}" != --inside ]; then
   [ -n "${CLAUSEBOOK_NO_BUILD:-}" ] || cargo build --locked -q -p clausebook-app --bin clausebook-app -p clausebook-core --bin clausebook
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  source tests/lib/scratch.sh
   export CLAUSEBOOK_DB="$work/register.sqlite3" CLAUSEBOOK_TODAY=2026-12-04 work
   export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
   "$cli" demo >/dev/null
