@@ -132,12 +132,22 @@ async function answerFileDialog(title, file, { save = false } = {}) {
     interval: 100,
     timeoutMsg: `no native dialog “${title}” opened`,
   });
-  xdo('windowfocus', '--sync', win);
-  xdo('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
-  xdo('type', '--delay', '20', file);
+  // The open dialog's location field appears a moment after Ctrl+L; keys
+  // typed before it has the focus are lost (seen: the path's leading "/"),
+  // so wait for it, select whatever it holds, then type.
+  const typePath = async () => {
+    xdo('windowfocus', '--sync', win);
+    xdo('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
+    await browser.pause(300);
+    if (!save) xdo('key', '--clearmodifiers', 'ctrl+a');
+    xdo('type', '--delay', '20', file);
+  };
+  await typePath();
   // GTK checks the typed path in the background; an Enter before it has
   // (Open still greyed) is taken as "complete the path": press it again.
+  // Halfway, the path is typed anew in case a key was lost.
   for (let tries = 0; ; tries++) {
+    if (tries === 2) await typePath();
     xdo('key', '--clearmodifiers', 'Return');
     try {
       await browser.waitUntil(async () => !nativeWindows(title).includes(win), { timeout: 1_500, interval: 100 });
