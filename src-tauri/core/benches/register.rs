@@ -168,6 +168,9 @@ fn generate(path: &PathBuf) -> Generated {
                 ..Default::default()
             })
             .unwrap();
+        // A partner's agreements with their clause trees and every clause's
+        // notes go in as one workbook would: one import, one transaction.
+        let mut workbook = Vec::with_capacity(AGREEMENTS_PER_PARTNER);
         for g in 0..AGREEMENTS_PER_PARTNER {
             let signed = start + chrono::Days::new(rng.random_range(0..1400));
             let mut new =
@@ -176,8 +179,6 @@ fn generate(path: &PathBuf) -> Generated {
             new.status = AgreementStatus::InForce;
             new.signed_on = Some(signed);
             new.calendar = if g % 2 == 0 { Calendar::Persian } else { Calendar::Gregorian };
-            // The agreement with its clause tree and every clause's notes,
-            // through the one bulk path, in one transaction.
             let clause = |rng: &mut StdRng, number: String| {
                 let due = signed + chrono::Days::new(rng.random_range(30..1500));
                 let mut c = NewClause::new("", number, sentence(rng, 16));
@@ -202,14 +203,13 @@ fn generate(path: &PathBuf) -> Generated {
                     top
                 })
                 .collect();
-            let t = Instant::now();
-            let done = store
-                .import(Import { partners: Vec::new(), agreements: vec![ImportAgreement::new(new, tree)] })
-                .unwrap();
-            time += t.elapsed();
-            clauses += done.clauses.len();
-            notes += done.notes;
+            workbook.push(ImportAgreement::new(new, tree));
         }
+        let t = Instant::now();
+        let done = store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap();
+        time += t.elapsed();
+        clauses += done.clauses.len();
+        notes += done.notes;
         if p % 20 == 19 {
             eprintln!("  generated {} partners, {clauses} clauses, {notes} notes", p + 1);
         }
@@ -256,17 +256,21 @@ fn measure_visits<I>(items: &[I], mut f: impl FnMut(&I)) -> ((f64, f64), f64) {
     ((again[again.len() / 2], again[again.len() - 1]), first[first.len() / 2])
 }
 
-fn report(name: &str, (median, max): (f64, f64), target_ms: f64) {
-    let verdict = if median <= target_ms { "ok" } else { "MISSED" };
-    println!("{name:<44} median {median:>8.2} ms   max {max:>8.2} ms   target ≤ {target_ms:>5.0} ms   {verdict}");
+/// PASS or MISS, as every bench prints its verdicts.
+fn verdict(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "MISS" }
 }
 
-/// As [`report`], with the first visit's median beside it.
-fn report_visits(name: &str, (again, first): ((f64, f64), f64), target_ms: f64) {
-    let verdict = if again.0 <= target_ms { "ok" } else { "MISSED" };
+/// A read with an absolute target, met with a 2× margin (the issue's rule:
+/// absolute times move by 1.5–2× between machines of this kind): the median
+/// and, where given, the first visit's median must be at most half the
+/// target.
+fn report(name: &str, (median, max): (f64, f64), first: Option<f64>, target_ms: f64) {
+    let pass = median * 2.0 <= target_ms && first.is_none_or(|f| f * 2.0 <= target_ms);
+    let first = first.map(|f| format!("   first visit {f:.2} ms")).unwrap_or_default();
     println!(
-        "{name:<44} median {:>8.2} ms   max {:>8.2} ms   target ≤ {target_ms:>5.0} ms   {verdict}   (first visit {first:.2} ms)",
-        again.0, again.1
+        "{name:<44} median {median:>8.2} ms   max {max:>8.2} ms{first}   target ≤ {target_ms:.0} ms with 2× margin   {}",
+        verdict(pass)
     );
 }
 
@@ -321,7 +325,9 @@ fn reads() {
     let store = Store::open(&path).unwrap();
     let agreements = store.agreements(None).unwrap();
     let partners = store.partners().unwrap();
+    let t = Instant::now();
     let d = store.dashboard(today()).unwrap();
+    let dashboard_first = t.elapsed().as_secs_f64() * 1000.0;
     let size: u64 = ["", "-wal"]
         .iter()
         .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
@@ -337,48 +343,116 @@ fn reads() {
     );
 
     let mut rng = StdRng::seed_from_u64(7);
-    report("all-partner dashboard", measure(30, || store.dashboard(today()).unwrap()), 20.0);
+    report("all-partner dashboard", measure(30, || store.dashboard(today()).unwrap()), Some(dashboard_first), 20.0);
     // Fifty partners and fifty agreements picked at random, each timed on
     // its first visit and again.
     let some_partners: Vec<&str> = (0..50).map(|_| partners[rng.random_range(0..partners.len())].id.as_str()).collect();
-    report_visits(
-        "one partner's dashboard",
-        measure_visits(&some_partners, |p| {
-            std::hint::black_box(store.partner_dashboard(p, today()).unwrap());
-        }),
-        5.0,
-    );
-    report("overdue, top 100", measure(50, || store.overdue(today(), None, 100).unwrap()), 5.0);
+    let (again, first) = measure_visits(&some_partners, |p| {
+        std::hint::black_box(store.partner_dashboard(p, today()).unwrap());
+    });
+    report("one partner's dashboard", again, Some(first), 5.0);
+    let first = first_call(|| store.overdue(today(), None, 100).unwrap());
+    report("overdue, top 100", measure(50, || store.overdue(today(), None, 100).unwrap()), Some(first), 5.0);
     let some_agreements: Vec<&str> =
         (0..50).map(|_| agreements[rng.random_range(0..agreements.len())].id.as_str()).collect();
-    report_visits(
-        "one agreement with each clause's latest note",
-        measure_visits(&some_agreements, |a| {
-            std::hint::black_box(store.clause_rows(a, today()).unwrap());
-        }),
-        5.0,
-    );
-    let queries = ["rehabilitation workshop", "توانمندسازی", "тандурустӣ", "Partner 042", "sogʻliqni hamkorlik"];
-    let mut qi = 0;
-    report(
-        "search (5 queries, 50 hits each)",
-        measure(50, || {
-            qi += 1;
-            store.search(queries[qi % queries.len()], 50).unwrap()
-        }),
-        50.0,
-    );
+    let (again, first) = measure_visits(&some_agreements, |a| {
+        std::hint::black_box(store.clause_rows(a, today()).unwrap());
+    });
+    report("one agreement with each clause's latest note", again, Some(first), 5.0);
+    search(&store, &path);
 }
 
-/// The bulk insert figures. The target is for the generated register: ten
-/// workbook imports of 10 agreements × 1,000 clauses each (a tree of 200
-/// articles with four actions each), one transaction per workbook, into a
-/// copy of the million-clause register. One workbook goes in first, untimed,
-/// as a warm-up; then five timed runs follow into the same copy, which
-/// therefore holds 1.01 to 1.41 million clauses as they start. The median is
-/// the figure. For comparison it also prints the same 100,000 clauses
-/// written into a new, empty register as 100 imports into existing agreements
-/// (one transaction per agreement), five runs.
+/// Search against two references on the same register, query by query:
+///
+/// - the floor: the bare FTS5 `MATCH` of the same expression on each index,
+///   returning the same candidate rows (the newest 500 of each kind) with no
+///   ranking, no joins and nothing to show. A search cannot find its
+///   candidates for less. Target: at most twice the floor.
+/// - SQLite's own ranking: the same `MATCH` ordered by `bm25()` for the best
+///   50 of each kind, which is what FTS5 offers for "best first". Target: at
+///   least three times faster.
+///
+/// A query with nothing to find is held to 0.5 ms instead: there both
+/// references take a few dozen microseconds.
+fn search(store: &Store, path: &std::path::Path) {
+    const INDEXES: [&str; 3] = ["agreement_fts", "clause_fts", "note_fts"];
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let run = |sql: &str, expression: &str| {
+        let mut n = 0;
+        for index in INDEXES {
+            let mut stmt = conn.prepare_cached(&sql.replace("{index}", index)).unwrap();
+            let rows = stmt.query_map([expression], |r| r.get::<_, i64>(0)).unwrap();
+            n += rows.map(Result::unwrap).count();
+        }
+        n
+    };
+    let floor_sql = "SELECT rowid FROM {index} WHERE {index} MATCH ?1 ORDER BY rowid DESC LIMIT 500";
+    let bm25_sql = "SELECT rowid FROM {index} WHERE {index} MATCH ?1 ORDER BY bm25({index}) LIMIT 50";
+    let queries =
+        ["rehabilitation workshop", "توانمندسازی", "тандурустӣ", "Partner 042", "sogʻliqni hamkorlik", "work"];
+    let mut pass = true;
+    for q in queries {
+        let expression = store.search_expression(q).unwrap().expect("a searchable query");
+        let hits = store.search(q, 50).unwrap().len();
+        let ours = measure(30, || store.search(q, 50).unwrap());
+        let candidates = run(floor_sql, &expression);
+        let floor = measure(30, || run(floor_sql, &expression));
+        let bm25 = measure(10, || run(bm25_sql, &expression));
+        let (to_floor, to_bm25) = (ours.0 / floor.0, bm25.0 / ours.0);
+        if candidates == 0 {
+            // Nothing to find: both references are a few dozen microseconds
+            // and the ratio would measure only a call's fixed cost, so the
+            // search is held to an absolute bound instead.
+            let ok = ours.0 <= 0.5;
+            pass &= ok;
+            println!(
+                "search {:<37} median {:>8.2} ms   (nothing to find; bare MATCH {:.2} ms)   target ≤ 0.5 ms   {}",
+                format!("“{q}”"),
+                ours.0,
+                floor.0,
+                verdict(ok)
+            );
+            continue;
+        }
+        let ok = to_floor <= 2.0 && to_bm25 >= 3.0;
+        pass &= ok;
+        println!(
+            "search {:<37} median {:>8.2} ms   ({hits} hits of {candidates} candidates)   bare MATCH {:>7.2} ms → {to_floor:.2}× (≤ 2×)   bm25() {:>7.2} ms → {to_bm25:.1}× faster (≥ 3×)   {}",
+            format!("“{q}”"),
+            ours.0,
+            floor.0,
+            bm25.0,
+            verdict(ok)
+        );
+    }
+    println!("{:<44} {}", "search, every query", verdict(pass));
+}
+
+/// The time of one call of `f`, in milliseconds: a read's first visit.
+fn first_call<T>(f: impl FnOnce() -> T) -> f64 {
+    let t = Instant::now();
+    std::hint::black_box(f());
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The bulk insert figures. Ten workbook imports of 10 agreements × 1,000
+/// clauses each (a tree of 200 articles with four actions each), one
+/// transaction per workbook, into a copy of the million-clause register. One
+/// workbook goes in first, untimed, as a warm-up; then five timed runs follow
+/// into the same copy, which therefore holds 1.01 to 1.41 million clauses as
+/// they start. The median is the figure.
+///
+/// The reference is SQLite's ceiling for the same rows on the same file:
+/// after each run, the clause rows it wrote are inserted again, in the same
+/// ten transactions, into a table of the same columns holding the register's
+/// clauses but with only its primary key (no other index, trigger, search
+/// index, count or audit), under the same journal, sync and cache settings.
+/// No import can write its rows faster than that; the figure is the share of
+/// that ceiling an import reaches (goal ≥ 1/3).
+///
+/// For comparison it also prints the same 100,000 clauses written into a new,
+/// empty register as 100 imports into existing agreements (one transaction per
+/// agreement), five runs.
 ///
 /// The copy goes beside the register, or under `CLAUSEBOOK_BENCH_DIR` (say,
 /// a tmpfs to take the disk out of a comparison).
@@ -387,11 +461,19 @@ fn bulk_insert() {
         rates.sort_by(f64::total_cmp);
         (rates[rates.len() / 2], rates[0], rates[rates.len() - 1])
     };
-    let (rate, low, high) = median(bulk_into_register(&register()));
-    let verdict = if rate >= 50_000.0 { "ok" } else { "MISSED" };
+    let (ours, ceiling) = bulk_into_register(&register());
+    let shares: Vec<f64> = ours.iter().zip(&ceiling).map(|(o, c)| o / c).collect();
+    let (share, low_share, high_share) = median(shares);
+    let (rate, low, high) = median(ours);
+    let (top, _, _) = median(ceiling);
     println!(
-        "{:<44} median {rate:>6.0} clauses/s   runs {low:.0}–{high:.0}   target ≥ 50000   {verdict}",
-        "bulk insert into the register, 10 imports"
+        "{:<44} median {rate:>6.0} clauses/s   runs {low:.0}–{high:.0}   SQLite's primary-key-only ceiling {top:.0}/s → \
+         {:.0}% of it (runs {:.0}–{:.0}%)   goal ≥ 33%   {}",
+        "bulk insert into the register, 10 imports",
+        share * 100.0,
+        low_share * 100.0,
+        high_share * 100.0,
+        verdict(share >= 1.0 / 3.0)
     );
     let (rate, low, high) = median((0..5).map(|_| bulk_into_empty()).collect());
     println!(
@@ -443,8 +525,9 @@ fn workbooks(rng: &mut StdRng, partner_id: &str, count: usize) -> Vec<Vec<Import
 }
 
 /// The warm-up and five timed runs of ten workbook imports into a copy of
-/// `source`; returns each run's clauses per second.
-fn bulk_into_register(source: &std::path::Path) -> Vec<f64> {
+/// `source`; returns each run's clauses per second, and the ceiling's for the
+/// same rows (see [`bulk_insert`]).
+fn bulk_into_register(source: &std::path::Path) -> (Vec<f64>, Vec<f64>) {
     let dir = bench_dir(source);
     let path = dir.path().join("register.sqlite3");
     std::fs::copy(source, &path).unwrap();
@@ -457,18 +540,96 @@ fn bulk_into_register(source: &std::path::Path) -> Vec<f64> {
     for workbook in workbooks(&mut rng, &p.id, 1) {
         store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap();
     }
+    let mut ceiling = Ceiling::new(&path);
     let per_run = ((10.0 * scale()) as usize).max(1);
     (0..5)
         .map(|_| {
             let run = workbooks(&mut rng, &p.id, per_run);
+            let first_rowid = ceiling.last_rowid() + 1;
             let t = Instant::now();
-            let mut n = 0;
+            let mut sizes = Vec::new();
             for workbook in run {
-                n += store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap().clauses.len();
+                sizes.push(store.import(Import { partners: Vec::new(), agreements: workbook }).unwrap().clauses.len());
             }
-            n as f64 / t.elapsed().as_secs_f64()
+            let ours = sizes.iter().sum::<usize>() as f64 / t.elapsed().as_secs_f64();
+            (ours, ceiling.insert_again(first_rowid, &sizes))
         })
-        .collect()
+        .unzip()
+}
+
+/// SQLite's ceiling for inserting clause rows into the register: a table of
+/// the clauses' columns with only their primary key, holding the register's
+/// clauses, on its own connection with the store's journal, sync and cache
+/// settings.
+struct Ceiling {
+    conn: rusqlite::Connection,
+    columns: Vec<String>,
+}
+
+impl Ceiling {
+    fn new(path: &std::path::Path) -> Ceiling {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = wal; PRAGMA synchronous = full; PRAGMA cache_size = -65536;")
+            .unwrap();
+        let table: Vec<(String, String, i64)> = conn
+            .prepare("SELECT name, type, pk FROM pragma_table_info('clauses') ORDER BY cid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let key: Vec<&str> = table.iter().filter(|c| c.2 > 0).map(|c| c.0.as_str()).collect();
+        let defs: Vec<String> = table.iter().map(|(name, ty, _)| format!("{name} {ty}")).collect();
+        conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS ceiling_clauses;
+             CREATE TABLE ceiling_clauses ({}, PRIMARY KEY ({}));
+             INSERT INTO ceiling_clauses SELECT * FROM clauses;",
+            defs.join(", "),
+            key.join(", ")
+        ))
+        .unwrap();
+        Ceiling { conn, columns: table.into_iter().map(|c| c.0).collect() }
+    }
+
+    fn last_rowid(&self) -> i64 {
+        self.conn.query_row("SELECT max(rowid) FROM clauses", [], |r| r.get(0)).unwrap()
+    }
+
+    /// Reads the clause rows from `first_rowid` on, then inserts them into
+    /// the ceiling table in transactions of `sizes` rows; returns rows per
+    /// second of the inserts alone.
+    fn insert_again(&mut self, first_rowid: i64, sizes: &[usize]) -> f64 {
+        let n = self.columns.len();
+        let rows: Vec<Vec<rusqlite::types::Value>> = self
+            .conn
+            .prepare(&format!("SELECT {} FROM clauses WHERE rowid >= ?1 ORDER BY rowid", self.columns.join(", ")))
+            .unwrap()
+            .query_map([first_rowid], |r| (0..n).map(|i| r.get(i)).collect())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows.len(), sizes.iter().sum::<usize>());
+        let sql = format!(
+            "INSERT INTO ceiling_clauses ({}) VALUES ({})",
+            self.columns.join(", "),
+            (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+        );
+        let t = Instant::now();
+        let mut rest = rows.as_slice();
+        for &size in sizes {
+            let (batch, after) = rest.split_at(size);
+            rest = after;
+            let tx = self.conn.transaction().unwrap();
+            {
+                let mut insert = tx.prepare_cached(&sql).unwrap();
+                for row in batch {
+                    insert.execute(rusqlite::params_from_iter(row)).unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        }
+        rows.len() as f64 / t.elapsed().as_secs_f64()
+    }
 }
 
 /// Nests "n.k" clauses under "n".
@@ -675,10 +836,10 @@ fn meetings() {
 /// As [`report`], for a target with a 2× margin (the median must be under
 /// half of it), with the median of SQLite's floor for the same work beside.
 fn report_ratio(name: &str, (median, max): (f64, f64), target_ms: f64, (floor, _): (f64, f64)) {
-    let verdict = if median * 2.0 <= target_ms { "ok" } else { "MISSED" };
     println!(
-        "{name:<44} median {median:>8.2} ms   max {max:>8.2} ms   target ≤ {target_ms:>5.0} ms with 2× margin   {verdict}   \
+        "{name:<44} median {median:>8.2} ms   max {max:>8.2} ms   target ≤ {target_ms:.0} ms with 2× margin   {}   \
          ({:.1}× SQLite's floor of {floor:.2} ms)",
+        verdict(median * 2.0 <= target_ms),
         median / floor
     );
 }

@@ -646,6 +646,20 @@ fn an_import_adds_partners_notes_and_clauses_under_existing_ones() {
     let h = s.history(&a.id).unwrap();
     let own: Vec<&str> = h.iter().filter(|e| e.entity == "agreement").map(|e| e.action.as_str()).collect();
     assert_eq!(own, ["create", "import"]);
+    // The imported clause's history is that one row, counting its clauses
+    // and its notes: the note has no audit row of its own, and its status
+    // change is part of the clause as imported.
+    let h = s.history(&rows[1].clause.id).unwrap();
+    let counted = |e: &clausebook_core::model::AuditEntry| -> Vec<(String, Option<String>)> {
+        e.changes.iter().map(|c| (c.field.clone(), c.new.clone())).collect()
+    };
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!((h[0].entity.as_str(), h[0].action.as_str()), ("agreement", "import"));
+    assert_eq!(
+        counted(&h[0]),
+        [("clauses".to_owned(), Some("1".to_owned())), ("notes".to_owned(), Some("1".to_owned()))]
+    );
+    assert_eq!(s.notes(&rows[1].clause.id).unwrap().len(), 1);
 }
 
 #[test]

@@ -424,6 +424,8 @@ export const en = {
   'history.field.deletion_id': 'Deletion',
   'history.field.clauses_deleted': 'Clauses deleted',
   'history.field.clauses': 'Clauses',
+  'history.field.notes': 'Progress notes',
+  'history.field.changed': 'Clauses changed',
   'history.officerNotSet': '(officer not set)',
 
   'search.title': 'Search',
@@ -1220,6 +1222,8 @@ export const fa: Record<Key, string> = {
   'history.field.deletion_id': 'شناسه حذف',
   'history.field.clauses_deleted': 'بندهای حذف‌شده',
   'history.field.clauses': 'بندها',
+  'history.field.notes': 'یادداشت‌های پیشرفت',
+  'history.field.changed': 'بندهای تغییرکرده',
   'history.officerNotSet': '(نام کارشناس تنظیم نشده)',
 
   'search.title': 'جستجو',

@@ -209,16 +209,21 @@ pub(crate) enum Audit<'a> {
 }
 
 /// Writes the one `import` audit row (id `import`) that the `count` clauses
-/// created with [`Audit::Import`] name; `changed` counts the clauses it
-/// changed (each also has its own `update` row).
+/// created with [`Audit::Import`] name, and the `notes` written with them;
+/// `changed` counts the clauses it changed (each also has its own `update`
+/// row).
 pub(crate) fn audit_import(
     tx: &WriteTx<'_>,
     import: &str,
     agreement_id: &str,
     count: usize,
+    notes: usize,
     changed: usize,
 ) -> Result<()> {
     let mut changes = vec![FieldChange { field: "clauses".into(), old: None, new: Some(count.to_string()) }];
+    if notes > 0 {
+        changes.push(FieldChange { field: "notes".into(), old: None, new: Some(notes.to_string()) });
+    }
     if changed > 0 {
         changes.push(FieldChange { field: "changed".into(), old: None, new: Some(changed.to_string()) });
     }

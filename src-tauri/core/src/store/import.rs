@@ -8,14 +8,17 @@
 //!
 //! A new agreement gets its `create` audit row; each agreement that receives
 //! clauses gets one `import` row that counts them, and every imported clause
-//! names that row in `import_id`, so its history begins with it. Notes are
-//! audited one by one, as when an officer adds them.
+//! names that row in `import_id`, so its history begins with it. The notes of
+//! imported clauses are counted by that row too and name it in `import_id`;
+//! notes an import adds to clauses the register already held are audited one
+//! by one, as when an officer adds them.
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::clauses::{self, Audit, Positions};
+use super::notes::NoteAudit;
 use super::{Changes, Store, StoreError, WriteTx, agreements, new_id, notes, partners};
 use crate::model::{
     Agreement, Clause, ClausePatch, ClauseStatus, NewAgreement, NewClause, NewNote, NewPartner, Partner,
@@ -301,13 +304,13 @@ impl Store {
                             )?
                             .execute(params![import, old.id, serde_json::to_string(&before(&old)).expect("serialises")])?;
                         }
-                        notes::insert(tx, &note, &mut seen, Some(&import))?;
+                        notes::insert(tx, &note, &mut seen, NoteAudit::Own(Some(&import)))?;
                         out.notes += 1;
                     }
                     place.clause.clear();
                 }
                 let mut positions = Positions::default();
-                let mut count = 0usize;
+                let (mut count, mut new_notes) = (0usize, 0usize);
                 // Depth first, in order; `None` marks the end of a clause's
                 // children, to keep the place right. A top-level clause keeps
                 // the parent it names (only an existing clause can be one).
@@ -340,8 +343,8 @@ impl Store {
                             text: n.text,
                             status_to: n.status_to,
                         };
-                        notes::insert(tx, &note, &mut seen, Some(&import))?;
-                        out.notes += 1;
+                        notes::insert(tx, &note, &mut seen, NoteAudit::Import(&import))?;
+                        new_notes += 1;
                     }
                     stack.push(None);
                     if !c.children.is_empty() {
@@ -351,7 +354,8 @@ impl Store {
                     out.clauses.push(clause);
                 }
                 place.clause.clear();
-                clauses::audit_import(tx, &import, &agreement.id, count, changed)?;
+                out.notes += new_notes;
+                clauses::audit_import(tx, &import, &agreement.id, count, new_notes, changed)?;
             }
             place.agreement = None;
             Ok(out)

@@ -717,7 +717,7 @@ impl Store {
                     tx,
                     &NewNote { clause_id: clause_id.clone(), on_date, author: None, text, status_to: None },
                     &mut seen,
-                    None,
+                    notes::NoteAudit::Own(None),
                 )?;
                 applied.notes += 1;
                 tx.execute(

@@ -567,6 +567,7 @@ impl Store {
         }
         let conn = &mut store.conn;
         migrate::to_latest(conn)?;
+        search::prepare_connection(conn)?;
         let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if app_id != APPLICATION_ID {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
