@@ -167,15 +167,15 @@ fn main() {
         }
         let wall = median(walls);
         let peak = peaks.iter().cloned().fold(0.0, f64::max);
-        let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+        // The time is judged against Chromium in the same run (below); the
+        // absolute times and memory are printed beside it.
         println!(
-            "report, {clauses:>6} clauses ({pages} pages): {wall:>6.2} s (target ≤ {target_s} s, {})   peak {peak:>6.0} MiB (target ≤ {target_mib} MiB, {})",
-            verdict(wall <= target_s),
+            "report, {clauses:>6} clauses ({pages} pages): {wall:>6.2} s (was ≤ {target_s} s on the machine it was written on)   peak {peak:>6.0} MiB (limit ≤ {target_mib} MiB, {})",
             verdict(peak <= target_mib)
         );
         // The same report as an HTML page, for Chromium (built even without it: it is quick).
         let html = html_report(&Store::open(&db).unwrap(), &agreement, dir.path());
-        chromium_ratio(chromium, &html, dir.path(), wall, 8.0);
+        chromium_ratio(chromium, &html, dir.path(), wall, 10.0);
     }
     minutes(&exe, dir.path(), chromium);
     attachment(&exe, dir.path());
@@ -210,9 +210,9 @@ fn chromium_ratio(chromium: Option<&str>, html: &Path, dir: &Path, ours: f64, go
     let chrome = t.elapsed().as_secs_f64();
     let ratio = chrome / ours;
     println!(
-        "  the same as HTML via headless Chromium: {chrome:.2} s ({} ok) → Clausebook is {ratio:.1}× faster (goal ≥ {goal}×, {})",
+        "  the same as HTML via headless Chromium: {chrome:.2} s ({} ok) → Clausebook is {ratio:.1}× faster (goal ≥ {goal}×)   {}",
         if status.status.success() && out.exists() { "PDF" } else { "FAILED" },
-        if ratio >= goal { "ok" } else { "MISSED" }
+        verdict(ratio >= goal)
     );
 }
 
@@ -401,13 +401,18 @@ fn attachment(exe: &Path, dir: &Path) {
         timed(&mut run(&["attachment".as_ref(), "save".as_ref(), id.as_ref(), "-o".as_ref(), back.as_os_str()]));
     assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&big).unwrap(), "the file comes back byte for byte");
     let limit = baseline + size_mib / 2.0;
-    let verdict = |peak: f64| if peak <= limit { "ok" } else { "MISSED" };
+    let verdict = |peak: f64| verdict(peak <= limit);
     println!(
         "attachment of {size_mib:.0} MiB: stored in {store_s:.2} s, peak {store_peak:.0} MiB ({}); read back in {read_s:.2} s, peak {read_peak:.0} MiB ({}); \
          baseline {baseline:.0} MiB, limit baseline + half the file = {limit:.0} MiB",
         verdict(store_peak),
         verdict(read_peak)
     );
+}
+
+/// PASS or MISS, as every bench prints its verdicts.
+fn verdict(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "MISS" }
 }
 
 /// Page count via pdfinfo (poppler-utils).

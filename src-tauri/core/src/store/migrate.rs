@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 10;
+pub(crate) const VERSIONS: usize = 11;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -29,6 +29,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/008_reminder_leads.sql")),
         M::up_with_hook(include_str!("migrations/009_meetings.sql"), |tx: &Transaction| edit_tables(tx, VERSION_9)),
         M::up_with_hook(include_str!("migrations/010_attachments.sql"), |tx: &Transaction| edit_tables(tx, VERSION_10)),
+        M::up(include_str!("migrations/011_live_agreements.sql")),
     ])
 }
 

@@ -305,6 +305,9 @@ CREATE INDEX agenda_items_by_meeting ON agenda_items (meeting_id, position);
 -- index agreement_parties_by_partner
 CREATE INDEX agreement_parties_by_partner ON agreement_parties (partner_id, agreement_id);
 
+-- index agreements_live
+CREATE INDEX agreements_live ON agreements (id, deleted_at);
+
 -- index attachments_by_deletion
 CREATE INDEX attachments_by_deletion ON attachments (deletion_id) WHERE deletion_id IS NOT NULL;
 
