@@ -446,7 +446,8 @@ fn first_call<T>(f: impl FnOnce() -> T) -> f64 {
 /// after each run, the clause rows it wrote are inserted again, in the same
 /// ten transactions, into a table of the same columns holding the register's
 /// clauses but with only its primary key (no other index, trigger, search
-/// index, count or audit), under the same journal, sync and cache settings.
+/// index, count or audit), under the same journal, sync, checkpoint and cache
+/// settings.
 /// No import can write its rows faster than that; the figure is the share of
 /// that ceiling an import reaches (goal ≥ 1/3).
 ///
@@ -559,8 +560,8 @@ fn bulk_into_register(source: &std::path::Path) -> (Vec<f64>, Vec<f64>) {
 
 /// SQLite's ceiling for inserting clause rows into the register: a table of
 /// the clauses' columns with only their primary key, holding the register's
-/// clauses, on its own connection with the store's journal, sync and cache
-/// settings.
+/// clauses, on its own connection with the store's journal, sync, checkpoint
+/// and cache settings.
 struct Ceiling {
     conn: rusqlite::Connection,
     columns: Vec<String>,
@@ -569,8 +570,11 @@ struct Ceiling {
 impl Ceiling {
     fn new(path: &std::path::Path) -> Ceiling {
         let conn = rusqlite::Connection::open(path).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = wal; PRAGMA synchronous = full; PRAGMA cache_size = -65536;")
-            .unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = wal; PRAGMA synchronous = full; PRAGMA cache_size = -65536;
+             PRAGMA wal_autocheckpoint = 8192;",
+        )
+        .unwrap();
         let table: Vec<(String, String, i64)> = conn
             .prepare("SELECT name, type, pk FROM pragma_table_info('clauses') ORDER BY cid")
             .unwrap()
