@@ -128,8 +128,8 @@ enum Command {
     /// Record a meeting and work on it: agenda, outcomes, review, apply.
     #[command(subcommand)]
     Meeting(MeetingWhat),
-    /// Attach a file (at most 50 MB) to an agreement, a clause or a meeting;
-    /// it is stored inside the register.
+    // Its help names the limit the store enforces, from the store.
+    #[command(about = attach_about())]
     Attach {
         /// The agreement, clause or meeting id (or a unique start of it).
         id: String,
@@ -1036,6 +1036,14 @@ fn default_db() -> PathBuf {
         return PathBuf::from(p);
     }
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("org.clausebook.app").join("clausebook.sqlite3")
+}
+
+/// The `attach` command's help, with the largest file the store takes.
+fn attach_about() -> String {
+    format!(
+        "Attach a file (at most {} MB) to an agreement, a clause or a meeting; it is stored inside the register",
+        clausebook_core::model::attachment::MAX_BYTES / (1024 * 1024)
+    )
 }
 
 fn main() -> ExitCode {
