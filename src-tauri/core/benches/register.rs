@@ -9,6 +9,8 @@
 //! `-- bulk` or `-- meetings` runs only the read figures, the bulk insert or
 //! the meeting figures.
 
+mod common;
+use common::verdict;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -254,11 +256,6 @@ fn measure_visits<I>(items: &[I], mut f: impl FnMut(&I)) -> ((f64, f64), f64) {
     let first = pass();
     let again = pass();
     ((again[again.len() / 2], again[again.len() - 1]), first[first.len() / 2])
-}
-
-/// PASS or MISS, as every bench prints its verdicts.
-fn verdict(pass: bool) -> &'static str {
-    if pass { "PASS" } else { "MISS" }
 }
 
 /// A read with an absolute target, met with a 2× margin (the rule:

@@ -6,6 +6,8 @@
 //! `cargo bench -p clausebook-core --bench report` (run `make bench`, which
 //! installs Chromium and GNU time if they are missing).
 
+mod common;
+use common::verdict;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -419,11 +421,6 @@ fn attachment(exe: &Path, dir: &Path) {
         verdict(store_peak),
         verdict(read_peak)
     );
-}
-
-/// PASS or MISS, as every bench prints its verdicts.
-fn verdict(pass: bool) -> &'static str {
-    if pass { "PASS" } else { "MISS" }
 }
 
 /// Page count via pdfinfo (poppler-utils).

@@ -15,6 +15,8 @@
 //! The 1M-clause register is the one the register bench generates; this
 //! bench works on a copy of it.
 
+mod common;
+use common::verdict;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -164,7 +166,7 @@ fn main() {
         "dry run of a 50,000-row csv",
         dry * 1e3,
         csv_alone * 1e3,
-        if r <= 2.0 { "PASS" } else { "MISS" },
+        verdict(r <= 2.0),
         m_dry / 1024
     );
 }
@@ -215,7 +217,7 @@ fn ratio_line(name: &str, (ours, our_mem): (f64, u64), reference: &str, (theirs,
         our_mem / 1024,
         theirs * 1e3,
         their_mem / 1024,
-        if r >= target { "PASS" } else { "MISS" }
+        verdict(r >= target)
     );
 }
 

@@ -74,14 +74,12 @@ pub(crate) fn index_all(conn: &Connection, kind: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The words of a normalised query as the indexes' tokenizer cuts them (case
-/// folded, diacritics removed), in order.
-///
-/// Makes the connection's private tokenizer table (see [`query_tokens`]),
-/// once, when the register is opened. Made inside a search's read
-/// transaction, it was rolled back at the transaction's end, and SQLite then
-/// reloaded the whole schema: 0.6 ms of every search, and of the first read
-/// after it.
+/// Makes the connection's private tables for searching, once, when the
+/// register is opened: the tokenizer table of [`query_tokens`] and each
+/// index's vocabulary for [`index_query`]. Made inside a search's read
+/// transaction, they were rolled back at the transaction's end, and SQLite
+/// then reloaded the whole schema: 0.6 ms of every search, and of the first
+/// read after it.
 pub(crate) fn prepare_connection(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_text USING fts5 (body, tokenize = '{TOKENIZER}');
@@ -95,6 +93,9 @@ pub(crate) fn prepare_connection(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The words of a normalised query as the indexes' tokenizer cuts them (case
+/// folded, diacritics removed), in order.
+///
 /// A quoted word the tokenizer would cut in two is a phrase, which an index
 /// without positions refuses, and no rule written here could cut exactly as
 /// SQLite does ("o'zbek" is two words to it, "bⓞrder" three). So the query
@@ -258,9 +259,11 @@ fn parties(conn: &Connection, agreement_id: &str) -> Result<(Vec<String>, Vec<St
 }
 
 impl Store {
-    /// The FTS5 expression [`Store::search`] matches for `query` (`None`
-    /// when nothing in it is searchable): what the benchmark's floor, a bare
-    /// `MATCH` of the same candidates, runs too.
+    /// FTS5's own expression for the candidates [`Store::search`] ranks for
+    /// `query`, the last word a prefix (`None` when nothing in it is
+    /// searchable): what the benchmark's floor, a bare `MATCH` of the same
+    /// candidates, runs. The search itself asks each index for the same rows
+    /// with the prefix expanded (see `index_query`).
     pub fn search_expression(&self, query: &str) -> Result<Option<String>> {
         self.read(|conn| Ok(fts_query(conn, query)?))
     }
