@@ -14,7 +14,7 @@ import type {
 } from './bindings';
 import { VOCABULARY } from './bindings';
 import { dateText, formatIn } from './dates';
-import { formatPercent, hasKey, translate, type Key } from './i18n';
+import { formatNumber, formatPercent, hasKey, translate, type Key } from './i18n';
 
 /** The closed sets, in the order the core lists them (its vocabulary). */
 export const CLAUSE_STATUSES: ClauseStatus[] = VOCABULARY.clause_status.map((term) => term.value);
@@ -154,8 +154,9 @@ export function changedFieldText(field: string, lang: Lang): string {
 
 /**
  * A changed value as a person reads it: statuses, percentages, dates and
- * relative deadlines in the language and calendars shown; `numberOf` names
- * a parent clause by its number. Anything else is shown as stored.
+ * relative deadlines in the language and calendars shown, counts in its
+ * digits; `numberOf` names a parent clause by its number. Anything else is
+ * shown as stored.
  */
 export function changedValueText(
   field: string,
@@ -172,6 +173,9 @@ export function changedValueText(
   if (field === 'parent_id') return numberOf(v) ?? v.slice(0, 8);
   if (field === 'author') return personText(v, lang);
   if (field === 'percent' && /^\d+$/.test(v)) return formatPercent(Number(v), lang);
+  // Counts (an import's clauses and notes, a position, a lead time) in the
+  // language's digits; a clause's number is the officer's label, as written.
+  if (field !== 'number' && /^\d+$/.test(v)) return formatNumber(Number(v), lang);
   if (field === 'on_date' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return dateText(v, display, lang);
   if (field === 'deadline') {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dateText(v, display, lang);
