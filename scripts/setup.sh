@@ -16,6 +16,7 @@ apt_packages=(
   libayatana-appindicator3-dev           # Tauri's bundler finds it through pkg-config for the packages' dependencies
   imagemagick                            # screenshots of the window in tests
   poppler-utils qpdf                     # pdftotext / pdftoppm / qpdf --check in report tests
+  libclang-dev                           # bindgen for rusqlite's session extension (exchange files)
 )
 
 # Node.js for the UI's build. Vite 8 needs ^20.19 or >= 22.12; Debian 12

@@ -68,6 +68,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             backups::backup_now,
             backups::set_backup_mirror,
             backups::restore_backup,
+            exchange::exchange_overview,
+            exchange::exchange_send,
+            exchange::exchange_receive,
+            exchange::exchange_conflicts,
+            exchange::resolve_conflict,
             reminders::reminders,
             reminders::snooze_reminder,
             reminders::reminder_lead,
@@ -94,6 +99,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("ERROR_WORDS", clausebook_core::detail::WORDS)
         .constant("VOCABULARY", clausebook_core::vocab::vocabulary())
         .constant("LIMITS", clausebook_core::model::LIMITS)
+        .constant("EXCHANGE_EXTENSION", clausebook_core::exchange::EXTENSION)
         .constant("REMINDER_LEAD_DAYS", clausebook_core::store::reminders::lead_days())
 }
 

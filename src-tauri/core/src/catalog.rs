@@ -34,6 +34,7 @@ pub fn catalog() -> Vec<CodeEntry> {
     errors.extend(crate::remind::DesktopError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::store::meetings::MeetingError::examples().iter().map(|e| (e.code(), e.params())));
     errors.extend(crate::store::attachments::AttachmentError::examples().iter().map(|e| (e.code(), e.params())));
+    errors.extend(crate::exchange::ExchangeError::examples().iter().map(|e| (e.code(), e.params())));
     let mut entries: Vec<CodeEntry> = Vec::new();
     for (code, params) in errors {
         let entry = match entries.iter_mut().find(|e| e.code == code) {
@@ -73,6 +74,7 @@ mod tests {
         all.extend(crate::remind::DesktopError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::store::meetings::MeetingError::examples().iter().flat_map(|e| e.params()));
         all.extend(crate::store::attachments::AttachmentError::examples().iter().flat_map(|e| e.params()));
+        all.extend(crate::exchange::ExchangeError::examples().iter().flat_map(|e| e.params()));
         for (name, p) in all {
             if let Param::Word(w) = p {
                 assert!(WORDS.contains(&w), "param {name} carries the word {w:?}, which WORDS does not list");

@@ -14,23 +14,27 @@
 //! - [`report`]: status reports as PDF (Typst, fonts and template built in).
 //! - [`sheet`]: workbooks and CSV files read into the register: the import wizard's steps.
 //! - [`export`]: the register written out as XLSX, CSV and ICS.
+//! - [`exchange`]: the exchange file between officers' registers: its
+//!   format, limits and errors (the store applies what it carries).
 //! - [`detail`]: the values each error is about, for messages in other languages.
 //! - [`catalog`]: every error code with its params, for front ends' translations.
 //! - [`clock`]: the officer's today, from one place.
 //!
 //! Modules import downward only: `vocab` and `detail` at the bottom; then
-//! `calendar`, `deadline`, `model` and `normalize`; then `store`; then
+//! `calendar`, `deadline`, `model`, `exchange` and `normalize`; then `store`; then
 //! `report`, `demo`, `sheet` and `export`, which use the store; `catalog` at the top.
 //!
 //! The crate knows nothing of Tauri, IPC or any transport: front ends map its
 //! typed errors (each has a stable [`code`](store::StoreError::code)) to their own.
 
+mod atomic;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod deadline;
 pub mod demo;
 pub mod detail;
+pub mod exchange;
 pub mod export;
 pub mod model;
 pub mod normalize;

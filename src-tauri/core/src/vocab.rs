@@ -420,6 +420,51 @@ closed_set!(
         BeforeMigration => "before_migration", "Before an upgrade", "پیش از ارتقا";
         BeforeImport => "before_import", "Before an import", "پیش از ورود داده";
         BeforeRestore => "before_restore", "Before a restore", "پیش از بازگردانی";
+        BeforeExchange => "before_exchange", "Before receiving a file", "پیش از دریافت پرونده";
+    }
+);
+
+closed_set!(
+    /// What an exchange file carries.
+    ExchangeScope, "exchange scope", {
+        Changes => "changes", "Changes since the last file", "تغییرها از پرونده قبلی";
+        Everything => "everything", "Everything", "همه چیز";
+        Since => "since", "Records changed since a date", "سوابق تغییرکرده از یک تاریخ";
+        Partner => "partner", "One partner in full", "یک طرف به‌طور کامل";
+        Agreement => "agreement", "One agreement in full", "یک تفاهم‌نامه به‌طور کامل";
+    }
+);
+
+impl ExchangeScope {
+    /// Whether the file carries records as they stand (received as a
+    /// snapshot) rather than entries of the sender's log.
+    pub fn is_records(self) -> bool {
+        matches!(self, ExchangeScope::Since | ExchangeScope::Partner | ExchangeScope::Agreement)
+    }
+}
+
+closed_set!(
+    /// Why a received change waits for the officer.
+    ConflictKind, "conflict kind", {
+        BothChanged => "both_changed", "Changed on both sides", "در هر دو سو تغییر کرده";
+        DeletedThere => "deleted_there", "Deleted there, edited here", "آنجا حذف شده، اینجا ویرایش شده";
+        DeletedHere => "deleted_here", "Deleted here, edited there", "اینجا حذف شده، آنجا ویرایش شده";
+    }
+);
+
+closed_set!(
+    /// What the officer chose for a conflict.
+    ConflictChoice, "conflict choice", {
+        Mine => "mine", "Keep mine", "نگه داشتن نسخه خودم";
+        Theirs => "theirs", "Take theirs", "پذیرفتن نسخه آنها";
+    }
+);
+
+closed_set!(
+    /// Whether a file was sent or received.
+    ExchangeDirection, "exchange direction", {
+        Sent => "sent", "Sent", "فرستاده";
+        Received => "received", "Received", "دریافت‌شده";
     }
 );
 
@@ -457,6 +502,10 @@ pub struct Vocabulary {
     pub agenda_reason: Vec<Term<AgendaReason>>,
     pub attachment_owner: Vec<Term<AttachmentOwner>>,
     pub clause_field: Vec<Term<ClauseField>>,
+    pub exchange_scope: Vec<Term<ExchangeScope>>,
+    pub conflict_kind: Vec<Term<ConflictKind>>,
+    pub conflict_choice: Vec<Term<ConflictChoice>>,
+    pub exchange_direction: Vec<Term<ExchangeDirection>>,
 }
 
 fn terms<T: ClosedSet>() -> Vec<Term<T>> {
@@ -492,6 +541,10 @@ pub fn vocabulary() -> Vocabulary {
         agenda_reason: terms(),
         attachment_owner: terms(),
         clause_field: terms(),
+        exchange_scope: terms(),
+        conflict_kind: terms(),
+        conflict_choice: terms(),
+        exchange_direction: terms(),
     }
 }
 
@@ -537,6 +590,10 @@ mod tests {
         check::<Side>();
         check::<OutcomeKind>();
         check::<AgendaReason>();
+        check::<ExchangeScope>();
+        check::<ConflictKind>();
+        check::<ConflictChoice>();
+        check::<ExchangeDirection>();
     }
 
     #[test]

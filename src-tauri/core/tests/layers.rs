@@ -13,10 +13,14 @@ const LAYERS: &[(&str, u8)] = &[
     ("detail", 1),
     ("normalize", 1),
     ("clock", 1),
+    // Writing a file whole or not at all.
+    ("atomic", 1),
     // Dates, deadlines, records and their rules.
     ("calendar", 2),
     ("deadline", 3),
     ("model", 4),
+    // The exchange file's format, limits and errors (the store applies it).
+    ("exchange", 4),
     // The register: all SQL.
     ("store", 5),
     // What is built on the register.

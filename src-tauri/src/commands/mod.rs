@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod backups;
 pub mod clauses;
 pub mod dates;
+pub mod exchange;
 pub mod exports;
 pub mod imports;
 pub mod meetings;

@@ -67,6 +67,12 @@ export const commands = {
 	 *  be opened, puts the backup in its place (the unopenable file is kept).
 	 */
 	restoreBackup: (file: string) => typedError<Restored, AppError>(__TAURI_INVOKE("restore_backup", { file })),
+	exchangeOverview: () => typedError<ExchangeOverview, AppError>(__TAURI_INVOKE("exchange_overview")),
+	exchangeSend: (scope: SendScope, recipient: string | null, path: string) => typedError<Sent, AppError>(__TAURI_INVOKE("exchange_send", { scope, recipient, path })),
+	/**  Receives a file; with `dry_run`, tells what it would do and writes nothing. */
+	exchangeReceive: (path: string, dryRun: boolean) => typedError<Received, AppError>(__TAURI_INVOKE("exchange_receive", { path, dryRun })),
+	exchangeConflicts: () => typedError<Conflict[], AppError>(__TAURI_INVOKE("exchange_conflicts")),
+	resolveConflict: (id: string, choice: ConflictChoice) => typedError<null, AppError>(__TAURI_INVOKE("resolve_conflict", { id, choice })),
 	reminders: () => typedError<Reminder[], AppError>(__TAURI_INVOKE("reminders")),
 	/**  Snoozes a clause's reminders; answers the day they come back. */
 	snoozeReminder: (clauseId: string, length: SnoozeLength) => typedError<string, AppError>(__TAURI_INVOKE("snooze_reminder", { clauseId, length })),
@@ -112,15 +118,17 @@ export const commands = {
 };
 
 /* Constants */
-export const ERROR_CATALOG = {"agenda_clause_unrelated":{"agreement":"text","number":"text"},"ambiguous_id":{"prefix":"text"},"attachment_changed":{"name":"text"},"attachment_empty":{"name":"text"},"attachment_too_large":{"max":"number","name":"text","size":"number"},"attachment_unreadable":{"path":"text","reason":"text"},"attachment_write_failed":{"path":"text","reason":"text"},"autostart_failed":{"reason":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"bad_time":{"value_text":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"meeting_not_held":{},"migration":{},"new_clause_elsewhere":{},"newer_schema":{"found":"number","known":"number"},"next_before_meeting":{"next":"date","on_date":"date"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"outcome_applied":{"item":"number"},"outcome_clause_deleted":{"number":"text"},"outcome_needs_clause":{"item":"number"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"reminder_lead_out_of_range":{"days":"number","max":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
+export const ERROR_CATALOG = {"agenda_clause_unrelated":{"agreement":"text","number":"text"},"ambiguous_id":{"prefix":"text"},"attachment_changed":{"name":"text"},"attachment_empty":{"name":"text"},"attachment_too_large":{"max":"number","name":"text","size":"number"},"attachment_unreadable":{"path":"text","reason":"text"},"attachment_write_failed":{"path":"text","reason":"text"},"autostart_failed":{"reason":"text"},"backup_damaged":{"path":"text"},"backup_first":{"reason":"text"},"backup_folder_relative":{"path":"text"},"backup_newer":{"found":"number","known":"number","path":"text"},"backup_no_folder":{},"backup_not_register":{"path":"text"},"backup_read":{"path":"text"},"backup_write":{"path":"text"},"bad_encoding":{"encoding":"text","file":"text"},"bad_tag":{"tag":"text"},"bad_time":{"value_text":"text"},"busy":{},"cannot_open":{"path":"text"},"changed_since_import":{"number":"text"},"cycle":{"number":"text","parent":"text"},"damaged_file":{},"damaged_row":{"column":"text","id":"text","stored":"text","table":"text"},"database":{},"date_no_such_day":{"days":"number","input":"text","month":"month","year":"number","year_kind":"word"},"date_no_such_month":{"input":"text","month_number":"number"},"date_out_of_range":{"input":"text"},"date_unreadable":{"input":"text"},"deadline_before_signing":{"deadline":"date","signed":"date"},"demo_malformed":{},"disk_full":{},"duplicate_number":{"number":"text"},"duplicate_party":{"name":"text"},"empty_field":{},"empty_sheet":{"file":"text","sheet":"text"},"end_before_start":{"from":"date","until":"date"},"exchange_bad_manifest":{"reason":"text"},"exchange_forbidden_change":{"table":"text"},"exchange_missing_earlier":{"expected":"number","found":"number","officer":"text"},"exchange_missing_records":{},"exchange_newer_schema":{"found":"number","known":"number"},"exchange_not_a_file":{},"exchange_older_tables":{"table":"text"},"exchange_own_file":{},"exchange_tampered":{},"exchange_too_large":{"limit_mib":"number"},"exchange_truncated":{},"exchange_unreadable":{"path":"text"},"exchange_unwritable":{"path":"text"},"export_cell_too_long":{"max":"number","number":"text","title":"text"},"export_empty":{},"export_too_many_rows":{"count":"number","max":"number","title":"text"},"export_unknown_format":{"extension":"text"},"export_unwritable":{"path":"text"},"export_xlsx":{},"field_twice":{"field":"text"},"file_corrupt":{"file":"text","reason":"text"},"file_inflates":{"bytes":"number","file":"text","max":"number"},"file_protected":{"file":"text"},"file_too_large":{"bytes":"number","file":"text","max":"number"},"file_unreadable":{"file":"text","reason":"text"},"foreign_database":{"path":"text"},"header_outside":{"row":"number","rows":"number","sheet":"text"},"in_force_before_signing":{"from":"date","signed":"date"},"meeting_not_held":{},"migration":{},"new_clause_elsewhere":{},"newer_schema":{"found":"number","known":"number"},"next_before_meeting":{"next":"date","on_date":"date"},"no_parties":{},"no_rows":{"file":"text","row":"number","sheet":"text"},"no_such_column":{"column":"text","last":"text"},"no_such_sheet":{"file":"text","sheet":"text"},"no_text_column":{},"not_a_register":{"path":"text"},"not_empty":{},"not_found":{},"not_its_kind":{"file":"text","format":"text"},"note_in_future":{"on_date":"date","today":"date"},"nothing_to_restore":{},"nothing_to_undo":{},"number_twice":{"first":"number","number":"text","row":"number"},"offset_too_large":{"amount":"number","max":"number","unit":"word"},"outcome_applied":{"item":"number"},"outcome_clause_deleted":{"number":"text"},"outcome_needs_clause":{"item":"number"},"parent_deleted":{"number":"text"},"parent_in_other_agreement":{},"partner_in_use":{"count":"number","name":"text"},"percent_out_of_range":{"value":"number"},"problems_remain":{"count":"number","first_problem":"text","row":"number"},"read_only":{},"reminder_lead_out_of_range":{"days":"number","max":"number"},"report_empty_brief":{},"report_pdf":{},"report_typeset":{},"report_unwritable":{"path":"text"},"row_without_number":{},"row_without_text":{},"too_long":{"length":"number","max":"number","unit":"word"},"too_many_rows":{"file":"text","max":"number"},"unknown_column":{"head":"text"},"unknown_format":{"extension":"text"},"unknown_value":{"value_text":"text"},"unreadable_deadline":{"value_text":"text"},"unreadable_percent":{"value_text":"text"},"unreadable_status":{"value_text":"text"},"unreadable_theme":{"max":"number","value_text":"text"},"unreadable_values":{"count":"number","first_problem":"text","row":"number"},"value_too_long":{"field":"text","length":"number","max":"number","unit":"word"}} as const;
 
 export const ERROR_WORDS = ["leap_year","common_year","months","days","characters","bytes"] as const;
+
+export const EXCHANGE_EXTENSION = "clausebook" as const;
 
 export const LIMITS = {"attachment_max_bytes":52428800,"due_soon_days":30,"long_text_max_bytes":102400,"max_offset_days":18600,"max_offset_months":600,"reminder_lead_max_days":365,"short_text_max_chars":500,"tag_max_chars":60} as const;
 
 export const REMINDER_LEAD_DAYS = [30,7,1] as const;
 
-export const VOCABULARY = {"agenda_reason":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due before the meeting or within 30 days after it","fa":"مهلت پیش از نشست یا تا ۳۰ روز پس از آن","value":"due_soon"},{"en":"Changed since the last meeting","fa":"تغییرکرده از نشست پیشین","value":"changed"}],"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"attachment_owner":[{"en":"Agreement","fa":"تفاهم‌نامه","value":"agreement"},{"en":"Clause","fa":"بند","value":"clause"},{"en":"Meeting","fa":"نشست","value":"meeting"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_field":[{"en":"Number","fa":"شماره","value":"number"},{"en":"Text","fa":"متن","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"tags"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"meeting_kind":[{"en":"Joint commission","fa":"کمیسیون مشترک","value":"joint_commission"},{"en":"Bilateral meeting","fa":"دیدار دوجانبه","value":"bilateral"},{"en":"Working group","fa":"کارگروه","value":"working_group"},{"en":"Visit","fa":"بازدید","value":"visit"},{"en":"Remote meeting","fa":"نشست مجازی","value":"remote"}],"meeting_status":[{"en":"Planned","fa":"برنامه‌ریزی‌شده","value":"planned"},{"en":"Held","fa":"برگزارشده","value":"held"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"outcome_kind":[{"en":"Information","fa":"اطلاع","value":"information"},{"en":"Decision","fa":"تصمیم","value":"decision"},{"en":"Clause update","fa":"به‌روزرسانی بند","value":"clause_update"},{"en":"New clause","fa":"بند تازه","value":"new_clause"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"},{"en":"Due within the clause's own lead time","fa":"مهلت در بازهٔ یادآوری خود بند","value":"due_lead"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"side":[{"en":"Our side","fa":"طرف ما","value":"ours"},{"en":"Partner's side","fa":"طرف مقابل","value":"theirs"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
+export const VOCABULARY = {"agenda_reason":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due before the meeting or within 30 days after it","fa":"مهلت پیش از نشست یا تا ۳۰ روز پس از آن","value":"due_soon"},{"en":"Changed since the last meeting","fa":"تغییرکرده از نشست پیشین","value":"changed"}],"agreement_kind":[{"en":"Memorandum of understanding","fa":"تفاهم‌نامه","value":"mou"},{"en":"Memorandum of cooperation","fa":"یادداشت تفاهم همکاری","value":"cooperation_memorandum"},{"en":"Action plan","fa":"برنامه اقدام","value":"action_plan"},{"en":"Joint project","fa":"طرح مشترک","value":"joint_project"},{"en":"Other agreement","fa":"سند دیگر","value":"other"}],"agreement_status":[{"en":"Draft","fa":"پیش‌نویس","value":"draft"},{"en":"Signed","fa":"امضاشده","value":"signed"},{"en":"In force","fa":"لازم‌الاجرا","value":"in_force"},{"en":"Expired","fa":"منقضی","value":"expired"},{"en":"Terminated","fa":"خاتمه‌یافته","value":"terminated"}],"attachment_owner":[{"en":"Agreement","fa":"تفاهم‌نامه","value":"agreement"},{"en":"Clause","fa":"بند","value":"clause"},{"en":"Meeting","fa":"نشست","value":"meeting"}],"backup_reason":[{"en":"Daily","fa":"روزانه","value":"daily"},{"en":"Made by hand","fa":"دستی","value":"manual"},{"en":"Before an upgrade","fa":"پیش از ارتقا","value":"before_migration"},{"en":"Before an import","fa":"پیش از ورود داده","value":"before_import"},{"en":"Before a restore","fa":"پیش از بازگردانی","value":"before_restore"},{"en":"Before receiving a file","fa":"پیش از دریافت پرونده","value":"before_exchange"}],"calendar":[{"en":"Solar Hijri","fa":"هجری شمسی","value":"persian"},{"en":"Gregorian","fa":"میلادی","value":"gregorian"}],"clause_column":[{"en":"No.","fa":"شماره","value":"number"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Latest note","fa":"آخرین یادداشت","value":"latest_note"}],"clause_field":[{"en":"Number","fa":"شماره","value":"number"},{"en":"Text","fa":"متن","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"tags"}],"clause_status":[{"en":"Not started","fa":"شروع‌نشده","value":"not_started"},{"en":"In progress","fa":"در حال انجام","value":"in_progress"},{"en":"Completed","fa":"انجام‌شده","value":"completed"},{"en":"On hold","fa":"متوقف","value":"on_hold"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"conflict_choice":[{"en":"Keep mine","fa":"نگه داشتن نسخه خودم","value":"mine"},{"en":"Take theirs","fa":"پذیرفتن نسخه آنها","value":"theirs"}],"conflict_kind":[{"en":"Changed on both sides","fa":"در هر دو سو تغییر کرده","value":"both_changed"},{"en":"Deleted there, edited here","fa":"آنجا حذف شده، اینجا ویرایش شده","value":"deleted_there"},{"en":"Deleted here, edited there","fa":"اینجا حذف شده، آنجا ویرایش شده","value":"deleted_here"}],"date_display":[{"en":"Both calendars","fa":"هر دو تقویم","value":"both"},{"en":"Solar Hijri only","fa":"فقط هجری شمسی","value":"persian"},{"en":"Gregorian only","fa":"فقط میلادی","value":"gregorian"}],"derived_column":[{"en":"Agreement","fa":"سند","value":"agreement"},{"en":"Due on","fa":"سررسید","value":"due_on"},{"en":"Due on (Solar Hijri)","fa":"سررسید (هجری شمسی)","value":"due_on_persian"}],"exchange_direction":[{"en":"Sent","fa":"فرستاده","value":"sent"},{"en":"Received","fa":"دریافت‌شده","value":"received"}],"exchange_scope":[{"en":"Changes since the last file","fa":"تغییرها از پرونده قبلی","value":"changes"},{"en":"Everything","fa":"همه چیز","value":"everything"},{"en":"Records changed since a date","fa":"سوابق تغییرکرده از یک تاریخ","value":"since"},{"en":"One partner in full","fa":"یک طرف به‌طور کامل","value":"partner"},{"en":"One agreement in full","fa":"یک تفاهم‌نامه به‌طور کامل","value":"agreement"}],"figure":[{"en":"Clauses","fa":"بندها","value":"clauses"},{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_soon"},{"en":"Clauses by status","fa":"بندها بر پایه وضعیت","value":"by_status"}],"meeting_kind":[{"en":"Joint commission","fa":"کمیسیون مشترک","value":"joint_commission"},{"en":"Bilateral meeting","fa":"دیدار دوجانبه","value":"bilateral"},{"en":"Working group","fa":"کارگروه","value":"working_group"},{"en":"Visit","fa":"بازدید","value":"visit"},{"en":"Remote meeting","fa":"نشست مجازی","value":"remote"}],"meeting_status":[{"en":"Planned","fa":"برنامه‌ریزی‌شده","value":"planned"},{"en":"Held","fa":"برگزارشده","value":"held"},{"en":"Cancelled","fa":"لغوشده","value":"cancelled"}],"outcome_kind":[{"en":"Information","fa":"اطلاع","value":"information"},{"en":"Decision","fa":"تصمیم","value":"decision"},{"en":"Clause update","fa":"به‌روزرسانی بند","value":"clause_update"},{"en":"New clause","fa":"بند تازه","value":"new_clause"}],"partner_kind":[{"en":"Country","fa":"کشور","value":"country"},{"en":"Organisation","fa":"سازمان","value":"organisation"}],"reminder_stage":[{"en":"Overdue","fa":"دارای تأخیر","value":"overdue"},{"en":"Due within a day","fa":"مهلت تا یک روز دیگر","value":"due_tomorrow"},{"en":"Due within a week","fa":"مهلت تا یک هفته دیگر","value":"due_week"},{"en":"Due within 30 days","fa":"مهلت در ۳۰ روز آینده","value":"due_month"},{"en":"Due within the clause's own lead time","fa":"مهلت در بازهٔ یادآوری خود بند","value":"due_lead"}],"sheet_field":[{"en":"No.","fa":"ردیف","value":"number"},{"en":"Group","fa":"گروه","value":"group"},{"en":"Clause","fa":"بند","value":"text"},{"en":"Our lead body","fa":"دستگاه مسئول ما","value":"our_lead"},{"en":"Partner’s lead body","fa":"دستگاه مسئول طرف مقابل","value":"partner_lead"},{"en":"Deadline","fa":"مهلت","value":"deadline"},{"en":"Status","fa":"وضعیت","value":"status"},{"en":"Percent done","fa":"درصد پیشرفت","value":"percent"},{"en":"Indicator","fa":"شاخص","value":"indicator"},{"en":"Themes","fa":"موضوع‌ها","value":"themes"},{"en":"Remarks","fa":"توضیحات","value":"remarks"}],"side":[{"en":"Our side","fa":"طرف ما","value":"ours"},{"en":"Partner's side","fa":"طرف مقابل","value":"theirs"}],"snooze_length":[{"en":"For a day","fa":"برای یک روز","value":"day"},{"en":"For a week","fa":"برای یک هفته","value":"week"}]} as const;
 
 /* Types */
 export type AgendaItem = {
@@ -287,7 +295,7 @@ export type BackupOverview = {
 };
 
 /**  Why a backup was made. */
-export type BackupReason = "daily" | "manual" | "before_migration" | "before_import" | "before_restore";
+export type BackupReason = "daily" | "manual" | "before_migration" | "before_import" | "before_restore" | "before_exchange";
 
 /**  What a meeting brief covers. */
 export type BriefSpec = {
@@ -436,6 +444,36 @@ export type ColumnHead = {
 	derived: boolean,
 };
 
+/**  A received change that waits for the officer. */
+export type Conflict = {
+	id: string,
+	kind: ConflictKind,
+	/**  The table and row: "clauses", its id. */
+	table: string,
+	row_id: string,
+	/**  For a clause: its agreement and number; for others their own title. */
+	agreement_title: string | null,
+	number: string | null,
+	title: string | null,
+	field: string,
+	/**
+	 *  The value before either side changed it, this register's, and the
+	 *  sender's, as stored (a code, a date, a number as digits; `None` for
+	 *  empty, or for a record not deleted).
+	 */
+	base: string | null,
+	mine: string | null,
+	theirs: string | null,
+	officer: string,
+	received_at: string,
+};
+
+/**  What the officer chose for a conflict. */
+export type ConflictChoice = "mine" | "theirs";
+
+/**  Why a received change waits for the officer. */
+export type ConflictKind = "both_changed" | "deleted_there" | "deleted_here";
+
 /**
  *  The front page: every partner's card and the overall figures (each
  *  clause counted once, however many parties its agreement has).
@@ -502,6 +540,36 @@ export type ErrorParam =
 { kind: "month"; calendar: Calendar; month: number } | 
 /**  A word from [`WORDS`], translated. */
 { kind: "word"; value: string };
+
+/**  Whether a file was sent or received. */
+export type ExchangeDirection = "sent" | "received";
+
+/**  One file in the history. */
+export type ExchangeFile = {
+	id: string,
+	at: string,
+	direction: ExchangeDirection,
+	scope: ExchangeScope,
+	peer: string,
+	file_name: string,
+	entries: number,
+	changes: number,
+	conflicts: number,
+};
+
+/**  What the Exchange screen shows. */
+export type ExchangeOverview = {
+	register_id: string,
+	/**  The names files went to, for the recipient field. */
+	recipients: string[],
+	open_conflicts: number,
+	log_entries: number,
+	/**  Newest first, at most [`HISTORY_LIMIT`]. */
+	files: ExchangeFile[],
+};
+
+/**  What an exchange file carries. */
+export type ExchangeScope = "changes" | "everything" | "since" | "partner" | "agreement";
 
 /**  What an export covers. */
 export type ExportScope = 
@@ -972,6 +1040,23 @@ export type Problem = {
 	params: { [key in string]: ErrorParam },
 };
 
+/**  A file received (or, in a dry run, what receiving it would do). */
+export type Received = {
+	/**  The file was received before: nothing was done. */
+	already: boolean,
+	dry_run: boolean,
+	officer: string,
+	scope: ExchangeScope,
+	sent_at: string,
+	/**  Entries in the file, and those new here. */
+	entries: number,
+	new_entries: number,
+	/**  Rows of this register the file changed. */
+	changes: number,
+	/**  Fields that now wait for the officer. */
+	conflicts: number,
+};
+
 /**  What a register holds, as a backup's manifest records it (live records). */
 export type RegisterCounts = {
 	partners: number,
@@ -1118,6 +1203,35 @@ export type SearchHit = {
 	partner_names: string[],
 	/**  The start of the text that matched (at most 300 characters). */
 	excerpt: string,
+};
+
+/**  What a send carries. */
+export type SendScope = 
+/**
+ *  The log after the last file sent to the recipient (all of it for a
+ *  first file, or with no recipient named).
+ */
+"changes" | 
+/**  The whole log. */
+"everything" | 
+/**
+ *  The agreements with anything changed on or after a day (ISO date),
+ *  and the partners changed since, as records.
+ */
+({ since: string }) & { agreement?: never; partner?: never } | 
+/**  One partner with its agreements, as records. */
+({ partner: string }) & { agreement?: never; since?: never } | 
+/**  One agreement in full, as records. */
+({ agreement: string }) & { partner?: never; since?: never };
+
+/**  A file written. */
+export type Sent = {
+	file_id: string,
+	scope: ExchangeScope,
+	recipient: string | null,
+	entries: number,
+	bytes: number,
+	sha256: string,
 };
 
 /**  The settings an officer keeps. */

@@ -8,6 +8,7 @@
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { openPath } from '@tauri-apps/plugin-opener';
 import { toApiError } from './api';
+import { EXCHANGE_EXTENSION } from './bindings';
 
 /**
  * Asks where to save a PDF. Resolves to the chosen path, or null when the
@@ -107,6 +108,29 @@ export async function chooseFolder(title: string, folder?: string | null): Promi
 export async function chooseExportPath(defaultName: string, extension: string, filterName: string, title?: string): Promise<string | null> {
   try {
     const path = await save({ title, defaultPath: defaultName, filters: [{ name: filterName, extensions: [extension] }] });
+    return path || null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/**
+ * Asks which exchange file to receive (`*.clausebook`; the core checks that
+ * it is one). Resolves to its path, or null when the officer cancels.
+ */
+export async function chooseExchangeFile(title: string, filterName: string): Promise<string | null> {
+  try {
+    const path = await open({ title, multiple: false, directory: false, filters: [{ name: filterName, extensions: [EXCHANGE_EXTENSION] }] });
+    return typeof path === 'string' && path ? path : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** Asks where to write an exchange file, offering `defaultName`. */
+export async function chooseExchangeSavePath(defaultName: string, title: string, filterName: string): Promise<string | null> {
+  try {
+    const path = await save({ title, defaultPath: defaultName, filters: [{ name: filterName, extensions: [EXCHANGE_EXTENSION] }] });
     return path || null;
   } catch (e) {
     throw toApiError(e);

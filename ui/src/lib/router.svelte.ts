@@ -10,6 +10,7 @@
  *   #/agreements/ID/clauses/CID          ... with a clause's panel open
  *   #/meetings                           meetings, upcoming and past
  *   #/meetings/ID                        one meeting: agenda, outcomes, review
+ *   #/exchange                           files to and from colleagues' registers, conflicts
  *   #/settings
  */
 export type Route =
@@ -19,6 +20,7 @@ export type Route =
   | { name: 'agreement'; id: string; clause: string | null }
   | { name: 'meetings' }
   | { name: 'meeting'; id: string }
+  | { name: 'exchange' }
   | { name: 'settings' }
   | { name: 'not_found'; path: string };
 
@@ -30,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { name: 'dashboard' };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   if (parts[0] === 'meetings' && parts.length === 1) return { name: 'meetings' };
+  if (parts[0] === 'exchange' && parts.length === 1) return { name: 'exchange' };
   if (parts[0] === 'meetings' && parts.length === 2) return { name: 'meeting', id: parts[1] };
   if (parts[0] === 'partners' && parts.length === 2) return { name: 'partner', id: parts[1] };
   if (parts[0] === 'agreements') {
@@ -71,5 +74,6 @@ export const paths = {
     `/agreements/${encodeURIComponent(agreementId)}/clauses/${encodeURIComponent(clauseId)}`,
   meetings: () => '/meetings',
   meeting: (id: string) => `/meetings/${encodeURIComponent(id)}`,
+  exchange: () => '/exchange',
   settings: () => '/settings',
 };

@@ -35,6 +35,10 @@ const PREFIX: Record<keyof typeof VOCABULARY, string> = {
   agenda_reason: 'agendaReason',
   attachment_owner: 'attachmentOwner',
   clause_field: 'history.field',
+  exchange_scope: 'exchangeScope',
+  conflict_kind: 'conflictKind',
+  conflict_choice: 'conflictChoice',
+  exchange_direction: 'exchangeDirection',
 };
 
 describe('the window speaks the core’s vocabulary', () => {

@@ -25,7 +25,7 @@ use clausebook_core::report::{self, BriefSpec, ReportError, ReportOptions, Repor
 use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
 use clausebook_core::store::backup::BackupError;
 use clausebook_core::vocab::{
-    BackupReason, Figure, MeetingKind, MeetingStatus, OutcomeKind, SheetField, Side, SnoozeLength,
+    BackupReason, ConflictChoice, Figure, MeetingKind, MeetingStatus, OutcomeKind, SheetField, Side, SnoozeLength,
 };
 use clausebook_core::{Store, StoreError};
 use serde::Serialize;
@@ -143,6 +143,11 @@ enum Command {
     /// Write an attached file out, or remove it (undo with `restore`).
     #[command(subcommand)]
     Attachment(AttachmentWhat),
+    /// Exchange changes with colleagues' registers through .clausebook
+    /// files: `send`, `receive`, then `conflicts` and `resolve` for fields
+    /// both sides changed; `history` lists the files.
+    #[command(subcommand)]
+    Exchange(ExchangeWhat),
     /// A clause's reminder lead time: show it, or set how many days before
     /// its deadline it is first reminded of (`default`: 30, 7 and 1).
     Remind {
@@ -346,6 +351,49 @@ enum AttachmentWhat {
     },
     /// Remove it from its record; prints the deletion id `restore` takes.
     Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum ExchangeWhat {
+    /// Write an exchange file: by default the changes since the last file
+    /// sent to `--to NAME` (everything, the first time).
+    Send {
+        /// The colleague (or registrar) it is for; files to one name
+        /// continue where the last one stopped.
+        #[arg(long, value_name = "NAME")]
+        to: Option<String>,
+        /// The whole log, whatever was sent before.
+        #[arg(long, conflicts_with_all = ["since", "partner", "agreement"])]
+        everything: bool,
+        /// The agreements with anything changed on or after DATE, in full.
+        #[arg(long, value_name = "DATE", conflicts_with_all = ["partner", "agreement"])]
+        since: Option<String>,
+        /// One partner with its agreements, in full (for a colleague who has none of them).
+        #[arg(long, value_name = "ID", conflicts_with = "agreement")]
+        partner: Option<String>,
+        /// One agreement in full.
+        #[arg(long, value_name = "ID")]
+        agreement: Option<String>,
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Receive a colleague's exchange file: checked whole, backed up first,
+    /// applied in one step; `--dry-run` tells what it would do.
+    Receive {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The fields both sides changed, waiting for a choice.
+    Conflicts,
+    /// Choose for a conflict: keep this register's value, or take theirs.
+    Resolve {
+        id: String,
+        #[arg(value_enum)]
+        choice: ConflictChoice,
+    },
+    /// The files sent and received, newest first.
+    History,
 }
 
 #[derive(Subcommand)]
@@ -1162,6 +1210,7 @@ fn run(cli: Cli) -> Out {
         Command::Attach { id, file, name } => attach(cx, &id, &file, name.as_deref()),
         Command::Attachments { id } => attachments(cx, &id),
         Command::Attachment(what) => attachment(cx, what),
+        Command::Exchange(what) => exchange(cx, what),
         Command::Settings(s) => settings(cx, s),
         Command::Report(what) => make_report(cx, what),
         Command::Export(what) => make_export(cx, what),
@@ -1670,6 +1719,101 @@ fn backups(cx: &mut Ctx) -> Out {
             );
         }
     })
+}
+
+fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
+    use clausebook_core::store::exchange::SendScope;
+    match what {
+        ExchangeWhat::Send { to, everything, since, partner, agreement, output } => {
+            let scope = match (everything, since, partner, agreement) {
+                (true, ..) => SendScope::Everything,
+                (_, Some(day), ..) => SendScope::Since(calendar::parse_date(&day)?.to_string()),
+                (_, _, Some(id), _) => SendScope::Partner(id),
+                (_, _, _, Some(id)) => SendScope::Agreement(id),
+                _ => SendScope::Changes,
+            };
+            let sent = cx.store()?.exchange_send(&scope, to.as_deref(), &output)?;
+            cx.print(&sent, |s| {
+                println!(
+                    "wrote {} ({}): {} entr{}, {} bytes",
+                    output.display(),
+                    s.scope.label(Lang::En),
+                    s.entries,
+                    if s.entries == 1 { "y" } else { "ies" },
+                    s.bytes
+                );
+            })
+        }
+        ExchangeWhat::Receive { file, dry_run } => {
+            let got = cx.store()?.exchange_receive(&file, dry_run)?;
+            cx.print(&got, |r| {
+                if r.already {
+                    println!("{} was received before: nothing to do", file.display());
+                    return;
+                }
+                let verb = if r.dry_run { "would change" } else { "changed" };
+                println!(
+                    "from {} ({}, {}): {} new of {} entries; {verb} {} rows; {} conflict(s) to review",
+                    r.officer,
+                    r.scope.label(Lang::En),
+                    r.sent_at,
+                    r.new_entries,
+                    r.entries,
+                    r.changes,
+                    r.conflicts
+                );
+                if r.dry_run {
+                    println!("dry run: nothing was written");
+                }
+            })
+        }
+        ExchangeWhat::Conflicts => {
+            let list = cx.store()?.exchange_conflicts()?;
+            cx.print(&list, |list| {
+                if list.is_empty() {
+                    println!("no conflicts wait for a choice");
+                }
+                for c in list {
+                    let what = [c.agreement_title.as_deref(), c.number.as_deref(), c.title.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    println!("{}  {}  {} {}: {}", c.id, c.kind.label(Lang::En), c.table, c.field, what);
+                    let v = |v: &Option<String>| v.clone().unwrap_or_else(|| "(empty)".into());
+                    println!("    before {}  here {}  from {} {}", v(&c.base), v(&c.mine), c.officer, v(&c.theirs));
+                }
+            })
+        }
+        ExchangeWhat::Resolve { id, choice } => {
+            cx.store()?.resolve_conflict(&id, choice)?;
+            cx.print(&serde_json::json!({"resolved": id, "choice": choice}), |_| {
+                println!("{}: {}", id, choice.label(Lang::En));
+            })
+        }
+        ExchangeWhat::History => {
+            let overview = cx.store()?.exchange_overview()?;
+            cx.print(&overview, |o| {
+                println!(
+                    "register {}; {} log entries; {} conflict(s) open",
+                    o.register_id, o.log_entries, o.open_conflicts
+                );
+                for f in &o.files {
+                    println!(
+                        "  {}  {:<8} {:<28} {:<16} {} entries, {} changes, {} conflicts  {}",
+                        f.at,
+                        f.direction.as_str(),
+                        f.scope.label(Lang::En),
+                        f.peer,
+                        f.entries,
+                        f.changes,
+                        f.conflicts,
+                        f.file_name
+                    );
+                }
+            })
+        }
+    }
 }
 
 fn restore_backup(cx: &mut Ctx, file: &Path) -> Out {

@@ -260,20 +260,6 @@ pub fn export(
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    use std::io::Write;
-    let fail = |e: std::io::Error| ReportError::Write { path: path.to_owned(), reason: e.to_string() };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| fail(std::io::Error::other("that is a folder, not a file name")))?;
-    let tmp = dir.join(format!(".{}.{}.partial", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    crate::atomic::write_atomically(path, bytes)
+        .map_err(|e| ReportError::Write { path: path.to_owned(), reason: e.to_string() })
 }

@@ -383,6 +383,10 @@ impl Store {
         if (facts.schema_version as usize) < SCHEMA_VERSION {
             super::migrate::to_latest(&mut self.conn)?;
         }
+        // The log went back in time with the file: what it numbers next
+        // goes out under a new register id, so colleagues never take it for
+        // changes they have already received.
+        super::exchange::renew_register_id(&self.conn)?;
         let from = file.display().to_string();
         self.audit_restore(&from)?;
         Ok(Restored { from, counts: counts(&self.conn).map_err(StoreError::from)?, previous: previous.path })
@@ -496,6 +500,7 @@ pub fn restore_in_place(register: &Path, file: &Path) -> BResult<(Store, Restore
     std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(write_err)?;
     std::fs::rename(&tmp, register).map_err(write_err)?;
     let mut store = Store::open(register)?;
+    super::exchange::renew_register_id(&store.conn)?;
     let from = file.display().to_string();
     store.audit_restore(&from)?;
     let counts = counts(&store.conn).map_err(StoreError::from)?;

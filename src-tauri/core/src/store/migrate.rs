@@ -11,7 +11,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 11;
+pub(crate) const VERSIONS: usize = 12;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -30,6 +30,7 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("migrations/009_meetings.sql"), |tx: &Transaction| edit_tables(tx, VERSION_9)),
         M::up_with_hook(include_str!("migrations/010_attachments.sql"), |tx: &Transaction| edit_tables(tx, VERSION_10)),
         M::up(include_str!("migrations/011_live_agreements.sql")),
+        M::up_with_hook(include_str!("migrations/012_exchange.sql"), |tx: &Transaction| edit_tables(tx, VERSION_12)),
     ])
 }
 
@@ -106,6 +107,16 @@ const VERSION_9: Edits =
 /// records attachments too.
 const VERSION_10: Edits =
     &[("audit", &[Edit::Replace("entity = 'meeting')", "entity = 'meeting' OR entity = 'attachment')")])];
+
+/// The edits of version 12 (`migrations/012_exchange.sql`): the audit
+/// records files exchanged and conflicts resolved.
+const VERSION_12: Edits = &[(
+    "audit",
+    &[
+        Edit::Replace("entity = 'attachment')", "entity = 'attachment' OR entity = 'exchange')"),
+        Edit::Replace("action = 'import')", "action = 'import' OR action = 'receive' OR action = 'resolve')"),
+    ],
+)];
 
 impl Edit {
     /// The fragment as it stands, and what it becomes.

@@ -25,6 +25,7 @@ pub mod backup;
 pub mod clauses;
 pub mod dashboard;
 pub mod deletion;
+pub mod exchange;
 pub mod exports;
 pub mod import;
 pub mod meetings;
@@ -68,6 +69,9 @@ pub enum StoreError {
     /// A file could not be attached or written out.
     #[error(transparent)]
     Attachment(#[from] attachments::AttachmentError),
+    /// An exchange file was refused, or could not be written.
+    #[error(transparent)]
+    Exchange(#[from] crate::exchange::ExchangeError),
     /// No live record has this id.
     #[error("no {entity} with id {id}: check the id (a deleted {entity} can be restored from its deletion)")]
     NotFound { entity: &'static str, id: String },
@@ -159,6 +163,7 @@ impl StoreError {
             StoreError::Date(e) => e.code(),
             StoreError::Meeting(e) => e.code(),
             StoreError::Attachment(e) => e.code(),
+            StoreError::Exchange(e) => e.code(),
             StoreError::NotFound { .. } => "not_found",
             StoreError::Ambiguous { .. } => "ambiguous_id",
             StoreError::DuplicateNumber { .. } => "duplicate_number",
@@ -192,6 +197,7 @@ impl StoreError {
             StoreError::Date(e) => e.params(),
             StoreError::Meeting(e) => e.params(),
             StoreError::Attachment(e) => e.params(),
+            StoreError::Exchange(e) => e.params(),
             StoreError::Ambiguous { prefix, .. } => vec![("prefix", Param::Text(prefix.clone()))],
             StoreError::DuplicateNumber { number, .. }
             | StoreError::ParentDeleted { number }
@@ -271,6 +277,7 @@ impl StoreError {
                 | StoreError::Date(_)
                 | StoreError::Meeting(_)
                 | StoreError::Attachment(_)
+                | StoreError::Exchange(_)
                 | StoreError::NotFound { .. }
                 | StoreError::Ambiguous { .. }
                 | StoreError::DuplicateNumber { .. }
@@ -396,7 +403,11 @@ stored_as_code!(
     crate::vocab::MeetingStatus,
     crate::vocab::Side,
     crate::vocab::OutcomeKind,
-    crate::vocab::AttachmentOwner
+    crate::vocab::AttachmentOwner,
+    crate::vocab::ExchangeScope,
+    crate::vocab::ConflictKind,
+    crate::vocab::ConflictChoice,
+    crate::vocab::ExchangeDirection
 );
 
 impl ToSql for Lang {
@@ -594,17 +605,33 @@ impl Store {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it only if
     /// `f` succeeded and wrote at least one audit row.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = &self.conn;
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let actor: Option<String> =
             tx.query_row("SELECT value FROM settings WHERE key = 'officer_name'", [], |r| r.get(0)).optional()?;
         let actor = actor.filter(|a| !a.trim().is_empty()).unwrap_or_else(|| UNNAMED_OFFICER.to_owned());
-        let mut w = WriteTx { tx, now: now(), actor, audited: std::cell::Cell::new(false) };
+        // What the write changes in the carried tables, for the exchange log.
+        let recorder = exchange::recorder(conn)?;
+        let mut w = WriteTx {
+            tx,
+            recorder: std::cell::RefCell::new(recorder),
+            now: now(),
+            actor,
+            audited: std::cell::Cell::new(false),
+            roll_back: std::cell::Cell::new(false),
+        };
         let out = f(&mut w)?;
         assert!(w.audited.get(), "a write must record its audit row");
         // What the triggers queued: dashboard counts, then the search index.
         dashboard::flush_counts(&w.tx)?;
         search::index_queued(&w.tx)?;
-        w.tx.commit()?;
+        if w.roll_back.get() {
+            return Ok(out);
+        }
+        exchange::log_own(&w.tx, &mut w.recorder.borrow_mut(), &w.now)?;
+        let WriteTx { tx, recorder, .. } = w;
+        drop(recorder);
+        tx.commit()?;
         Ok(out)
     }
 
@@ -652,6 +679,10 @@ pub const UNNAMED_OFFICER: &str = "(officer not set)";
 /// A write transaction that knows its time and actor and must audit itself.
 pub(crate) struct WriteTx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// Records the write's changes to the carried tables (see [`exchange`]).
+    recorder: std::cell::RefCell<rusqlite::session::Session<'c>>,
+    /// Set by a dry run: everything is rolled back at the end.
+    roll_back: std::cell::Cell<bool>,
     pub(crate) now: String,
     pub(crate) actor: String,
     audited: std::cell::Cell<bool>,
@@ -689,12 +720,19 @@ impl WriteTx<'_> {
         changes: &[FieldChange],
     ) -> Result<()> {
         let changes_json = audit::encode_changes(changes);
+        // Settings are each register's own, and so is their history: it
+        // stays out of the exchange log.
+        let recording = self.is_recording();
+        if entity == "settings" {
+            self.recording(false);
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO audit (id, at, actor, entity, entity_id, scope_id, action, changes)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(rusqlite::params![id, self.now, self.actor, entity, entity_id, scope_id, action, changes_json])?;
+        self.recording(recording);
         self.audited.set(true);
         Ok(())
     }
@@ -703,6 +741,22 @@ impl WriteTx<'_> {
     /// owes no audit row.
     pub(crate) fn unchanged(&self) {
         self.audited.set(true);
+    }
+
+    /// Turns the exchange log's recording of this write on or off (a
+    /// received change is logged as it came, not as this register's own).
+    pub(crate) fn recording(&self, on: bool) {
+        self.recorder.borrow_mut().set_enabled(on);
+    }
+
+    /// Whether the exchange log records this write now.
+    pub(crate) fn is_recording(&self) -> bool {
+        self.recorder.borrow().is_enabled()
+    }
+
+    /// Makes the write a dry run: it is rolled back however it ends.
+    pub(crate) fn roll_back(&self) {
+        self.roll_back.set(true);
     }
 }
 

@@ -72,12 +72,12 @@ CREATE TABLE audit (
     id        TEXT PRIMARY KEY,
     at        TEXT NOT NULL,
     actor     TEXT NOT NULL,
-    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion' OR entity = 'meeting' OR entity = 'attachment'),
+    entity    TEXT NOT NULL CHECK (entity = 'settings' OR entity = 'partner' OR entity = 'agreement' OR entity = 'clause' OR entity = 'note' OR entity = 'deletion' OR entity = 'meeting' OR entity = 'attachment' OR entity = 'exchange'),
     entity_id TEXT NOT NULL,
     -- The clause (or agreement) a row also belongs to, so a clause's history
     -- includes its notes.
     scope_id  TEXT,
-    action    TEXT NOT NULL CHECK (action = 'create' OR action = 'update' OR action = 'move' OR action = 'delete' OR action = 'restore' OR action = 'import'),
+    action    TEXT NOT NULL CHECK (action = 'create' OR action = 'update' OR action = 'move' OR action = 'delete' OR action = 'restore' OR action = 'import' OR action = 'receive' OR action = 'resolve'),
     changes   TEXT NOT NULL CHECK (json_valid(changes))
 ) STRICT, WITHOUT ROWID;
 
@@ -124,6 +124,76 @@ CREATE TABLE count_queue (
     due_on       TEXT,
     delta        INTEGER NOT NULL
 ) STRICT;
+
+-- table exchange_conflicts
+CREATE TABLE exchange_conflicts (
+    id          TEXT PRIMARY KEY,
+    file_id     TEXT NOT NULL REFERENCES exchange_files (id),
+    table_name  TEXT NOT NULL,
+    row_id      TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    -- The register theirs was made in: its later change to the field
+    -- supersedes this one.
+    origin      TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind = 'both_changed' OR kind = 'deleted_there' OR kind = 'deleted_here'),
+    base        TEXT NOT NULL,
+    mine        TEXT NOT NULL,
+    theirs      TEXT NOT NULL,
+    -- Fields that go with theirs when it is chosen (a deletion's id).
+    theirs_also TEXT NOT NULL DEFAULT '{}',
+    resolved_at TEXT,
+    choice      TEXT CHECK (choice = 'mine' OR choice = 'theirs')
+) STRICT;
+
+-- table exchange_files
+CREATE TABLE exchange_files (
+    id        TEXT PRIMARY KEY,
+    at        TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction = 'sent' OR direction = 'received'),
+    scope     TEXT NOT NULL,
+    peer      TEXT NOT NULL,          -- the recipient's name, or the sender's officer
+    file_name TEXT NOT NULL,
+    sha256    TEXT NOT NULL,
+    entries   INTEGER NOT NULL,
+    changes   INTEGER NOT NULL,       -- rows a received file changed here
+    conflicts INTEGER NOT NULL
+) STRICT;
+
+-- table exchange_log
+CREATE TABLE exchange_log (
+    seq        INTEGER PRIMARY KEY,   -- this register's order of the entries
+    origin     TEXT NOT NULL,         -- the register_id the change began in
+    origin_seq INTEGER NOT NULL CHECK (origin_seq > 0),
+    at         TEXT NOT NULL,
+    changeset  BLOB NOT NULL,
+    -- For each field the changeset updates, the change it was made on top
+    -- of (`exchange::encode_bases`).
+    bases      BLOB NOT NULL,
+    UNIQUE (origin, origin_seq)
+) STRICT;
+
+-- table exchange_recipients
+CREATE TABLE exchange_recipients (
+    name      TEXT PRIMARY KEY CHECK (name <> ''),
+    sent_upto INTEGER NOT NULL
+) STRICT;
+
+-- table exchange_senders
+CREATE TABLE exchange_senders (
+    register_id   TEXT PRIMARY KEY,
+    officer       TEXT NOT NULL,
+    received_upto INTEGER NOT NULL
+) STRICT;
+
+-- table exchange_versions
+CREATE TABLE exchange_versions (
+    table_name TEXT NOT NULL,
+    row_id     TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    origin     TEXT NOT NULL,
+    origin_seq INTEGER NOT NULL,
+    PRIMARY KEY (table_name, row_id, field)
+) STRICT, WITHOUT ROWID;
 
 -- table import_changes
 CREATE TABLE import_changes (
@@ -333,6 +403,9 @@ CREATE INDEX clauses_open_by_due ON clauses (due_day)
 -- index clauses_unique_number
 CREATE UNIQUE INDEX clauses_unique_number ON clauses (agreement_id, coalesce(parent_id, ''), number)
     WHERE deleted_at IS NULL;
+
+-- index exchange_conflicts_open
+CREATE INDEX exchange_conflicts_open ON exchange_conflicts (table_name, row_id, field) WHERE resolved_at IS NULL;
 
 -- index meeting_agreements_by_agreement
 CREATE INDEX meeting_agreements_by_agreement ON meeting_agreements (agreement_id, meeting_id);

@@ -1,0 +1,496 @@
+//! The exchange file: what one officer's register sends another.
+//!
+//! A `.clausebook` file is a magic line, a JSON [`Manifest`] (who sent it,
+//! from which register and schema, what it covers, and the SHA-256 of the
+//! payload), then the payload: [`Entry`]s, each one SQLite session
+//! changeset with the register it began in. Nothing here speaks SQL: the
+//! store makes the changesets and applies them (`store::exchange`).
+//!
+//! The file comes from someone else's machine, so reading it is strict
+//! ([`decode`]): limits on every length before anything is allocated, the
+//! checksum before any entry is read, and each problem its own
+//! [`ExchangeError`] that says what to do. A file that fails is applied not
+//! at all.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::detail::{Param, Params};
+pub use crate::vocab::ExchangeScope as Scope;
+
+/// The first bytes of every exchange file.
+pub const MAGIC: &[u8] = b"CLAUSEBOOK EXCHANGE\n";
+
+/// The layout this build writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// The extension of exchange files, for file dialogs and default names.
+pub const EXTENSION: &str = "clausebook";
+
+/// The largest file received: larger is refused before it is read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The largest manifest.
+pub const MAX_MANIFEST_BYTES: u32 = 64 * 1024;
+
+/// The tables an exchange carries, parents before children: the officer's
+/// records and their history. Settings, counts, the search index, queues,
+/// imports' undo records, reminders' snoozes and the exchange's own tables
+/// stay in each register.
+pub const TABLES: &[&str] = &[
+    "partners",
+    "agreements",
+    "agreement_parties",
+    "clauses",
+    "notes",
+    "audit",
+    "meetings",
+    "meeting_partners",
+    "meeting_agreements",
+    "meeting_participants",
+    "agenda_items",
+    "outcomes",
+    "attachment_files",
+    "attachments",
+];
+
+/// The one carried table whose rows are deleted outright (a partner taken
+/// off an agreement); every other deletion is soft and travels as an update.
+pub const HARD_DELETES: &[&str] = &["agreement_parties"];
+
+/// What a file says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: u32,
+    /// The sending register's id.
+    pub register_id: String,
+    /// The sending officer's name, as their settings give it.
+    pub officer: String,
+    /// The sender's schema version.
+    pub schema_version: i64,
+    pub created_at: String,
+    pub scope: Scope,
+    /// The name the sender gave the recipient, if any.
+    pub recipient: Option<String>,
+    /// The part of the sender's log the file covers (inclusive; 0 and 0 for
+    /// a file of records).
+    pub from_seq: i64,
+    pub upto_seq: i64,
+    pub entries: u64,
+    pub payload_bytes: u64,
+    /// SHA-256 of the payload, lower-case hex.
+    pub payload_sha256: String,
+}
+
+/// One changeset and where it began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The register the change was made in.
+    pub origin: String,
+    /// Its number in that register's own changes (0 in a file of records).
+    pub origin_seq: i64,
+    pub at: String,
+    /// An SQLite session changeset.
+    pub changeset: Vec<u8>,
+    /// For every field the changeset updates, the change it was made on top
+    /// of in its register: the receiver applies it where it has that same
+    /// change, and shows a conflict where it has another.
+    pub bases: Vec<Base>,
+}
+
+/// The change a field's value came from when an entry changed it: the
+/// register and its number (empty and 0: the record's creation).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Base {
+    pub table: String,
+    pub row: String,
+    pub field: String,
+    pub origin: String,
+    pub seq: i64,
+}
+
+/// The bytes of an entry's bases, as the log stores them and files carry them.
+pub fn encode_bases(bases: &[Base]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(bases.len() as u32).to_le_bytes());
+    for b in bases {
+        put_bytes(&mut out, b.table.as_bytes());
+        put_bytes(&mut out, b.row.as_bytes());
+        put_bytes(&mut out, b.field.as_bytes());
+        put_bytes(&mut out, b.origin.as_bytes());
+        out.extend_from_slice(&b.seq.to_le_bytes());
+    }
+    out
+}
+
+/// Reads what [`encode_bases`] wrote.
+pub fn decode_bases(bytes: &[u8]) -> Result<Vec<Base>, ExchangeError> {
+    let mut r = Reader(bytes);
+    let bases = r.bases()?;
+    if !r.0.is_empty() {
+        return Err(ExchangeError::Truncated);
+    }
+    Ok(bases)
+}
+
+/// Why a file was refused. Each kind has a stable [`code`](Self::code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {reason}: choose another folder, or free some space")]
+    Unwritable { path: PathBuf, reason: String },
+    #[error("this is not a Clausebook exchange file: choose the .clausebook file a colleague sent")]
+    NotExchangeFile,
+    #[error("the exchange file is cut short (it ends before its contents do): ask for it to be sent again")]
+    Truncated,
+    #[error(
+        "the exchange file was changed after it was written (its checksum does not match): ask for it to be sent again"
+    )]
+    Tampered,
+    #[error(
+        "the exchange file is larger than {limit_mib} MiB: ask for a file of one partner or agreement, or of changes since a date"
+    )]
+    TooLarge { limit_mib: i64 },
+    #[error("the exchange file's description cannot be read ({reason}): ask for it to be sent again")]
+    BadManifest { reason: String },
+    #[error(
+        "the exchange file was written by a newer Clausebook (schema {found}; this one knows up to {known}): update Clausebook, then receive it"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error(
+        "the exchange file was written by an older Clausebook whose {table} records differ from this one's: ask the sender to update Clausebook and send it again"
+    )]
+    OlderTables { table: String },
+    #[error("this file was sent from this register: receive files from colleagues' registers")]
+    OwnFile,
+    #[error(
+        "a file from {officer} is missing: this one starts at change {found}, but only those up to {expected} arrived here; receive the earlier file first, or ask for everything"
+    )]
+    MissingEarlier { officer: String, expected: i64, found: i64 },
+    #[error(
+        "the exchange file tries to change {table} in a way an exchange never does: it was not made by Clausebook; nothing was applied"
+    )]
+    Forbidden { table: String },
+    #[error(
+        "the exchange file changes records this register does not have: receive the earlier files from that colleague first, or ask for everything"
+    )]
+    MissingRecords,
+}
+
+impl ExchangeError {
+    /// A stable code front ends can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExchangeError::Unreadable { .. } => "exchange_unreadable",
+            ExchangeError::Unwritable { .. } => "exchange_unwritable",
+            ExchangeError::NotExchangeFile => "exchange_not_a_file",
+            ExchangeError::Truncated => "exchange_truncated",
+            ExchangeError::Tampered => "exchange_tampered",
+            ExchangeError::TooLarge { .. } => "exchange_too_large",
+            ExchangeError::BadManifest { .. } => "exchange_bad_manifest",
+            ExchangeError::NewerSchema { .. } => "exchange_newer_schema",
+            ExchangeError::OlderTables { .. } => "exchange_older_tables",
+            ExchangeError::OwnFile => "exchange_own_file",
+            ExchangeError::MissingEarlier { .. } => "exchange_missing_earlier",
+            ExchangeError::Forbidden { .. } => "exchange_forbidden_change",
+            ExchangeError::MissingRecords => "exchange_missing_records",
+        }
+    }
+
+    /// The values the message is built from (see [`crate::detail`]).
+    pub fn params(&self) -> Params {
+        match self {
+            ExchangeError::Unreadable { path, .. } | ExchangeError::Unwritable { path, .. } => {
+                vec![("path", Param::Text(path.display().to_string()))]
+            }
+            ExchangeError::TooLarge { limit_mib } => vec![("limit_mib", Param::Number(*limit_mib))],
+            ExchangeError::BadManifest { reason } => vec![("reason", Param::Text(reason.clone()))],
+            ExchangeError::NewerSchema { found, known } => {
+                vec![("found", Param::Number(*found)), ("known", Param::Number(*known))]
+            }
+            ExchangeError::OlderTables { table } | ExchangeError::Forbidden { table } => {
+                vec![("table", Param::Text(table.clone()))]
+            }
+            ExchangeError::MissingEarlier { officer, expected, found } => vec![
+                ("officer", Param::Text(officer.clone())),
+                ("expected", Param::Number(*expected)),
+                ("found", Param::Number(*found)),
+            ],
+            ExchangeError::NotExchangeFile
+            | ExchangeError::Truncated
+            | ExchangeError::Tampered
+            | ExchangeError::OwnFile
+            | ExchangeError::MissingRecords => Vec::new(),
+        }
+    }
+
+    /// One error of every variant, for [`crate::catalog`]; the match fails
+    /// to compile when a variant is added, as a reminder to add it here.
+    pub fn examples() -> Vec<ExchangeError> {
+        let all = vec![
+            ExchangeError::Unreadable { path: PathBuf::from("/media/usb/tajik.clausebook"), reason: "gone".into() },
+            ExchangeError::Unwritable { path: PathBuf::from("/media/usb/to-hub.clausebook"), reason: "full".into() },
+            ExchangeError::NotExchangeFile,
+            ExchangeError::Truncated,
+            ExchangeError::Tampered,
+            ExchangeError::TooLarge { limit_mib: 256 },
+            ExchangeError::BadManifest { reason: "missing field `scope`".into() },
+            ExchangeError::NewerSchema { found: 13, known: 12 },
+            ExchangeError::OlderTables { table: "clauses".into() },
+            ExchangeError::OwnFile,
+            ExchangeError::MissingEarlier { officer: "Dilnoza".into(), expected: 12, found: 20 },
+            ExchangeError::Forbidden { table: "settings".into() },
+            ExchangeError::MissingRecords,
+        ];
+        for e in &all {
+            match e {
+                ExchangeError::Unreadable { .. }
+                | ExchangeError::Unwritable { .. }
+                | ExchangeError::NotExchangeFile
+                | ExchangeError::Truncated
+                | ExchangeError::Tampered
+                | ExchangeError::TooLarge { .. }
+                | ExchangeError::BadManifest { .. }
+                | ExchangeError::NewerSchema { .. }
+                | ExchangeError::OlderTables { .. }
+                | ExchangeError::OwnFile
+                | ExchangeError::MissingEarlier { .. }
+                | ExchangeError::Forbidden { .. }
+                | ExchangeError::MissingRecords => {}
+            }
+        }
+        all
+    }
+}
+
+/// The bytes of a file: magic, manifest length, manifest, payload. The
+/// manifest's `entries`, `payload_bytes` and `payload_sha256` are filled in
+/// here from the entries.
+pub fn encode(mut manifest: Manifest, entries: &[Entry]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    for e in entries {
+        put_bytes(&mut payload, e.origin.as_bytes());
+        payload.extend_from_slice(&e.origin_seq.to_le_bytes());
+        put_bytes(&mut payload, e.at.as_bytes());
+        payload.extend_from_slice(&(e.changeset.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&e.changeset);
+        payload.extend_from_slice(&encode_bases(&e.bases));
+    }
+    manifest.entries = entries.len() as u64;
+    manifest.payload_bytes = payload.len() as u64;
+    manifest.payload_sha256 = hex(&Sha256::digest(&payload));
+    let json = serde_json::to_vec(&manifest).expect("a manifest serialises");
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + json.len() + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// A short text field: a u16 length, then UTF-8.
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = u16::try_from(bytes.len()).expect("ids and times are short");
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The SHA-256 of `bytes`, lower-case hex: a file's identity.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads a whole file, refusing one over [`MAX_FILE_BYTES`] before reading it.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ExchangeError> {
+    use std::io::Read;
+    let fail = |e: std::io::Error| ExchangeError::Unreadable { path: path.to_owned(), reason: e.to_string() };
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let len = file.metadata().map_err(fail)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+    }
+    Ok(bytes)
+}
+
+/// Writes a file whole or not at all.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExchangeError> {
+    crate::atomic::write_atomically(path, bytes)
+        .map_err(|e| ExchangeError::Unwritable { path: path.to_owned(), reason: e.to_string() })
+}
+
+/// Reads a file's bytes strictly: its manifest, then (after the checksum)
+/// its entries. Schema and sender checks are the store's.
+pub fn decode(bytes: &[u8]) -> Result<(Manifest, Vec<Entry>), ExchangeError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+    }
+    let Some(rest) = bytes.strip_prefix(MAGIC) else {
+        // A file cut within the magic line is still a cut exchange file.
+        return Err(if !bytes.is_empty() && MAGIC.starts_with(bytes) {
+            ExchangeError::Truncated
+        } else {
+            ExchangeError::NotExchangeFile
+        });
+    };
+    let mut r = Reader(rest);
+    let len = u32::from_le_bytes(r.take(4)?.try_into().expect("four bytes"));
+    if len > MAX_MANIFEST_BYTES {
+        return Err(ExchangeError::BadManifest { reason: format!("it is {len} bytes long") });
+    }
+    let json = r.take(len as usize)?;
+    let manifest: Manifest =
+        serde_json::from_slice(json).map_err(|e| ExchangeError::BadManifest { reason: e.to_string() })?;
+    if manifest.format != FORMAT {
+        return Err(ExchangeError::BadManifest {
+            reason: format!("layout {} is not one this Clausebook reads", manifest.format),
+        });
+    }
+    let payload = r.0;
+    if (payload.len() as u64) < manifest.payload_bytes {
+        return Err(ExchangeError::Truncated);
+    }
+    if payload.len() as u64 != manifest.payload_bytes || hex(&Sha256::digest(payload)) != manifest.payload_sha256 {
+        return Err(ExchangeError::Tampered);
+    }
+    // The checksum matched, so what follows was written as it stands; the
+    // lengths are still checked, as a file can be made to match by hand.
+    let mut r = Reader(payload);
+    let mut entries = Vec::new();
+    while !r.0.is_empty() {
+        let origin = r.text()?;
+        let origin_seq = i64::from_le_bytes(r.take(8)?.try_into().expect("eight bytes"));
+        let at = r.text()?;
+        let n = u64::from_le_bytes(r.take(8)?.try_into().expect("eight bytes"));
+        let n = usize::try_from(n).map_err(|_| ExchangeError::Truncated)?;
+        let changeset = r.take(n)?.to_vec();
+        let bases = r.bases()?;
+        entries.push(Entry { origin, origin_seq, at, changeset, bases });
+    }
+    if entries.len() as u64 != manifest.entries {
+        return Err(ExchangeError::BadManifest {
+            reason: format!("it lists {} entries, the file holds {}", manifest.entries, entries.len()),
+        });
+    }
+    Ok((manifest, entries))
+}
+
+/// A cursor over bytes that refuses to read past their end.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ExchangeError> {
+        if self.0.len() < n {
+            return Err(ExchangeError::Truncated);
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Ok(head)
+    }
+
+    fn bases(&mut self) -> Result<Vec<Base>, ExchangeError> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().expect("four bytes"));
+        // Each base takes at least 16 bytes: a count beyond what is left is a lie.
+        if n as usize > self.0.len() / 16 {
+            return Err(ExchangeError::Truncated);
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let (table, row, field, origin) = (self.text()?, self.text()?, self.text()?, self.text()?);
+            let seq = i64::from_le_bytes(self.take(8)?.try_into().expect("eight bytes"));
+            out.push(Base { table, row, field, origin, seq });
+        }
+        Ok(out)
+    }
+
+    fn text(&mut self) -> Result<String, ExchangeError> {
+        let n = u16::from_le_bytes(self.take(2)?.try_into().expect("two bytes"));
+        let bytes = self.take(n as usize)?;
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| ExchangeError::BadManifest { reason: "an entry's origin is not text".into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Manifest, Vec<Entry>) {
+        let manifest = Manifest {
+            format: FORMAT,
+            register_id: "a".repeat(32),
+            officer: "Dilnoza".into(),
+            schema_version: 12,
+            created_at: "2026-12-06T10:00:00.000Z".into(),
+            scope: Scope::Changes,
+            recipient: Some("Hub".into()),
+            from_seq: 1,
+            upto_seq: 2,
+            entries: 0,
+            payload_bytes: 0,
+            payload_sha256: String::new(),
+        };
+        let entries = vec![
+            Entry {
+                origin: "a".repeat(32),
+                origin_seq: 1,
+                at: "t1".into(),
+                changeset: vec![1, 2, 3],
+                bases: vec![Base {
+                    table: "clauses".into(),
+                    row: "c1".into(),
+                    field: "status".into(),
+                    origin: "b".repeat(32),
+                    seq: 4,
+                }],
+            },
+            Entry { origin: "b".repeat(32), origin_seq: 7, at: "t2".into(), changeset: vec![], bases: vec![] },
+        ];
+        (manifest, entries)
+    }
+
+    #[test]
+    fn a_file_reads_back_as_written() {
+        let (m, e) = sample();
+        let bytes = encode(m.clone(), &e);
+        let (m2, e2) = decode(&bytes).unwrap();
+        assert_eq!(e2, e);
+        assert_eq!((m2.entries, m2.register_id), (2, m.register_id));
+    }
+
+    #[test]
+    fn every_cut_is_refused_as_cut_or_tampered() {
+        let (m, e) = sample();
+        let bytes = encode(m, &e);
+        for n in 1..bytes.len() {
+            let err = decode(&bytes[..n]).unwrap_err();
+            assert!(
+                matches!(err, ExchangeError::Truncated | ExchangeError::BadManifest { .. } | ExchangeError::Tampered),
+                "cut at {n}: {err:?}"
+            );
+        }
+        assert_eq!(decode(b"%PDF-1.7\n").unwrap_err(), ExchangeError::NotExchangeFile);
+        assert_eq!(decode(b"").unwrap_err(), ExchangeError::NotExchangeFile);
+    }
+
+    #[test]
+    fn a_changed_byte_is_tampering() {
+        let (m, e) = sample();
+        let mut bytes = encode(m, &e);
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert_eq!(decode(&bytes).unwrap_err(), ExchangeError::Tampered);
+    }
+}
