@@ -116,10 +116,22 @@ pub fn bindings_typescript() -> Result<String, String> {
     text
 }
 
-/// Where the register lives: `CLAUSEBOOK_DB` if set (scripts, end-to-end
-/// tests), else `clausebook.sqlite3` in the OS app-data folder. Settings
-/// shows it.
+/// The command-line option that opens another register: a registrar's
+/// department register beside their own, a colleague's copy to look at.
+pub const REGISTER_ARG: &str = "--register";
+
+/// Where the register lives: the file after `--register` if given, else
+/// `CLAUSEBOOK_DB` if set (scripts, end-to-end tests), else
+/// `clausebook.sqlite3` in the OS app-data folder. Settings shows it.
 fn database_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == REGISTER_ARG
+            && let Some(file) = args.next()
+        {
+            return Ok(PathBuf::from(file));
+        }
+    }
     if let Some(p) = std::env::var_os("CLAUSEBOOK_DB") {
         return Ok(PathBuf::from(p));
     }

@@ -81,11 +81,12 @@ const ids = { partner: null, agreement: null, clause1: null, clause2: null, clau
 
 // ---------------------------------------------------------------- helpers
 
-async function startApp() {
+/** Starts the app; `args` are its command line (`--register FILE` opens another register). */
+async function startApp(args = []) {
   browser = await remote({
     hostname: '127.0.0.1',
     port: PORT,
-    capabilities: { 'tauri:options': { application: APP } },
+    capabilities: { 'tauri:options': { application: APP, args } },
     logLevel: 'warn',
     connectionRetryTimeout: 60_000,
   });
@@ -689,6 +690,8 @@ describe('Clausebook, end to end', () => {
     await shown(`//aside[contains(@class,"panel")]//h2[normalize-space(.)="Clause 3"]`);
     assert.equal(await contentOf(await browser.$('aside.panel .full-text')), XSS);
     assert.equal(await browser.execute(() => document.querySelectorAll('aside.panel img, aside.panel script').length), 0);
+    // A toast from adding the clause can lie over the panel's close button.
+    await clearToasts();
     await (await shown('//aside[contains(@class,"panel")]//button[@aria-label="Close clause details"]')).click();
     await browser.$('aside.panel').waitForExist({ reverse: true, timeout: WAIT });
     assert.equal(await browser.execute(() => window.__xss), 0, 'no script ran');
@@ -1385,5 +1388,115 @@ describe('Clausebook, end to end', () => {
     // The agreement's page lists its meetings.
     await openAgreementFromList();
     await waitText('//main//section[.//h2[normalize-space(.)="Meetings about this agreement"]]', 'Joint working group, 2nd session');
+  });
+
+  step('21. exchange with a colleague: a change on each register, files both ways, and a real conflict chosen on the review screen; in English and Persian', async () => {
+    const CLI = process.env.CLAUSEBOOK_E2E_CLI;
+    assert.ok(CLI, 'CLAUSEBOOK_E2E_CLI is not set: run the suite through tests/e2e/run.sh');
+    const colleague = path.join(path.dirname(DB), 'colleague.sqlite3');
+    const exchange = '//main//h1[normalize-space(.)="Exchange with colleagues"]';
+    const sendCard = '//main//section[contains(@class,"send")]';
+    const receiveCard = '//main//section[contains(@class,"receive")]';
+    const conflicts = '//main//section[contains(@class,"conflicts-card")]';
+    const history = '//main//section[contains(@class,"history")]';
+    const statusOf = async (n) => (await browser.$(`${row(n)}//select[contains(@class,"status-select")]`)).getValue();
+    // An inline status change, read back from the register once the page is opened again.
+    const setStatus = async (n, label, value) => {
+      await choose(await shown(`${row(n)}//select[contains(@class,"status-select")]`), label);
+      await browser.waitUntil(
+        async () => {
+          await openAgreementFromList();
+          return (await statusOf(n)) === value;
+        },
+        { timeout: WAIT, interval: 500, timeoutMsg: `clause ${n} did not keep “${label}”` },
+      );
+    };
+    const toastStarting = (text) => shown(`//li[contains(@class,"toast")]//p[starts-with(normalize-space(.),${lit(text)})]`);
+
+    // Maryam's register: the first file for Dilnoza carries everything.
+    await clearToasts();
+    await (await link('Exchange', sidebar)).click();
+    await shown(exchange);
+    await waitText(conflicts, 'Nothing waits for a choice.');
+    await type(await field('For', 'main section.send'), 'Dilnoza');
+    const first = path.join(FILES, 'to-dilnoza.clausebook');
+    await (await button('Write the file…', sendCard)).click();
+    await answerFileDialog('Save the exchange file', first, { save: true });
+    await toastStarting('The file is written');
+    assert.equal(fs.readFileSync(first).subarray(0, 19).toString('latin1'), 'CLAUSEBOOK EXCHANGE');
+    await clearToasts();
+    await waitText(history, 'Dilnoza');
+    await shot('15a-exchange-sent.png');
+
+    // Dilnoza's register receives it from the command line.
+    const cli = (...args) => execFileSync(CLI, ['--db', colleague, ...args], { encoding: 'utf8', env: { ...process.env, CLAUSEBOOK_DB: colleague } });
+    cli('settings', '--officer', 'Dilnoza Karimova');
+    assert.match(cli('exchange', 'receive', first), /from Maryam Rahimi/);
+
+    // Maryam puts clause 2 on hold.
+    await openAgreementFromList();
+    const sent = await statusOf('2');
+    await setStatus('2', 'On hold', 'on_hold');
+
+    // The app on Dilnoza's register: she cancels the same clause, and sends her changes back.
+    await endApp();
+    await startApp(['--register', colleague]);
+    await shown(`//main//h1[normalize-space(.)="Dashboard"]`);
+    await openAgreementFromList();
+    assert.equal(await statusOf('2'), sent, 'her register has the plan as Maryam sent it');
+    await setStatus('2', 'Cancelled', 'cancelled');
+    await (await link('Exchange', sidebar)).click();
+    await shown(exchange);
+    await type(await field('For', 'main section.send'), 'Maryam');
+    const back = path.join(FILES, 'to-maryam.clausebook');
+    await (await button('Write the file…', sendCard)).click();
+    await answerFileDialog('Save the exchange file', back, { save: true });
+    await toastStarting('The file is written');
+    await clearToasts();
+    await waitText(history, 'Received');
+    await shot('15b-exchange-colleague.png');
+
+    // Maryam's register again: receive, seen first in a dry run.
+    await endApp();
+    await startApp();
+    await (await link('Exchange', sidebar)).click();
+    await shown(exchange);
+    await (await button('Choose a file…', receiveCard)).click();
+    await answerFileDialog('Receive an exchange file', back);
+    const preview = `${receiveCard}//div[@role="status"]`;
+    await waitText(preview, 'From Dilnoza Karimova');
+    await waitText(preview, 'Fields that will wait for your choice: 1.');
+    await shot('15c-exchange-preview.png');
+    await (await button('Receive it', receiveCard)).click();
+    await toastStarting('Received from Dilnoza Karimova');
+    await clearToasts();
+    // The conflict: both changed clause 2's status.
+    const item = `${conflicts}//li[contains(@class,"conflict")]`;
+    await waitText(item, 'Changed on both sides');
+    await waitText(item, 'Status');
+    await waitText(`${item}//div[contains(@class,"mine")]`, 'On hold');
+    await waitText(`${item}//div[contains(@class,"theirs")]`, 'Cancelled');
+    await waitText(`${item}//div[contains(@class,"theirs")]`, 'From Dilnoza Karimova');
+    await scrollTo(conflicts);
+    await shot('15d-exchange-conflict.png');
+
+    // The same screen in Persian.
+    await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
+    await shown('//main//h1[normalize-space(.)="تبادل با همکاران"]');
+    await waitText(item, 'در هر دو سو تغییر کرده');
+    await waitText(`${item}//div[contains(@class,"theirs")]`, 'لغوشده');
+    await shot('15e-exchange-conflict-fa.png');
+    assert.deepEqual(await englishOnScreen(), [], 'English on the Persian exchange screen');
+    await (await link('تنظیمات', sidebar)).click();
+    await (await shown(`//main//label[normalize-space(.)="English"]/input`)).click();
+    await shown(`//main//h1[normalize-space(.)="Settings"]`);
+
+    // Maryam takes Dilnoza's: the clause is cancelled, and nothing waits.
+    await (await link('Exchange', sidebar)).click();
+    await (await button('Take theirs', item)).click();
+    await toastStarting('Chosen: Take theirs');
+    await waitText(conflicts, 'Nothing waits for a choice.');
+    await openAgreementFromList();
+    assert.equal(await statusOf('2'), 'cancelled');
   });
 });

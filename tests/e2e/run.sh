@@ -8,8 +8,10 @@ cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR
 
 # CLAUSEBOOK_E2E_NO_BUILD=1 uses the binary already built (for iterating on the tests).
-[ -n "${CLAUSEBOOK_E2E_NO_BUILD:-}" ] || cargo build --locked -p clausebook-app --bin clausebook-app
+# The command line prepares a colleague's register in the exchange step.
+[ -n "${CLAUSEBOOK_E2E_NO_BUILD:-}" ] || cargo build --locked -p clausebook-app --bin clausebook-app -p clausebook-core --bin clausebook
 export CLAUSEBOOK_E2E_APP="$CARGO_TARGET_DIR/debug/clausebook-app"
+export CLAUSEBOOK_E2E_CLI="$CARGO_TARGET_DIR/debug/clausebook"
 export CLAUSEBOOK_E2E_SHOTS="$PWD/artifacts/screenshots"
 mkdir -p "$CLAUSEBOOK_E2E_SHOTS"
 # Only this run's screenshots: a stale one would pass for this run's.

@@ -6,8 +6,8 @@
 //! kept under the cargo target directory and reused; set
 //! `CLAUSEBOOK_BENCH_REGENERATE=1` to build it again, or
 //! `CLAUSEBOOK_BENCH_SCALE=0.1` for a tenth of the size. `-- reads`,
-//! `-- bulk` or `-- meetings` runs only the read figures, the bulk insert or
-//! the meeting figures.
+//! `-- bulk`, `-- meetings` or `-- exchange` runs only the read figures, the
+//! bulk insert, the meeting figures or the exchange figures.
 
 mod common;
 use common::verdict;
@@ -288,6 +288,9 @@ fn main() {
     }
     if runs("meetings") {
         meetings();
+    }
+    if runs("exchange") {
+        exchange();
     }
 }
 
@@ -842,5 +845,151 @@ fn report_ratio(name: &str, (median, max): (f64, f64), target_ms: f64, (floor, _
          ({:.1}× SQLite's floor of {floor:.2} ms)",
         verdict(median * 2.0 <= target_ms),
         median / floor
+    );
+}
+
+/// The exchange figures (issue 17): an officer's register sends a file of
+/// 10,000 new clauses (one import), and a copy of the generated register
+/// receives it, each against SQLite's floor for the same work in the same
+/// run:
+///
+/// - sending (reading the log, writing and syncing the file) against SQLite's
+///   own changeset generation for the same 10,000 rows (a session on a
+///   table of the clauses' columns, the rows inserted, the changeset taken);
+/// - receiving (every check, the merge, logging the entries, the versions
+///   of updated fields, the counts and search index, one transaction)
+///   against a plain `changeset_apply` of the same changesets, with no
+///   checks and no conflict handling, in one transaction on another copy of
+///   the same register.
+///
+/// Goal: each ≤ 3× its floor. The file's size is printed.
+fn exchange() {
+    use clausebook_core::store::exchange::SendScope;
+    use rusqlite::session::{ConflictAction, Session};
+    let source = register();
+    let dir = bench_dir(&source);
+    let mut rng = StdRng::seed_from_u64(17);
+    // The sender: a register of its own with one partner, one agreement and
+    // the 10,000 clauses, added in one import.
+    let mut sender = Store::open(dir.path().join("sender.sqlite3")).unwrap();
+    let p = sender.create_partner(NewPartner { name: "Exchange partner".into(), ..Default::default() }).unwrap();
+    let a = sender.create_agreement(NewAgreement::draft("Exchanged plan", vec![p.id.clone()])).unwrap();
+    let clauses: Vec<NewClause> = (0..10)
+        .flat_map(|k| {
+            let mut batch = thousand_clauses(&mut rng, &a.id);
+            for (j, c) in batch.iter_mut().enumerate() {
+                c.number = format!("{k}.{j}");
+            }
+            batch
+        })
+        .collect();
+    let into = ImportAgreement {
+        target: ImportTarget::Existing(a.id.clone()),
+        new_parties: Vec::new(),
+        clauses: clauses.into_iter().map(ImportClause::leaf).collect(),
+        updates: Vec::new(),
+    };
+    sender.import(Import { partners: Vec::new(), agreements: vec![into] }).unwrap();
+
+    // Sending, five times (each a first file to a new name: the whole log).
+    let file = dir.path().join("to-registrar.clausebook");
+    let sends: Vec<f64> = (0..5)
+        .map(|i| {
+            let t = Instant::now();
+            sender.exchange_send(&SendScope::Changes, Some(&format!("colleague {i}")), &file).unwrap();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let bytes = std::fs::metadata(&file).unwrap().len();
+    // SQLite's floor: the same rows, read from the sender, inserted under a
+    // session into an in-memory table of the same columns, and the changeset
+    // taken.
+    let reader = rusqlite::Connection::open(dir.path().join("sender.sqlite3")).unwrap();
+    let create: String =
+        reader.query_row("SELECT sql FROM sqlite_schema WHERE name = 'clauses'", [], |r| r.get(0)).unwrap();
+    let rows: Vec<Vec<rusqlite::types::Value>> = {
+        let mut stmt = reader.prepare("SELECT * FROM clauses").unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect()).unwrap().map(Result::unwrap).collect()
+    };
+    let floors_send: Vec<f64> = (0..5)
+        .map(|_| {
+            let mem = rusqlite::Connection::open_in_memory().unwrap();
+            mem.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+            mem.execute_batch(&create).unwrap();
+            let marks = vec!["?"; rows[0].len()].join(", ");
+            let mut session = Session::new(&mem).unwrap();
+            session.attach(Some("clauses")).unwrap();
+            let tx = mem.unchecked_transaction().unwrap();
+            {
+                let mut ins = tx.prepare(&format!("INSERT INTO clauses VALUES ({marks})")).unwrap();
+                for r in &rows {
+                    ins.execute(rusqlite::params_from_iter(r)).unwrap();
+                }
+            }
+            tx.commit().unwrap();
+            // Only the changeset's making is timed: the rows' writing is the
+            // import's, which a send does not repeat.
+            let t = Instant::now();
+            let mut out = Vec::new();
+            session.changeset_strm(&mut out).unwrap();
+            assert!(!out.is_empty());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+
+    // Receiving, into copies of the generated register: ours, then the floor.
+    let entries = clausebook_core::exchange::decode(&std::fs::read(&file).unwrap()).unwrap().1;
+    let mut receives = Vec::new();
+    let mut floors = Vec::new();
+    for _ in 0..3 {
+        let ours = dir.path().join("ours.sqlite3");
+        let plain = dir.path().join("plain.sqlite3");
+        for (to, from) in [(&ours, &source), (&plain, &source)] {
+            std::fs::copy(from, to).unwrap();
+            std::fs::File::open(to).unwrap().sync_all().unwrap();
+        }
+        let mut store = Store::open(&ours).unwrap();
+        let t = Instant::now();
+        let got = store.exchange_receive(&file, false).unwrap();
+        receives.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(got.conflicts, 0);
+        drop(store);
+        // The floor: a connection set up as the store's (WAL, FULL sync,
+        // foreign keys, the search normaliser its triggers call), the
+        // changesets applied as they are, in one transaction.
+        let mut conn = rusqlite::Connection::open(&plain).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").unwrap();
+        clausebook_core::normalize::register(&conn).unwrap();
+        let t = Instant::now();
+        let tx = conn.transaction().unwrap();
+        for e in &entries {
+            let mut input: &[u8] = &e.changeset;
+            tx.apply_strm(&mut input, None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_OMIT).unwrap();
+        }
+        tx.commit().unwrap();
+        floors.push(t.elapsed().as_secs_f64() * 1000.0);
+        let _ = std::fs::remove_file(&ours);
+        let _ = std::fs::remove_file(&plain);
+    }
+    let med = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (send, floor_send) = (med(sends), med(floors_send));
+    let (receive, floor_receive) = (med(receives), med(floors));
+    println!(
+        "{:<44} median {send:>8.1} ms   SQLite's changeset generation {floor_send:.1} ms → {:.1}×   goal ≤ 3×   {}   \
+         (file {:.1} MiB)",
+        "exchange: send 10,000 new clauses",
+        send / floor_send,
+        verdict(send <= 3.0 * floor_send),
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+    println!(
+        "{:<44} median {receive:>8.1} ms   plain changeset_apply {floor_receive:.1} ms → {:.1}×   goal ≤ 3×   {}",
+        "exchange: receive them into the register",
+        receive / floor_receive,
+        verdict(receive <= 3.0 * floor_receive)
     );
 }

@@ -257,6 +257,31 @@ fn a_dry_run_tells_and_changes_nothing() {
     assert_eq!(b.partners().unwrap().len(), 1);
 }
 
+#[test]
+fn a_copied_register_file_is_a_register_of_its_own() {
+    // Officers copy register files to colleagues today: the copy must not
+    // send its changes under the original's id, or they would be skipped
+    // as already received.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut a, _, _, c) = pair(d);
+    let copy = d.join("copy.sqlite3");
+    let made = a.backup_into(&d.join("backups"), clausebook_core::vocab::BackupReason::Manual, false).unwrap();
+    std::fs::copy(&made.path, &copy).unwrap();
+    let mut b = Store::open(&copy).unwrap();
+    assert_ne!(a.exchange_overview().unwrap().register_id, b.exchange_overview().unwrap().register_id);
+    set_status(&mut a, &c, ClauseStatus::InProgress);
+    set_text(&mut b, &c, "Hold the seminar in Khujand");
+    let to_b = send(&mut a, "Copy", SendScope::Changes, d);
+    let to_a = send(&mut b, "Anvar", SendScope::Changes, d);
+    b.exchange_receive(&to_b, false).unwrap();
+    a.exchange_receive(&to_a, false).unwrap();
+    for s in [&a, &b] {
+        assert_eq!(status(s, &c), ClauseStatus::InProgress);
+        assert_eq!(s.clause(&c).unwrap().text, "Hold the seminar in Khujand");
+    }
+}
+
 /// A file whose manifest is `edit`ed, re-sealed with a good checksum.
 fn reseal(path: &Path, edit: impl FnOnce(&mut Manifest, &mut Vec<exchange::Entry>)) -> Vec<u8> {
     let (mut m, mut e) = exchange::decode(&std::fs::read(path).unwrap()).unwrap();

@@ -159,14 +159,44 @@ pub(crate) fn register_id(conn: &Connection) -> Result<String> {
     Ok(conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([REGISTER_ID], |r| r.get(0))?)
 }
 
-/// Gives the register a new id: a restored backup's log went back in time,
-/// so the numbers it hands out next are new ones under a new origin.
+/// Gives the register a new id, and forgets what it sent to whom: a
+/// restored backup's log went back in time, and a copy of a register file
+/// is a second register, so the numbers either hands out next must not pass
+/// for changes colleagues already have. Its next file to each colleague
+/// carries its whole log; what they have of it is skipped.
 pub(crate) fn renew_register_id(conn: &Connection) -> Result<()> {
-    conn.execute(
+    conn.execute_batch(&format!(
         "UPDATE settings SET value = lower(hex(randomblob(16))), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE key = ?1",
-        [REGISTER_ID],
+         WHERE key = '{REGISTER_ID}';
+         DELETE FROM exchange_recipients;"
+    ))?;
+    Ok(())
+}
+
+/// The setting that holds where the register's file was opened last.
+const REGISTER_PATH: &str = "register_path";
+
+/// On opening a file: a register found at another path than its own is a
+/// copy (officers copy register files to colleagues today) or was moved;
+/// either way it takes a new id, so two copies never send different changes
+/// under one id. Runs in the opening, before any write.
+pub(crate) fn adopt_path(conn: &Connection, path: &Path) -> Result<()> {
+    let here = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()).to_string_lossy().into_owned();
+    let known: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [REGISTER_PATH], |r| r.get(0)).optional()?;
+    if known.as_deref() == Some(here.as_str()) {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    if known.is_some() {
+        renew_register_id(&tx)?;
+    }
+    tx.execute(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        params![REGISTER_PATH, here],
     )?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -579,6 +579,10 @@ impl Store {
         let conn = &mut store.conn;
         migrate::to_latest(conn)?;
         search::prepare_connection(conn)?;
+        if let Some(path) = &store.path {
+            exchange::adopt_path(&store.conn, path)?;
+        }
+        let conn = &mut store.conn;
         let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if app_id != APPLICATION_ID {
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
