@@ -409,6 +409,34 @@ fn untrusted_files_are_refused_clearly_and_leave_no_trace() {
 }
 
 #[test]
+fn a_file_from_the_previous_schema_with_the_same_tables_is_received() {
+    // Schema 12 added only the exchange's own tables: a file written by a
+    // register of the version before (same carried tables) is upgraded as
+    // it is read, not refused.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut a = register(d, "Anvar");
+    let mut b = register(d, "Bahrom");
+    partner(&mut a, "IOM");
+    let file = send(&mut a, "Bahrom", SendScope::Changes, d);
+    let older = d.join("older.clausebook");
+    std::fs::write(&older, reseal(&file, |m, _| m.schema_version -= 1)).unwrap();
+    let got = b.exchange_receive(&older, false).unwrap();
+    assert!(got.changes > 0, "{got:?}");
+    assert_eq!(b.partners().unwrap()[0].name, "IOM");
+}
+
+#[test]
+fn a_file_named_without_an_extension_gets_the_exchange_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = register(dir.path(), "Anvar");
+    partner(&mut a, "UNDP");
+    let sent = a.exchange_send(&SendScope::Changes, Some("Hub"), &dir.path().join("for-hub")).unwrap();
+    assert_eq!(sent.path, dir.path().join("for-hub.clausebook").display().to_string());
+    assert!(dir.path().join("for-hub.clausebook").is_file());
+}
+
+#[test]
 fn markup_and_sql_in_names_arrive_as_plain_text() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

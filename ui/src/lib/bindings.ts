@@ -1227,6 +1227,11 @@ export type SendScope =
 /**  A file written. */
 export type Sent = {
 	file_id: string,
+	/**
+	 *  The file written (the path given, with `.clausebook` added if it
+	 *  had no extension).
+	 */
+	path: string,
 	scope: ExchangeScope,
 	recipient: string | null,
 	entries: number,

@@ -236,6 +236,9 @@ impl SendScope {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Sent {
     pub file_id: String,
+    /// The file written (the path given, with `.clausebook` added if it
+    /// had no extension).
+    pub path: String,
     pub scope: Scope,
     pub recipient: Option<String>,
     pub entries: u32,
@@ -319,7 +322,16 @@ pub const HISTORY_LIMIT: i64 = 200;
 
 impl Store {
     /// Writes an exchange file of `scope` for `recipient` to `path`.
+    /// A path without an extension gets `.clausebook`, so the colleague's
+    /// open dialog, which lists exchange files, shows it.
     pub fn exchange_send(&mut self, scope: &SendScope, recipient: Option<&str>, path: &Path) -> Result<Sent> {
+        let with_extension;
+        let path = if path.extension().is_none() {
+            with_extension = path.with_extension(file::EXTENSION);
+            with_extension.as_path()
+        } else {
+            path
+        };
         let recipient = recipient.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
         if matches!(scope, SendScope::Changes | SendScope::Everything) {
             self.genesis()?;
@@ -399,6 +411,7 @@ impl Store {
         })?;
         Ok(Sent {
             file_id,
+            path: path.display().to_string(),
             scope: manifest.scope,
             recipient,
             entries: manifest.entries as u32,
