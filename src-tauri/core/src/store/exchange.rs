@@ -122,19 +122,14 @@ fn set_version(conn: &Connection, table: &str, row: &str, field: &str, origin: &
 fn updated_fields(conn: &Connection, changeset: &[u8]) -> Result<Vec<(String, String, Vec<String>)>> {
     let mut shapes: HashMap<String, Shape> = HashMap::new();
     let mut out = Vec::new();
-    let mut input: &[u8] = changeset;
-    let reader: &mut dyn std::io::Read = &mut input;
-    let mut iter = ChangesetIter::start_strm(&reader)?;
-    while let Some(item) = iter.next()? {
-        let op = item.op()?;
-        if op.code() != Action::SQLITE_UPDATE {
-            continue;
+    each_change(changeset, |table, action, _, item| {
+        if action != Action::SQLITE_UPDATE {
+            return Ok(());
         }
-        let table = op.table_name().to_owned();
-        if !shapes.contains_key(&table) {
-            shapes.insert(table.clone(), Shape::read(conn, &table)?);
+        if !shapes.contains_key(table) {
+            shapes.insert(table.to_owned(), Shape::read(conn, table)?);
         }
-        let shape = &shapes[&table];
+        let shape = &shapes[table];
         let key: Vec<Value> = shape
             .pk
             .iter()
@@ -144,8 +139,9 @@ fn updated_fields(conn: &Connection, changeset: &[u8]) -> Result<Vec<(String, St
             .filter(|i| !shape.pk.contains(i) && shape.columns[*i] != "updated_at" && item.new_value(*i).is_ok())
             .map(|i| shape.columns[i].clone())
             .collect();
-        out.push((table, row_key(&key), fields));
-    }
+        out.push((table.to_owned(), row_key(&key), fields));
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -1043,22 +1039,24 @@ impl Shapes {
 }
 
 /// Walks every change of a changeset, handing each to `f` with its table,
-/// action and column count; a changeset SQLite cannot read is refused.
-fn each_change(changeset: &[u8], mut f: impl FnMut(&str, Action, usize) -> Result<()>) -> Result<()> {
+/// action, column count and values: the one reader of changesets, for the
+/// checks on a received entry and for the fields an entry updates. A
+/// changeset SQLite cannot read is refused.
+fn each_change(changeset: &[u8], mut f: impl FnMut(&str, Action, usize, &ChangesetItem) -> Result<()>) -> Result<()> {
     let forbidden = || StoreError::Exchange(ExchangeError::Forbidden { table: "(unreadable changes)".into() });
     let mut input: &[u8] = changeset;
     let reader: &mut dyn std::io::Read = &mut input;
     let mut iter = ChangesetIter::start_strm(&reader).map_err(|_| forbidden())?;
     while let Some(item) = iter.next().map_err(|_| forbidden())? {
         let op = item.op().map_err(|_| forbidden())?;
-        f(op.table_name(), op.code(), op.number_of_columns() as usize)?;
+        f(op.table_name(), op.code(), op.number_of_columns() as usize, item)?;
     }
     Ok(())
 }
 
 /// Refuses an entry that touches anything an exchange never does.
 fn check_entry(shapes: &Shapes, entry: &Entry, older: bool) -> Result<()> {
-    each_change(&entry.changeset, |table, action, columns| {
+    each_change(&entry.changeset, |table, action, columns, _| {
         let shape = shapes.get(table)?;
         if columns != shape.columns.len() {
             return Err(if older {
