@@ -308,6 +308,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The refusal of a file over [`MAX_FILE_BYTES`].
+fn too_large() -> ExchangeError {
+    ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 }
+}
+
 /// Reads a whole file, refusing one over [`MAX_FILE_BYTES`] before reading it.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ExchangeError> {
     use std::io::Read;
@@ -315,12 +320,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ExchangeError> {
     let file = std::fs::File::open(path).map_err(fail)?;
     let len = file.metadata().map_err(fail)?.len();
     if len > MAX_FILE_BYTES {
-        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+        return Err(too_large());
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+        return Err(too_large());
     }
     Ok(bytes)
 }
@@ -335,7 +340,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExchangeError> {
 /// its entries. Schema and sender checks are the store's.
 pub fn decode(bytes: &[u8]) -> Result<(Manifest, Vec<Entry>), ExchangeError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ExchangeError::TooLarge { limit_mib: (MAX_FILE_BYTES >> 20) as i64 });
+        return Err(too_large());
     }
     let Some(rest) = bytes.strip_prefix(MAGIC) else {
         // A file cut within the magic line is still a cut exchange file.

@@ -451,6 +451,11 @@ export type Conflict = {
 	/**  The table and row: "clauses", its id. */
 	table: string,
 	row_id: string,
+	/**
+	 *  What the record is, as the audit names it ("clause", "note",
+	 *  "agreement", "partner", "meeting"); none for the other tables.
+	 */
+	entity: string | null,
 	/**  For a clause: its agreement and number; for others their own title. */
 	agreement_title: string | null,
 	number: string | null,

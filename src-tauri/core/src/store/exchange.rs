@@ -76,10 +76,7 @@ pub(crate) fn log_own(conn: &Connection, session: &mut Session<'_>, at: &str) ->
     if changeset.is_empty() {
         return Ok(());
     }
-    let origin = register_id(conn)?;
-    let next: i64 = conn
-        .prepare_cached("SELECT coalesce(max(origin_seq), 0) + 1 FROM exchange_log WHERE origin = ?1")?
-        .query_row([&origin], |r| r.get(0))?;
+    let (origin, next) = next_own(conn)?;
     // Each updated field: the change it was made on top of, then this one.
     let mut bases = Vec::new();
     for (table, row, fields) in updated_fields(conn, &changeset)? {
@@ -89,11 +86,51 @@ pub(crate) fn log_own(conn: &Connection, session: &mut Session<'_>, at: &str) ->
             bases.push(Base { table: table.clone(), row: row.clone(), field, origin: from, seq });
         }
     }
+    append(conn, &Entry { origin, origin_seq: next, at: at.to_owned(), changeset, bases })
+}
+
+/// This register's id and the number its next own entry takes.
+fn next_own(conn: &Connection) -> Result<(String, i64)> {
+    let origin = register_id(conn)?;
+    let next = conn
+        .prepare_cached("SELECT coalesce(max(origin_seq), 0) + 1 FROM exchange_log WHERE origin = ?1")?
+        .query_row([&origin], |r| r.get(0))?;
+    Ok((origin, next))
+}
+
+/// Adds an entry to the log: this register's own, or one received as it came.
+fn append(conn: &Connection, entry: &Entry) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO exchange_log (origin, origin_seq, at, changeset, bases) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![origin, next, at, changeset, file::encode_bases(&bases)])?;
+    .execute(params![
+        entry.origin,
+        entry.origin_seq,
+        entry.at,
+        entry.changeset,
+        file::encode_bases(&entry.bases)
+    ])?;
     Ok(())
+}
+
+/// Adds a file sent or received to the history; its id.
+fn record_file(
+    w: &WriteTx<'_>,
+    direction: ExchangeDirection,
+    scope: Scope,
+    peer: &str,
+    path: &Path,
+    sha256: &str,
+    entries: usize,
+) -> Result<String> {
+    let id = new_id();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    w.execute(
+        "INSERT INTO exchange_files (id, at, direction, scope, peer, file_name, sha256, entries, changes, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0)",
+        params![id, w.now, direction, scope, peer, file_name, sha256, entries as i64],
+    )?;
+    Ok(id)
 }
 
 /// The change the field's value here came from (empty and 0: the record's
@@ -270,6 +307,9 @@ pub struct Conflict {
     /// The table and row: "clauses", its id.
     pub table: String,
     pub row_id: String,
+    /// What the record is, as the audit names it ("clause", "note",
+    /// "agreement", "partner", "meeting"); none for the other tables.
+    pub entity: Option<String>,
     /// For a clause: its agreement and number; for others their own title.
     pub agreement_title: Option<String>,
     pub number: Option<String>,
@@ -374,26 +414,12 @@ impl Store {
             payload_sha256: String::new(),
         };
         let bytes = file::encode(manifest, &entries);
-        let (manifest, _) = file::decode(&bytes).map_err(StoreError::Exchange)?;
         let file_sha = file::sha256_hex(&bytes);
         file::write_file(path, &bytes).map_err(StoreError::Exchange)?;
-        let file_id = new_id();
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        self.write(|w| {
+        let file_id = self.write(|w| {
             w.recording(false);
-            w.execute(
-                "INSERT INTO exchange_files (id, at, direction, scope, peer, file_name, sha256, entries, changes, conflicts)
-                 VALUES (?1, ?2, 'sent', ?3, ?4, ?5, ?6, ?7, 0, 0)",
-                params![
-                    file_id,
-                    w.now,
-                    manifest.scope,
-                    recipient.clone().unwrap_or_default(),
-                    file_name,
-                    file_sha,
-                    manifest.entries as i64
-                ],
-            )?;
+            let peer = recipient.as_deref().unwrap_or_default();
+            let id = record_file(w, ExchangeDirection::Sent, scope.scope(), peer, path, &file_sha, entries.len())?;
             if let (Some(name), false) = (&recipient, scope.scope().is_records()) {
                 w.execute(
                     "INSERT INTO exchange_recipients (name, sent_upto) VALUES (?1, ?2)
@@ -403,14 +429,14 @@ impl Store {
             }
             // Sending changes no record: the file history is its trace.
             w.unchanged();
-            Ok(())
+            Ok(id)
         })?;
         Ok(Sent {
             file_id,
             path: path.display().to_string(),
-            scope: manifest.scope,
+            scope: scope.scope(),
             recipient,
-            entries: manifest.entries as u32,
+            entries: entries.len() as u32,
             bytes: bytes.len() as u32,
             sha256: file_sha,
         })
@@ -429,16 +455,8 @@ impl Store {
         self.write(|w| {
             w.recording(false);
             if !entry.changeset.is_empty() {
-                let origin = register_id(w)?;
-                let next: i64 = w.query_row(
-                    "SELECT coalesce(max(origin_seq), 0) + 1 FROM exchange_log WHERE origin = ?1",
-                    [&origin],
-                    |r| r.get(0),
-                )?;
-                w.execute(
-                    "INSERT INTO exchange_log (origin, origin_seq, at, changeset, bases) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![origin, next, w.now, entry.changeset, file::encode_bases(&[])],
-                )?;
+                let (origin, origin_seq) = next_own(w)?;
+                append(w, &Entry { origin, origin_seq, at: w.now.clone(), ..entry })?;
             }
             w.execute("DELETE FROM settings WHERE key = ?1", [GENESIS_DUE])?;
             w.unchanged();
@@ -510,7 +528,6 @@ impl Store {
         if !dry_run {
             self.backup_before(BackupReason::BeforeExchange)?;
         }
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         self.write(|w| {
             if dry_run {
                 w.roll_back();
@@ -518,20 +535,8 @@ impl Store {
             // A file of records is new here as a whole: what it changes is
             // this register's to pass on. Log entries travel as they came.
             w.recording(records);
-            let file_id = new_id();
-            w.execute(
-                "INSERT INTO exchange_files (id, at, direction, scope, peer, file_name, sha256, entries, changes, conflicts)
-                 VALUES (?1, ?2, 'received', ?3, ?4, ?5, ?6, ?7, 0, 0)",
-                params![
-                    file_id,
-                    w.now,
-                    manifest.scope,
-                    manifest.officer,
-                    file_name,
-                    file_sha,
-                    entries.len() as i64
-                ],
-            )?;
+            let file_id =
+                record_file(w, ExchangeDirection::Received, manifest.scope, &manifest.officer, path, &file_sha, entries.len())?;
             let before = w.total_changes();
             let mut merge = Merge {
                 shapes: &shapes,
@@ -553,10 +558,7 @@ impl Store {
                     if known {
                         continue;
                     }
-                    w.prepare_cached(
-                        "INSERT INTO exchange_log (origin, origin_seq, at, changeset, bases) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![entry.origin, entry.origin_seq, entry.at, entry.changeset, file::encode_bases(&entry.bases)])?;
+                    append(w, entry)?;
                 }
                 new_entries += 1;
                 merge.apply(w, entry)?;
@@ -629,7 +631,7 @@ impl Store {
                 if mine == theirs {
                     continue;
                 }
-                let (agreement_title, number, title) = describe(conn, &table, &row_id)?;
+                let Described { entity, agreement_title, number, title } = describe(conn, &table, &row_id)?;
                 let json = |t: &str| match from_json(t) {
                     Value::Text(t) => Some(t),
                     Value::Integer(i) => Some(i.to_string()),
@@ -641,6 +643,7 @@ impl Store {
                     kind,
                     table,
                     row_id,
+                    entity: entity.map(str::to_owned),
                     agreement_title,
                     number,
                     title,
@@ -1548,21 +1551,34 @@ fn current_value(conn: &Connection, table: &str, id: &str, field: &str) -> Resul
 
 /// What a conflict's record is, in the officer's words: a clause's
 /// agreement, number and text; another record's own title or name.
-fn describe(conn: &Connection, table: &str, id: &str) -> Result<(Option<String>, Option<String>, Option<String>)> {
-    let sql = match table {
-        "clauses" => {
-            "SELECT a.title, c.number, c.text FROM clauses c JOIN agreements a ON a.id = c.agreement_id WHERE c.id = ?1"
-        }
-        "notes" => {
+fn describe(conn: &Connection, table: &str, id: &str) -> Result<Described> {
+    let (entity, sql) = match table {
+        "clauses" => (
+            "clause",
+            "SELECT a.title, c.number, c.text FROM clauses c JOIN agreements a ON a.id = c.agreement_id WHERE c.id = ?1",
+        ),
+        "notes" => (
+            "note",
             "SELECT a.title, c.number, n.text FROM notes n JOIN clauses c ON c.id = n.clause_id
-             JOIN agreements a ON a.id = c.agreement_id WHERE n.id = ?1"
-        }
-        "agreements" => "SELECT title, NULL, NULL FROM agreements WHERE id = ?1",
-        "partners" => "SELECT NULL, NULL, name FROM partners WHERE id = ?1",
-        "meetings" => "SELECT NULL, NULL, title FROM meetings WHERE id = ?1",
-        _ => return Ok((None, None, None)),
+             JOIN agreements a ON a.id = c.agreement_id WHERE n.id = ?1",
+        ),
+        "agreements" => ("agreement", "SELECT title, NULL, NULL FROM agreements WHERE id = ?1"),
+        "partners" => ("partner", "SELECT NULL, NULL, name FROM partners WHERE id = ?1"),
+        "meetings" => ("meeting", "SELECT NULL, NULL, title FROM meetings WHERE id = ?1"),
+        _ => return Ok(Described::default()),
     };
-    Ok(conn.query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?.unwrap_or((None, None, None)))
+    let (agreement_title, number, title) =
+        conn.query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?.unwrap_or_default();
+    Ok(Described { entity: Some(entity), agreement_title, number, title })
+}
+
+/// A conflict's record in the officer's words.
+#[derive(Default)]
+struct Described {
+    entity: Option<&'static str>,
+    agreement_title: Option<String>,
+    number: Option<String>,
+    title: Option<String>,
 }
 
 #[cfg(test)]
