@@ -938,45 +938,77 @@ fn exchange() {
         })
         .collect();
 
-    // Receiving, into copies of the generated register: ours, then the floor.
+    // Receiving, into copies of the generated register, ours and the floor
+    // taking turns at going first. Each run has files of its own, removed
+    // with their WAL after their connection closed: a WAL left behind by the
+    // run before would be taken up by the next copy of the same name, which
+    // then already held the rows (the floor "applied" them in 70 ms by
+    // skipping every one, until this bench counted them).
     let entries = clausebook_core::exchange::decode(&std::fs::read(&file).unwrap()).unwrap().1;
+    let held: i64 = rusqlite::Connection::open(&source)
+        .unwrap()
+        .query_row("SELECT count(*) FROM clauses", [], |r| r.get(0))
+        .unwrap();
+    let clauses_in = |path: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(path).unwrap().query_row("SELECT count(*) FROM clauses", [], |r| r.get(0)).unwrap()
+    };
+    let remove = |path: &std::path::Path| {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    };
     let mut receives = Vec::new();
     let mut floors = Vec::new();
-    for _ in 0..3 {
-        let ours = dir.path().join("ours.sqlite3");
-        let plain = dir.path().join("plain.sqlite3");
-        for (to, from) in [(&ours, &source), (&plain, &source)] {
-            std::fs::copy(from, to).unwrap();
+    for run in 0..3 {
+        let ours = dir.path().join(format!("ours-{run}.sqlite3"));
+        let plain = dir.path().join(format!("plain-{run}.sqlite3"));
+        for to in [&ours, &plain] {
+            std::fs::copy(&source, to).unwrap();
             std::fs::File::open(to).unwrap().sync_all().unwrap();
         }
-        let mut store = Store::open(&ours).unwrap();
-        let t = Instant::now();
-        let got = store.exchange_receive(&file, false).unwrap();
-        receives.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(got.conflicts, 0);
-        drop(store);
+        let receive = || {
+            let mut store = Store::open(&ours).unwrap();
+            let t = Instant::now();
+            let got = store.exchange_receive(&file, false).unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            assert_eq!(got.conflicts, 0);
+            ms
+        };
         // The floor: a connection set up as the store's (WAL, FULL sync,
         // foreign keys, its page cache, the search normaliser its triggers
         // call), the changesets applied as they are, in one transaction.
         // (With `temp_store = MEMORY`, which the store set until this bench
         // showed it, this same apply took 3.4 s instead of 0.3 s.)
-        let mut conn = rusqlite::Connection::open(&plain).unwrap();
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -65536;",
-        )
-        .unwrap();
-        clausebook_core::normalize::register(&conn).unwrap();
-        let t = Instant::now();
-        let tx = conn.transaction().unwrap();
-        for e in &entries {
-            let mut input: &[u8] = &e.changeset;
-            tx.apply_strm(&mut input, None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_OMIT).unwrap();
+        let floor = || {
+            let mut conn = rusqlite::Connection::open(&plain).unwrap();
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -65536;",
+            )
+            .unwrap();
+            clausebook_core::normalize::register(&conn).unwrap();
+            let t = Instant::now();
+            let tx = conn.transaction().unwrap();
+            for e in &entries {
+                let mut input: &[u8] = &e.changeset;
+                tx.apply_strm(&mut input, None::<fn(&str) -> bool>, |_, _| ConflictAction::SQLITE_CHANGESET_OMIT)
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+            t.elapsed().as_secs_f64() * 1000.0
+        };
+        if run % 2 == 0 {
+            receives.push(receive());
+            floors.push(floor());
+        } else {
+            floors.push(floor());
+            receives.push(receive());
         }
-        tx.commit().unwrap();
-        floors.push(t.elapsed().as_secs_f64() * 1000.0);
-        let _ = std::fs::remove_file(&ours);
-        let _ = std::fs::remove_file(&plain);
+        // Both wrote the 10,000 clauses, not found them there already.
+        assert_eq!(clauses_in(&ours), held + 10_000);
+        assert_eq!(clauses_in(&plain), held + 10_000);
+        remove(&ours);
+        remove(&plain);
     }
     let med = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
