@@ -410,9 +410,9 @@ fn untrusted_files_are_refused_clearly_and_leave_no_trace() {
 
 #[test]
 fn a_file_from_the_previous_schema_with_the_same_tables_is_received() {
-    // Schema 12 added only the exchange's own tables: a file written by a
-    // register of the version before (same carried tables) is upgraded as
-    // it is read, not refused.
+    // Schema 13 changed only how the exchange log stores its changesets: a
+    // file written by a register of the version before (same carried
+    // tables) is upgraded as it is read, not refused.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut a = register(d, "Anvar");
@@ -424,6 +424,35 @@ fn a_file_from_the_previous_schema_with_the_same_tables_is_received() {
     let got = b.exchange_receive(&older, false).unwrap();
     assert!(got.changes > 0, "{got:?}");
     assert_eq!(b.partners().unwrap()[0].name, "IOM");
+}
+
+/// A file the previous release wrote (schema 12, layout 1: changesets bare):
+/// a partner, a Persian agreement dated in the Solar Hijri calendar and one
+/// clause with both lead bodies.
+#[test]
+fn a_file_of_the_previous_release_is_received() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout1-schema12.clausebook");
+    let (manifest, entries) = exchange::decode(&std::fs::read(&fixture).unwrap()).unwrap();
+    assert_eq!((manifest.format, manifest.schema_version, entries.len()), (1, 12, 3));
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = register(dir.path(), "Bahrom");
+    let got = b.exchange_receive(&fixture, false).unwrap();
+    assert_eq!((got.new_entries, got.conflicts), (3, 0), "{got:?}");
+    assert_eq!(b.partners().unwrap()[0].name, "Tajikistan");
+    let agreement = &b.agreements(None).unwrap()[0];
+    assert_eq!(agreement.title, "یادداشت تفاهم همکاری در امور بهداشت");
+    let clause = &b.clause_rows(&agreement.id, today()).unwrap()[0].clause;
+    assert_eq!(clause.text, "برگزاری کارگاه آموزشی در خجند");
+    assert_eq!(
+        (clause.our_lead.as_deref(), clause.partner_lead.as_deref()),
+        (Some("سازمان بهزیستی کشور"), Some("Ministry of Health"))
+    );
+    // What it received goes on, packed, to the next register.
+    let mut c = register(dir.path(), "Chorshanbe");
+    let on = send(&mut b, "Chorshanbe", SendScope::Changes, dir.path());
+    assert_eq!(exchange::decode(&std::fs::read(&on).unwrap()).unwrap().0.format, exchange::FORMAT);
+    c.exchange_receive(&on, false).unwrap();
+    assert_eq!(dump(&b), dump(&c));
 }
 
 #[test]

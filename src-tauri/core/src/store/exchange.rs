@@ -5,6 +5,8 @@
 //! SQLite session attached to the carried tables ([`crate::exchange::TABLES`])
 //! and logs what it changed as one changeset in `exchange_log`, under this
 //! register's id and its next own number, in the write's own transaction.
+//! The log keeps changesets packed ([`file::pack`]): an import's changeset
+//! is as large as its rows, and bare it doubled what the import wrote.
 //! Changes received from others are logged with their original origin and
 //! number, byte for byte, so a register passes on what it received (a
 //! registrar between officers) and never takes another's change for its own.
@@ -107,9 +109,23 @@ fn append(conn: &Connection, entry: &Entry) -> Result<()> {
         entry.origin,
         entry.origin_seq,
         entry.at,
-        entry.changeset,
+        file::pack(&entry.changeset),
         file::encode_bases(&entry.bases)
     ])?;
+    Ok(())
+}
+
+/// Packs the changesets a log of schema 12 holds bare (migration 13).
+pub(crate) fn pack_log(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT seq FROM exchange_log ORDER BY seq")?;
+    let seqs = read.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut get = conn.prepare("SELECT changeset FROM exchange_log WHERE seq = ?1")?;
+    let mut put = conn.prepare("UPDATE exchange_log SET changeset = ?2 WHERE seq = ?1")?;
+    // One entry at a time: a log can hold gigabytes.
+    for seq in seqs {
+        let bare: Vec<u8> = get.query_row([seq], |r| r.get(0))?;
+        put.execute(params![seq, file::pack(&bare)])?;
+    }
     Ok(())
 }
 
@@ -767,13 +783,19 @@ fn log_entries(conn: &Connection, after: i64) -> Result<Vec<Entry>> {
         conn.prepare("SELECT origin, origin_seq, at, changeset, bases FROM exchange_log WHERE seq > ?1 ORDER BY seq")?;
     let rows = stmt.query_map([after], |r| {
         Ok((
-            Entry { origin: r.get(0)?, origin_seq: r.get(1)?, at: r.get(2)?, changeset: r.get(3)?, bases: Vec::new() },
+            Entry { origin: r.get(0)?, origin_seq: r.get(1)?, at: r.get(2)?, changeset: Vec::new(), bases: Vec::new() },
+            r.get::<_, Vec<u8>>(3)?,
             r.get::<_, Vec<u8>>(4)?,
         ))
     })?;
     let mut out = Vec::new();
+    // The log is read with the limits of a received file: a register can
+    // be one someone handed over, and what is sent must be receivable.
+    let mut room = file::MAX_UNPACKED_BYTES;
     for row in rows {
-        let (mut entry, bases) = row?;
+        let (mut entry, packed, bases) = row?;
+        entry.changeset = file::unpack(&packed, room)?;
+        room -= entry.changeset.len() as u64;
         entry.bases = file::decode_bases(&bases)?;
         out.push(entry);
     }
@@ -1615,5 +1637,42 @@ mod tests {
         let again =
             a.exchange_send(&SendScope::Changes, Some("Bahrom"), &dir.path().join("second.clausebook")).unwrap();
         assert_eq!(again.entries, 0);
+    }
+
+    /// A register of schema 12 logged its changesets bare: upgraded on
+    /// open, its log is packed and sends what it held.
+    #[test]
+    fn a_bare_log_is_packed_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.sqlite3");
+        let bare = {
+            let mut conn = Connection::open(&old).unwrap();
+            crate::normalize::register(&conn).unwrap();
+            super::super::migrate::to_version(&mut conn, 12).unwrap();
+            let mut session = recorder(&conn).unwrap();
+            conn.execute_batch(
+                "INSERT INTO partners (id, kind, name, created_at, updated_at)
+                 VALUES ('0192f0c1-0000-7000-8000-000000000001', 'country', 'Uzbekistan', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');",
+            )
+            .unwrap();
+            let mut bare = Vec::new();
+            session.changeset_strm(&mut bare).unwrap();
+            drop(session);
+            conn.execute(
+                "INSERT INTO exchange_log (origin, origin_seq, at, changeset, bases)
+                 SELECT value, 1, '2026-01-01T00:00:00.000Z', ?1, ?2 FROM settings WHERE key = 'register_id'",
+                params![bare, file::encode_bases(&[])],
+            )
+            .unwrap();
+            bare
+        };
+        let mut a = Store::open(&old).unwrap();
+        let stored: Vec<u8> = a.conn().query_row("SELECT changeset FROM exchange_log", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, file::pack(&bare));
+        let mut b = Store::open(dir.path().join("new.sqlite3")).unwrap();
+        let path = dir.path().join("first.clausebook");
+        assert_eq!(a.exchange_send(&SendScope::Changes, Some("Bahrom"), &path).unwrap().entries, 1);
+        b.exchange_receive(&path, false).unwrap();
+        assert_eq!(b.partners().unwrap()[0].name, "Uzbekistan");
     }
 }

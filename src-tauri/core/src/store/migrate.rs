@@ -3,7 +3,8 @@
 //!
 //! Each version is a SQL file under `migrations/`. Versions 3 and 4 also edit
 //! table definitions in place ([`edit_tables`]), which plain SQL cannot do
-//! safely; version 5 fills the clause search index it recreates.
+//! safely; version 5 fills the clause search index it recreates; version 13
+//! packs the exchange log's changesets.
 
 use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{HookError, HookResult, M, Migrations};
@@ -11,7 +12,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 12;
+pub(crate) const VERSIONS: usize = 13;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -31,6 +32,9 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("migrations/010_attachments.sql"), |tx: &Transaction| edit_tables(tx, VERSION_10)),
         M::up(include_str!("migrations/011_live_agreements.sql")),
         M::up_with_hook(include_str!("migrations/012_exchange.sql"), |tx: &Transaction| edit_tables(tx, VERSION_12)),
+        M::up_with_hook(include_str!("migrations/013_packed_log.sql"), |tx: &Transaction| {
+            Ok(super::exchange::pack_log(tx)?)
+        }),
     ])
 }
 
