@@ -240,6 +240,36 @@ fn a_partner_travels_in_full_to_a_colleague_who_has_none_of_it() {
     assert_eq!(c.integrity_check().unwrap(), vec!["ok"]);
 }
 
+/// A file attached on one side arrives whole on the other, by a file of
+/// changes and by a file of records. It is written into the register in
+/// pieces, with the exchange log's recording paused (the log reads the row
+/// when the write ends), so what travels must be the finished file.
+#[test]
+fn an_attached_file_travels_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut a, mut b, g, c) = pair(d);
+    // Several of the store's 256 KiB pieces, and no two pieces alike.
+    let bytes: Vec<u8> = (0..1_100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let scan = d.join("scan.tiff");
+    std::fs::write(&scan, &bytes).unwrap();
+    let on_clause = a.attach(&c, &scan, None).unwrap();
+    let on_agreement = a.attach(&g, &scan, Some("copy.tiff")).unwrap();
+    b.exchange_receive(&send(&mut a, "Bahrom", SendScope::Changes, d), false).unwrap();
+    assert_eq!(dump(&a), dump(&b));
+    for id in [&on_clause.id, &on_agreement.id] {
+        let back = d.join(format!("{id}.back"));
+        b.copy_attachment(id, &back).unwrap();
+        assert_eq!(std::fs::read(&back).unwrap(), bytes);
+    }
+    let mut e = register(d, "Erkin");
+    e.exchange_receive(&send(&mut a, "Erkin", SendScope::Agreement(g.clone()), d), false).unwrap();
+    let back = d.join("records.back");
+    e.copy_attachment(&on_clause.id, &back).unwrap();
+    assert_eq!(std::fs::read(&back).unwrap(), bytes);
+    assert_eq!(e.integrity_check().unwrap(), vec!["ok"]);
+}
+
 #[test]
 fn a_dry_run_tells_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
