@@ -1,8 +1,10 @@
 //! Attachments in the register: a file's bytes go into `attachment_files`
 //! once per content (keyed by SHA-256) and are written and read in pieces
-//! through SQLite's incremental blob I/O, so a 50 MiB scan is never held
-//! whole in memory; `attachments` ties a file, under the name it had, to an
-//! agreement, a clause or a meeting. Removing one is soft and undoable.
+//! through SQLite's incremental blob I/O; `attachments` ties a file, under
+//! the name it had, to an agreement, a clause or a meeting. Removing one is
+//! soft and undoable. Reading one back never holds it whole in memory;
+//! storing one does once, when the exchange log's changeset of the write is
+//! made (see ARCHITECTURE.md, on `store/attachments.rs`).
 //!
 //! A file from outside is untrusted: it is refused when empty, over the
 //! limit or unreadable, and it is read twice (once to hash it, once to store
