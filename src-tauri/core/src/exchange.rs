@@ -166,7 +166,11 @@ pub fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, ExchangeError> {
     use std::io::Read;
     let unreadable = || ExchangeError::Forbidden { table: "(unreadable changes)".into() };
     let declared = zstd::zstd_safe::get_frame_content_size(packed).map_err(|_| unreadable())?;
-    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
+    // The frame's own word on its size only sizes the first allocation, and
+    // not past what its bytes can plausibly hold: a hostile frame of a few
+    // bytes that declares a gigabyte gets no gigabyte up front.
+    let plausible = (packed.len() as u64).saturating_mul(64);
+    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(plausible) as usize);
     let decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(|_| unreadable())?.single_frame();
     let mut reader = decoder.take(limit + 1);
     reader.read_to_end(&mut out).map_err(|_| unreadable())?;
