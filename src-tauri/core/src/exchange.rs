@@ -164,7 +164,7 @@ pub fn pack(changeset: &[u8]) -> Vec<u8> {
 /// another machine.
 pub fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, ExchangeError> {
     use std::io::Read;
-    let unreadable = || ExchangeError::Forbidden { table: "(unreadable changes)".into() };
+    let unreadable = ExchangeError::unreadable_changes;
     let declared = zstd::zstd_safe::get_frame_content_size(packed).map_err(|_| unreadable())?;
     // The frame's own word on its size only sizes the first allocation, and
     // not past what its bytes can plausibly hold: a hostile frame of a few
@@ -230,6 +230,12 @@ pub enum ExchangeError {
 }
 
 impl ExchangeError {
+    /// The refusal of changes that cannot be read (a changeset SQLite cannot
+    /// walk, or one that does not unpack): not made by Clausebook.
+    pub fn unreadable_changes() -> ExchangeError {
+        ExchangeError::Forbidden { table: "(unreadable changes)".into() }
+    }
+
     /// A stable code front ends can branch on.
     pub fn code(&self) -> &'static str {
         match self {

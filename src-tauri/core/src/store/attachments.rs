@@ -290,11 +290,7 @@ fn store_blob(tx: &super::WriteTx<'_>, path: &Path, name: &str, size: u64, sha25
     // the row as it stands when the write ends. Left on, it would also read
     // the whole blob once for every piece written (SQLite calls its
     // pre-update hook on each blob write): a 50 MiB file took 7 s.
-    let recording = tx.is_recording();
-    tx.recording(false);
-    let streamed = stream_into_blob(tx, rowid, path, name, size, sha256);
-    tx.recording(recording);
-    streamed
+    tx.unrecorded(|| stream_into_blob(tx, rowid, path, name, size, sha256))
 }
 
 fn stream_into_blob(conn: &Connection, rowid: i64, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {

@@ -1068,7 +1068,7 @@ impl Shapes {
 /// checks on a received entry and for the fields an entry updates. A
 /// changeset SQLite cannot read is refused.
 fn each_change(changeset: &[u8], mut f: impl FnMut(&str, Action, usize, &ChangesetItem) -> Result<()>) -> Result<()> {
-    let forbidden = || StoreError::Exchange(ExchangeError::Forbidden { table: "(unreadable changes)".into() });
+    let forbidden = || StoreError::Exchange(ExchangeError::unreadable_changes());
     let mut input: &[u8] = changeset;
     let reader: &mut dyn std::io::Read = &mut input;
     let mut iter = ChangesetIter::start_strm(&reader).map_err(|_| forbidden())?;

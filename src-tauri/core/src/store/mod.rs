@@ -731,17 +731,29 @@ impl WriteTx<'_> {
         let changes_json = audit::encode_changes(changes);
         // Settings are each register's own, and so is their history: it
         // stays out of the exchange log.
-        let recording = self.is_recording();
+        let insert = || -> Result<()> {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO audit (id, at, actor, entity, entity_id, scope_id, action, changes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(rusqlite::params![
+                    id,
+                    self.now,
+                    self.actor,
+                    entity,
+                    entity_id,
+                    scope_id,
+                    action,
+                    changes_json
+                ])?;
+            Ok(())
+        };
         if entity == "settings" {
-            self.recording(false);
+            self.unrecorded(insert)?
+        } else {
+            insert()?
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit (id, at, actor, entity, entity_id, scope_id, action, changes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(rusqlite::params![id, self.now, self.actor, entity, entity_id, scope_id, action, changes_json])?;
-        self.recording(recording);
         self.audited.set(true);
         Ok(())
     }
@@ -756,6 +768,16 @@ impl WriteTx<'_> {
     /// received change is logged as it came, not as this register's own).
     pub(crate) fn recording(&self, on: bool) {
         self.recorder.borrow_mut().set_enabled(on);
+    }
+
+    /// Runs `f` with the exchange log's recording paused, then puts it back
+    /// as it was, whatever `f` returns.
+    pub(crate) fn unrecorded<T>(&self, f: impl FnOnce() -> T) -> T {
+        let was = self.is_recording();
+        self.recording(false);
+        let out = f();
+        self.recording(was);
+        out
     }
 
     /// Whether the exchange log records this write now.
