@@ -160,25 +160,26 @@ pub fn pack(changeset: &[u8]) -> Vec<u8> {
 }
 
 /// Unpacks what [`pack`] made, refusing more than `limit` bytes of output
-/// and anything that is not one zstd frame: its bytes may come from
-/// another machine.
+/// and anything that is not one zstd frame declaring its size: its bytes
+/// may come from another machine.
+///
+/// The declared size is checked against `limit` before anything is
+/// unpacked, and the output may not exceed it, so a small file that would
+/// unpack to gigabytes is refused at once instead of after filling memory.
 pub fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, ExchangeError> {
-    use std::io::Read;
+    use zstd::zstd_safe;
     let unreadable = ExchangeError::unreadable_changes;
-    let declared = zstd::zstd_safe::get_frame_content_size(packed).map_err(|_| unreadable())?;
-    // The frame's own word on its size only sizes the first allocation, and
-    // not past what its bytes can plausibly hold: a hostile frame of a few
-    // bytes that declares a gigabyte gets no gigabyte up front.
-    let plausible = (packed.len() as u64).saturating_mul(64);
-    let mut out = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(plausible) as usize);
-    let decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(|_| unreadable())?.single_frame();
-    let mut reader = decoder.take(limit + 1);
-    reader.read_to_end(&mut out).map_err(|_| unreadable())?;
-    if out.len() as u64 > limit {
+    // One frame and nothing after it.
+    if zstd_safe::find_frame_compressed_size(packed) != Ok(packed.len()) {
+        return Err(unreadable());
+    }
+    // `pack` always records the size; a frame without one was made elsewhere.
+    let Ok(Some(declared)) = zstd_safe::get_frame_content_size(packed) else { return Err(unreadable()) };
+    if declared > limit {
         return Err(too_large_unpacked());
     }
-    // One frame and nothing after it.
-    if !reader.into_inner().finish().is_empty() {
+    let out = zstd::bulk::decompress(packed, declared as usize).map_err(|_| unreadable())?;
+    if out.len() as u64 != declared {
         return Err(unreadable());
     }
     Ok(out)
@@ -578,6 +579,21 @@ mod tests {
         let bytes = encode(m, &e);
         assert_eq!(decode_within(&bytes, 1_200).unwrap().1, e);
         assert!(matches!(decode_within(&bytes, 1_199), Err(ExchangeError::TooLarge { .. })));
+    }
+
+    /// A frame that does not declare its size (zstd's streaming form, not
+    /// what `pack` writes) is refused, and one declaring more than the limit
+    /// is refused before it is unpacked.
+    #[test]
+    fn a_frame_is_refused_by_its_declared_size() {
+        let bare = vec![7u8; 100_000];
+        let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 1).unwrap();
+        encoder.include_contentsize(false).unwrap();
+        std::io::Write::write_all(&mut encoder, &bare).unwrap();
+        let streamed = encoder.finish().unwrap();
+        assert!(matches!(zstd::zstd_safe::get_frame_content_size(&streamed), Ok(None)));
+        assert!(matches!(unpack(&streamed, 1 << 20), Err(ExchangeError::Forbidden { .. })));
+        assert_eq!(unpack(&pack(&bare), 1_000).unwrap_err(), ExchangeError::TooLarge { limit_mib: 1024 });
     }
 
     /// A file of layout 1 carries its changesets bare.
