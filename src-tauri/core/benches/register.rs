@@ -944,7 +944,7 @@ fn exchange() {
     // run before would be taken up by the next copy of the same name, which
     // then already held the rows (the floor "applied" them in 70 ms by
     // skipping every one, until this bench counted them).
-    let entries = clausebook_core::exchange::decode(&std::fs::read(&file).unwrap()).unwrap().1;
+    let entries = clausebook_core::exchange::decode(&std::fs::read(&file).unwrap()).unwrap().entries;
     let held: i64 = rusqlite::Connection::open(&source)
         .unwrap()
         .query_row("SELECT count(*) FROM clauses", [], |r| r.get(0))

@@ -3,8 +3,18 @@
 //! A `.clausebook` file is a magic line, a JSON [`Manifest`] (who sent it,
 //! from which register and schema, what it covers, and the SHA-256 of the
 //! payload), then the payload: [`Entry`]s, each one SQLite session
-//! changeset with the register it began in. Nothing here speaks SQL: the
-//! store makes the changesets and applies them (`store::exchange`).
+//! changeset with the register it began in, then the attached files those
+//! changes name ([`CarriedFile`]), each once, by SHA-256. Nothing here
+//! speaks SQL: the store makes the changesets and applies them
+//! (`store::exchange`).
+//!
+//! Attached files travel beside the changesets, not inside them (layout 3):
+//! a changeset holds every value it records in memory, so a 50 MiB scan
+//! inside the log's changeset made attaching it peak near 290 MiB. The log
+//! records the `attachments` row, which names the file by its hash, and a
+//! file carries the bytes of the files its entries name
+//! ([`FILES_TABLE`]). Entries logged or sent before layout 3 may hold
+//! `attachment_files` rows themselves; they are still received as they are.
 //!
 //! Changesets travel and stay in the log packed with zstd ([`pack`]): a
 //! changeset repeats its column layout and much of its text from row to
@@ -29,10 +39,15 @@ pub use crate::vocab::ExchangeScope as Scope;
 /// The first bytes of every exchange file.
 pub const MAGIC: &[u8] = b"CLAUSEBOOK EXCHANGE\n";
 
-/// The layout this build writes: each entry's changeset packed.
-pub const FORMAT: u32 = 2;
+/// The layout this build writes: each entry's changeset packed, and the
+/// attached files they name after the entries.
+pub const FORMAT: u32 = 3;
 
-/// The earlier layout, still read: changesets bare.
+/// The layout before, still read: changesets packed, attached files inside
+/// them.
+const FORMAT_PACKED: u32 = 2;
+
+/// The first layout, still read: changesets bare.
 const FORMAT_BARE: u32 = 1;
 
 /// The extension of exchange files, for file dialogs and default names.
@@ -52,10 +67,11 @@ const PACK_LEVEL: i32 = 1;
 /// The largest manifest.
 pub const MAX_MANIFEST_BYTES: u32 = 64 * 1024;
 
-/// The tables an exchange carries, parents before children: the officer's
-/// records and their history. Settings, counts, the search index, queues,
-/// imports' undo records, reminders' snoozes and the exchange's own tables
-/// stay in each register.
+/// The tables an exchange carries as changes, parents before children: the
+/// officer's records and their history. Settings, counts, the search index,
+/// queues, imports' undo records, reminders' snoozes and the exchange's own
+/// tables stay in each register; attached files' bytes travel beside the
+/// changes ([`FILES_TABLE`]).
 pub const TABLES: &[&str] = &[
     "partners",
     "agreements",
@@ -69,9 +85,18 @@ pub const TABLES: &[&str] = &[
     "meeting_participants",
     "agenda_items",
     "outcomes",
-    "attachment_files",
     "attachments",
 ];
+
+/// The table of attached files' bytes, one row per content (keyed by its
+/// SHA-256). The log does not record it: a file carries, beside its
+/// changes, the bytes of every file an `attachments` row inserted by those
+/// changes names. Changes logged before layout 3 may hold its rows, so a
+/// receiver still reads them (and passes them on as they are).
+pub const FILES_TABLE: &str = "attachment_files";
+
+/// The most attached files one exchange file carries.
+pub const MAX_CARRIED_FILES: u32 = 100_000;
 
 /// The one carried table whose rows are deleted outright (a partner taken
 /// off an agreement); every other deletion is soft and travels as an update.
@@ -116,6 +141,23 @@ pub struct Entry {
     /// of in its register: the receiver applies it where it has that same
     /// change, and shows a conflict where it has another.
     pub bases: Vec<Base>,
+}
+
+/// An attached file's bytes, carried beside the changes that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedFile<'a> {
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    pub bytes: &'a [u8],
+}
+
+/// A file, read: what it says about itself, its entries, and the attached
+/// files it carries (borrowed from the file's bytes).
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub manifest: Manifest,
+    pub entries: Vec<Entry>,
+    pub files: Vec<CarriedFile<'a>>,
 }
 
 /// The change a field's value came from when an entry changed it: the
@@ -237,6 +279,13 @@ impl ExchangeError {
         ExchangeError::Forbidden { table: "(unreadable changes)".into() }
     }
 
+    /// The refusal of attached files a Clausebook could not have carried:
+    /// empty, too many, over the attachment limit, or not the bytes their
+    /// hash names.
+    pub fn forbidden_file() -> ExchangeError {
+        ExchangeError::Forbidden { table: FILES_TABLE.to_owned() }
+    }
+
     /// A stable code front ends can branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -322,11 +371,33 @@ impl ExchangeError {
     }
 }
 
-/// The bytes of a file: magic, manifest length, manifest, payload. The
-/// manifest's `format`, `entries`, `payload_bytes` and `payload_sha256` are
-/// filled in here from the entries.
-pub fn encode(mut manifest: Manifest, entries: &[Entry]) -> Vec<u8> {
-    let mut payload = Vec::new();
+/// The bytes of a file: magic, manifest length, manifest, payload (the
+/// entries, then the attached files). The manifest's `format`, `entries`,
+/// `payload_bytes` and `payload_sha256` are filled in here.
+///
+pub fn encode(manifest: Manifest, entries: &[Entry], files: &[CarriedFile<'_>]) -> Vec<u8> {
+    let sizes: Vec<(&str, usize)> = files.iter().map(|f| (f.sha256.as_str(), f.bytes.len())).collect();
+    encode_with(manifest, entries, &sizes, |i, out| {
+        out.copy_from_slice(files[i].bytes);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+}
+
+/// [`encode`], with each attached file's bytes written by `fill` (its
+/// index in `files`, and room of its size) straight into the file's
+/// buffer: the store reads them from the register in pieces, so a file's
+/// attached bytes are held once while it is made, not twice. The payload
+/// is written first and the head put in front of it in place.
+pub fn encode_with<E>(
+    mut manifest: Manifest,
+    entries: &[Entry],
+    files: &[(&str, usize)],
+    mut fill: impl FnMut(usize, &mut [u8]) -> Result<(), E>,
+) -> Result<Vec<u8>, E> {
+    let files_bytes: usize = files.iter().map(|(_, len)| 40 + len).sum();
+    let head_room = MAGIC.len() + 4 + MAX_MANIFEST_BYTES as usize;
+    let mut payload = Vec::with_capacity(head_room + files_bytes + 4096);
     for e in entries {
         put_bytes(&mut payload, e.origin.as_bytes());
         payload.extend_from_slice(&e.origin_seq.to_le_bytes());
@@ -336,17 +407,39 @@ pub fn encode(mut manifest: Manifest, entries: &[Entry]) -> Vec<u8> {
         payload.extend_from_slice(&changeset);
         payload.extend_from_slice(&encode_bases(&e.bases));
     }
+    // The files: how many, then each one's hash, length and bytes.
+    payload.extend_from_slice(&(files.len() as u32).to_le_bytes());
+    for (i, (sha256, len)) in files.iter().enumerate() {
+        payload.extend_from_slice(&unhex(sha256).expect("a stored file's hash is 64 hex digits"));
+        payload.extend_from_slice(&(*len as u64).to_le_bytes());
+        let start = payload.len();
+        payload.resize(start + len, 0);
+        fill(i, &mut payload[start..])?;
+    }
     manifest.format = FORMAT;
     manifest.entries = entries.len() as u64;
     manifest.payload_bytes = payload.len() as u64;
     manifest.payload_sha256 = hex(&Sha256::digest(&payload));
     let json = serde_json::to_vec(&manifest).expect("a manifest serialises");
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + json.len() + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(&json);
-    out.extend_from_slice(&payload);
-    out
+    let mut head = Vec::with_capacity(MAGIC.len() + 4 + json.len());
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    head.extend_from_slice(&json);
+    payload.splice(0..0, head);
+    Ok(payload)
+}
+
+/// The 32 bytes a hash of 64 hex digits stands for.
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    let digits = s.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in digits.chunks(2).enumerate() {
+        out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// A short text field: a u16 length, then UTF-8.
@@ -399,13 +492,14 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExchangeError> {
 }
 
 /// Reads a file's bytes strictly: its manifest, then (after the checksum)
-/// its entries. Schema and sender checks are the store's.
-pub fn decode(bytes: &[u8]) -> Result<(Manifest, Vec<Entry>), ExchangeError> {
+/// its entries and the attached files it carries, each file's bytes checked
+/// against its hash. Schema and sender checks are the store's.
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, ExchangeError> {
     decode_within(bytes, MAX_UNPACKED_BYTES)
 }
 
 /// [`decode`], with the changesets unpacking to at most `room` bytes.
-fn decode_within(bytes: &[u8], mut room: u64) -> Result<(Manifest, Vec<Entry>), ExchangeError> {
+fn decode_within(bytes: &[u8], mut room: u64) -> Result<Decoded<'_>, ExchangeError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
@@ -425,7 +519,7 @@ fn decode_within(bytes: &[u8], mut room: u64) -> Result<(Manifest, Vec<Entry>), 
     let json = r.take(len as usize)?;
     let manifest: Manifest =
         serde_json::from_slice(json).map_err(|e| ExchangeError::BadManifest { reason: e.to_string() })?;
-    if manifest.format != FORMAT && manifest.format != FORMAT_BARE {
+    if ![FORMAT, FORMAT_PACKED, FORMAT_BARE].contains(&manifest.format) {
         return Err(ExchangeError::BadManifest {
             reason: format!("layout {} is not one this Clausebook reads", manifest.format),
         });
@@ -441,7 +535,12 @@ fn decode_within(bytes: &[u8], mut room: u64) -> Result<(Manifest, Vec<Entry>), 
     // lengths are still checked, as a file can be made to match by hand.
     let mut r = Reader(payload);
     let mut entries = Vec::new();
-    while !r.0.is_empty() {
+    // Layout 3 says how many entries come before the files; earlier layouts
+    // hold entries to the end.
+    let more = |r: &Reader<'_>, n: usize| {
+        if manifest.format == FORMAT { (n as u64) < manifest.entries } else { !r.0.is_empty() }
+    };
+    while more(&r, entries.len()) {
         let origin = r.text()?;
         let origin_seq = i64::from_le_bytes(r.take(8)?.try_into().expect("eight bytes"));
         let at = r.text()?;
@@ -460,7 +559,33 @@ fn decode_within(bytes: &[u8], mut room: u64) -> Result<(Manifest, Vec<Entry>), 
             reason: format!("it lists {} entries, the file holds {}", manifest.entries, entries.len()),
         });
     }
-    Ok((manifest, entries))
+    let mut files = Vec::new();
+    if manifest.format == FORMAT {
+        let count = u32::from_le_bytes(r.take(4)?.try_into().expect("four bytes"));
+        if count > MAX_CARRIED_FILES {
+            return Err(ExchangeError::forbidden_file());
+        }
+        for _ in 0..count {
+            let sha256 = hex(r.take(32)?);
+            let n = u64::from_le_bytes(r.take(8)?.try_into().expect("eight bytes"));
+            // The attachment limit is the store's to check (it owns the
+            // rule); the file's own limit already bounds what is read here.
+            if n == 0 {
+                return Err(ExchangeError::forbidden_file());
+            }
+            let bytes = r.take(usize::try_from(n).map_err(|_| ExchangeError::Truncated)?)?;
+            // The checksum says the payload is as written, not that it was
+            // written by Clausebook: a file's bytes must be what its hash says.
+            if hex(&Sha256::digest(bytes)) != sha256 {
+                return Err(ExchangeError::forbidden_file());
+            }
+            files.push(CarriedFile { sha256, bytes });
+        }
+        if !r.0.is_empty() {
+            return Err(ExchangeError::BadManifest { reason: "it holds more than its entries and files".into() });
+        }
+    }
+    Ok(Decoded { manifest, entries, files })
 }
 
 /// A cursor over bytes that refuses to read past their end.
@@ -540,16 +665,31 @@ mod tests {
     #[test]
     fn a_file_reads_back_as_written() {
         let (m, e) = sample();
-        let bytes = encode(m.clone(), &e);
-        let (m2, e2) = decode(&bytes).unwrap();
-        assert_eq!(e2, e);
-        assert_eq!((m2.entries, m2.register_id), (2, m.register_id));
+        let scan = b"%PDF-1.7 a scanned letter".to_vec();
+        let file = CarriedFile { sha256: sha256_hex(&scan), bytes: &scan };
+        let bytes = encode(m.clone(), &e, std::slice::from_ref(&file));
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.entries, e);
+        assert_eq!(d.files, vec![file]);
+        assert_eq!((d.manifest.format, d.manifest.entries, d.manifest.register_id), (FORMAT, 2, m.register_id));
+    }
+
+    /// A carried file whose bytes are not what its hash names is refused,
+    /// even in a file whose checksum matches (as a hand-made one can).
+    #[test]
+    fn a_carried_file_must_be_what_its_hash_names() {
+        let (m, e) = sample();
+        let scan = b"%PDF-1.7 a scanned letter".to_vec();
+        let other = sha256_hex(b"another letter");
+        let bytes = encode(m, &e, &[CarriedFile { sha256: other, bytes: &scan }]);
+        assert_eq!(decode(&bytes).unwrap_err(), ExchangeError::Forbidden { table: FILES_TABLE.into() });
     }
 
     #[test]
     fn every_cut_is_refused_as_cut_or_tampered() {
         let (m, e) = sample();
-        let bytes = encode(m, &e);
+        let scan = vec![9u8; 300];
+        let bytes = encode(m, &e, &[CarriedFile { sha256: sha256_hex(&scan), bytes: &scan }]);
         for n in 1..bytes.len() {
             let err = decode(&bytes[..n]).unwrap_err();
             assert!(
@@ -576,8 +716,8 @@ mod tests {
         let (m, mut e) = sample();
         e[0].changeset = vec![1; 600];
         e[1].changeset = vec![2; 600];
-        let bytes = encode(m, &e);
-        assert_eq!(decode_within(&bytes, 1_200).unwrap().1, e);
+        let bytes = encode(m, &e, &[]);
+        assert_eq!(decode_within(&bytes, 1_200).unwrap().entries, e);
         assert!(matches!(decode_within(&bytes, 1_199), Err(ExchangeError::TooLarge { .. })));
     }
 
@@ -596,33 +736,38 @@ mod tests {
         assert_eq!(unpack(&pack(&bare), 1_000).unwrap_err(), ExchangeError::TooLarge { limit_mib: 1024 });
     }
 
-    /// A file of layout 1 carries its changesets bare.
+    /// Files of the earlier layouts are still read: layout 1 carries its
+    /// changesets bare, layout 2 packed; neither has a files section (their
+    /// changesets hold attached files' rows themselves).
     #[test]
-    fn a_bare_layout_is_still_read() {
+    fn the_earlier_layouts_are_still_read() {
         let (m, e) = sample();
-        let packed = encode(m, &e);
-        let (mut m, _) = decode(&packed).unwrap();
-        let mut payload = Vec::new();
-        for e in &e {
-            put_bytes(&mut payload, e.origin.as_bytes());
-            payload.extend_from_slice(&e.origin_seq.to_le_bytes());
-            put_bytes(&mut payload, e.at.as_bytes());
-            payload.extend_from_slice(&(e.changeset.len() as u64).to_le_bytes());
-            payload.extend_from_slice(&e.changeset);
-            payload.extend_from_slice(&encode_bases(&e.bases));
+        let mut m = decode(&encode(m, &e, &[])).unwrap().manifest;
+        for format in [FORMAT_BARE, FORMAT_PACKED] {
+            let mut payload = Vec::new();
+            for e in &e {
+                put_bytes(&mut payload, e.origin.as_bytes());
+                payload.extend_from_slice(&e.origin_seq.to_le_bytes());
+                put_bytes(&mut payload, e.at.as_bytes());
+                let changeset = if format == FORMAT_BARE { e.changeset.clone() } else { pack(&e.changeset) };
+                payload.extend_from_slice(&(changeset.len() as u64).to_le_bytes());
+                payload.extend_from_slice(&changeset);
+                payload.extend_from_slice(&encode_bases(&e.bases));
+            }
+            m.format = format;
+            m.payload_bytes = payload.len() as u64;
+            m.payload_sha256 = sha256_hex(&payload);
+            let json = serde_json::to_vec(&m).unwrap();
+            let old = [MAGIC, &(json.len() as u32).to_le_bytes(), &json, &payload].concat();
+            let d = decode(&old).unwrap();
+            assert_eq!((d.entries, d.files.len()), (e.clone(), 0), "layout {format}");
         }
-        m.format = FORMAT_BARE;
-        m.payload_bytes = payload.len() as u64;
-        m.payload_sha256 = sha256_hex(&payload);
-        let json = serde_json::to_vec(&m).unwrap();
-        let bare = [MAGIC, &(json.len() as u32).to_le_bytes(), &json, &payload].concat();
-        assert_eq!(decode(&bare).unwrap().1, e);
     }
 
     #[test]
     fn a_changed_byte_is_tampering() {
         let (m, e) = sample();
-        let mut bytes = encode(m, &e);
+        let mut bytes = encode(m, &e, &[]);
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         assert_eq!(decode(&bytes).unwrap_err(), ExchangeError::Tampered);

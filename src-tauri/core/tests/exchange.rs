@@ -32,12 +32,13 @@ fn send(from: &mut Store, to: &str, scope: SendScope, dir: &Path) -> PathBuf {
     path
 }
 
-/// Every carried table, row by row, in key order; the audit rows of
-/// receipts and of settings are each register's own and left out.
+/// Every carried table and the attached files, row by row, in key order;
+/// the audit rows of receipts and of settings are each register's own and
+/// left out.
 fn dump(store: &Store) -> Vec<String> {
     let conn = rusqlite::Connection::open(store.path().unwrap()).unwrap();
     let mut out = Vec::new();
-    for table in TABLES {
+    for table in TABLES.iter().chain([&exchange::FILES_TABLE]) {
         let filter = if *table == "audit" { "WHERE action <> 'receive' AND entity <> 'settings'" } else { "" };
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} {filter} ORDER BY 1, 2")).unwrap();
         let n = stmt.column_count();
@@ -255,19 +256,66 @@ fn an_attached_file_travels_byte_for_byte() {
     std::fs::write(&scan, &bytes).unwrap();
     let on_clause = a.attach(&c, &scan, None).unwrap();
     let on_agreement = a.attach(&g, &scan, Some("copy.tiff")).unwrap();
-    b.exchange_receive(&send(&mut a, "Bahrom", SendScope::Changes, d), false).unwrap();
+    let to_b = send(&mut a, "Bahrom", SendScope::Changes, d);
+    // The log recorded the two attachments, not the bytes: the file
+    // carries them once, beside the changes.
+    let sent = std::fs::read(&to_b).unwrap();
+    let decoded = exchange::decode(&sent).unwrap();
+    assert_eq!(decoded.files.len(), 1);
+    assert_eq!(decoded.files[0].bytes, &bytes[..]);
+    let in_changes: usize = decoded.entries.iter().map(|e| e.changeset.len()).sum();
+    assert!(in_changes < 64 * 1024, "{in_changes} bytes of changes");
+    b.exchange_receive(&to_b, false).unwrap();
     assert_eq!(dump(&a), dump(&b));
+    let back_from = |s: &Store, id: &str| {
+        let back = d.join(format!("{id}.{}.back", s.path().unwrap().file_name().unwrap().to_string_lossy()));
+        s.copy_attachment(id, &back).unwrap();
+        std::fs::read(&back).unwrap()
+    };
     for id in [&on_clause.id, &on_agreement.id] {
-        let back = d.join(format!("{id}.back"));
-        b.copy_attachment(id, &back).unwrap();
-        assert_eq!(std::fs::read(&back).unwrap(), bytes);
+        assert_eq!(back_from(&b, id), bytes);
     }
+    // A file of records carries it too, and a register passes on what it
+    // received.
     let mut e = register(d, "Erkin");
     e.exchange_receive(&send(&mut a, "Erkin", SendScope::Agreement(g.clone()), d), false).unwrap();
-    let back = d.join("records.back");
-    e.copy_attachment(&on_clause.id, &back).unwrap();
-    assert_eq!(std::fs::read(&back).unwrap(), bytes);
+    assert_eq!(back_from(&e, &on_clause.id), bytes);
     assert_eq!(e.integrity_check().unwrap(), vec!["ok"]);
+    let mut f = register(d, "Farrukh");
+    f.exchange_receive(&send(&mut b, "Farrukh", SendScope::Changes, d), false).unwrap();
+    assert_eq!(dump(&b), dump(&f));
+    assert_eq!(back_from(&f, &on_agreement.id), bytes);
+    // A later file to the same colleague does not carry it again.
+    let later = send(&mut a, "Bahrom", SendScope::Changes, d);
+    assert!(exchange::decode(&std::fs::read(&later).unwrap()).unwrap().files.is_empty());
+}
+
+/// An attached file must come with the changes that name it, within the
+/// attachment limit: a file that names one it does not carry, or carries
+/// one larger than an officer could attach, is refused whole.
+#[test]
+fn attached_files_are_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut a, mut b, g, _) = pair(d);
+    let scan = d.join("scan.pdf");
+    std::fs::write(&scan, b"%PDF-1.7 the signed plan").unwrap();
+    a.attach(&g, &scan, None).unwrap();
+    let sent = std::fs::read(send(&mut a, "Bahrom", SendScope::Changes, d)).unwrap();
+    let exchange::Decoded { manifest, entries, files } = exchange::decode(&sent).unwrap();
+    assert_eq!(files.len(), 1);
+    let before = (dump(&b), b.exchange_overview().unwrap().files.len());
+    let without = d.join("without.clausebook");
+    std::fs::write(&without, exchange::encode(manifest.clone(), &entries, &[])).unwrap();
+    let err = b.exchange_receive(&without, false).unwrap_err();
+    assert_eq!(err.code(), "exchange_missing_records", "{err}");
+    let huge = vec![7u8; clausebook_core::model::attachment::MAX_BYTES as usize + 1];
+    let extra = exchange::CarriedFile { sha256: exchange::sha256_hex(&huge), bytes: &huge };
+    let oversized = d.join("oversized.clausebook");
+    std::fs::write(&oversized, exchange::encode(manifest, &entries, &[files[0].clone(), extra])).unwrap();
+    let err = b.exchange_receive(&oversized, false).unwrap_err();
+    assert_eq!(err.code(), "exchange_forbidden_change", "{err}");
+    assert_eq!((dump(&b), b.exchange_overview().unwrap().files.len()), before);
 }
 
 #[test]
@@ -314,9 +362,10 @@ fn a_copied_register_file_is_a_register_of_its_own() {
 
 /// A file whose manifest is `edit`ed, re-sealed with a good checksum.
 fn reseal(path: &Path, edit: impl FnOnce(&mut Manifest, &mut Vec<exchange::Entry>)) -> Vec<u8> {
-    let (mut m, mut e) = exchange::decode(&std::fs::read(path).unwrap()).unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    let exchange::Decoded { manifest: mut m, entries: mut e, files } = exchange::decode(&bytes).unwrap();
     edit(&mut m, &mut e);
-    exchange::encode(m, &e)
+    exchange::encode(m, &e, &files)
 }
 
 /// A changeset that does `sql` to a copy of `table` (made like the
@@ -462,7 +511,8 @@ fn a_file_from_the_previous_schema_with_the_same_tables_is_received() {
 #[test]
 fn a_file_of_the_previous_release_is_received() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout1-schema12.clausebook");
-    let (manifest, entries) = exchange::decode(&std::fs::read(&fixture).unwrap()).unwrap();
+    let bytes = std::fs::read(&fixture).unwrap();
+    let exchange::Decoded { manifest, entries, .. } = exchange::decode(&bytes).unwrap();
     assert_eq!((manifest.format, manifest.schema_version, entries.len()), (1, 12, 3));
     let dir = tempfile::tempdir().unwrap();
     let mut b = register(dir.path(), "Bahrom");
@@ -480,9 +530,67 @@ fn a_file_of_the_previous_release_is_received() {
     // What it received goes on, packed, to the next register.
     let mut c = register(dir.path(), "Chorshanbe");
     let on = send(&mut b, "Chorshanbe", SendScope::Changes, dir.path());
-    assert_eq!(exchange::decode(&std::fs::read(&on).unwrap()).unwrap().0.format, exchange::FORMAT);
+    assert_eq!(exchange::decode(&std::fs::read(&on).unwrap()).unwrap().manifest.format, exchange::FORMAT);
     c.exchange_receive(&on, false).unwrap();
     assert_eq!(dump(&b), dump(&c));
+}
+
+/// A file the previous release wrote (schema 13, layout 2: changesets
+/// packed, the attached file inside them): a Persian agreement whose clause
+/// has both lead bodies, and one 210-byte PDF attached to the clause and to
+/// the agreement. It is received, passed on as it came (its entries hold
+/// the file, so it is not carried again), and a file of records made from
+/// it carries the file beside its changes.
+#[test]
+fn an_attached_file_of_the_previous_release_is_received_and_passed_on() {
+    const LETTER_SHA: &str = "d3f07b79f957d5599255c078f8a28b50bf04f8262964e070a123b0fd6fd94353";
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layout2-schema13.clausebook");
+    let bytes = std::fs::read(&fixture).unwrap();
+    let old = exchange::decode(&bytes).unwrap();
+    assert_eq!((old.manifest.format, old.manifest.schema_version, old.entries.len()), (2, 13, 6));
+    assert!(old.files.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let letter_in = |s: &Store| {
+        let agreement = s.agreements(None).unwrap().into_iter().next().unwrap();
+        let clause = s.clause_rows(&agreement.id, today()).unwrap().remove(0).clause;
+        assert_eq!(
+            (clause.our_lead.as_deref(), clause.partner_lead.as_deref()),
+            (Some("سازمان بهزیستی کشور"), Some("Sogʻliqni saqlash vazirligi"))
+        );
+        let names: Vec<String> = [&clause.id, &agreement.id]
+            .into_iter()
+            .map(|owner| {
+                let a = s.attachments(owner).unwrap().remove(0);
+                let back = d.join(format!("{}.back", a.id));
+                s.copy_attachment(&a.id, &back).unwrap();
+                assert_eq!(exchange::sha256_hex(&std::fs::read(&back).unwrap()), LETTER_SHA);
+                a.name
+            })
+            .collect();
+        assert_eq!(names, ["نامه امضاشده.pdf", "signed-letter.pdf"]);
+        agreement.id
+    };
+    let mut b = register(d, "Bahrom");
+    let got = b.exchange_receive(&fixture, false).unwrap();
+    assert_eq!((got.new_entries, got.conflicts), (6, 0), "{got:?}");
+    letter_in(&b);
+    let on = send(&mut b, "Chorshanbe", SendScope::Changes, d);
+    let passed = std::fs::read(&on).unwrap();
+    let passed = exchange::decode(&passed).unwrap();
+    assert_eq!((passed.manifest.format, passed.files.len()), (exchange::FORMAT, 0));
+    let mut c = register(d, "Chorshanbe");
+    c.exchange_receive(&on, false).unwrap();
+    assert_eq!(dump(&b), dump(&c));
+    let agreement = letter_in(&c);
+    let records = send(&mut c, "Dilnoza", SendScope::Agreement(agreement), d);
+    let records_bytes = std::fs::read(&records).unwrap();
+    let files: Vec<String> = exchange::decode(&records_bytes).unwrap().files.into_iter().map(|f| f.sha256).collect();
+    assert_eq!(files, [LETTER_SHA]);
+    let mut e = register(d, "Dilnoza");
+    e.exchange_receive(&records, false).unwrap();
+    letter_in(&e);
+    assert_eq!(e.integrity_check().unwrap(), vec!["ok"]);
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! once per content (keyed by SHA-256) and are written and read in pieces
 //! through SQLite's incremental blob I/O; `attachments` ties a file, under
 //! the name it had, to an agreement, a clause or a meeting. Removing one is
-//! soft and undoable. Reading one back never holds it whole in memory;
-//! storing one does once, when the exchange log's changeset of the write is
-//! made (see ARCHITECTURE.md, on `store/attachments.rs`).
+//! soft and undoable. Storing one and reading one back never hold it whole
+//! in memory: the exchange log does not record `attachment_files` (an
+//! exchange file carries the bytes beside its changes, see
+//! [`crate::exchange::FILES_TABLE`]).
 //!
 //! A file from outside is untrusted: it is refused when empty, over the
 //! limit or unreadable, and it is read twice (once to hash it, once to store
@@ -15,6 +16,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use rusqlite::blob::Blob;
 use rusqlite::{Connection, MAIN_DB, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
@@ -204,10 +206,7 @@ impl Store {
                 |r| r.get(0),
             )?;
             if !stored {
-                tx.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
-                let written = store_blob(tx, path, &name, size, &sha256);
-                tx.pragma_update(None, "cache_size", -super::PAGE_CACHE_KIB)?;
-                written?;
+                store_blob(tx, path, &name, size, &sha256)?;
             }
             let id = new_id();
             tx.execute(
@@ -278,23 +277,81 @@ fn write_error(path: &Path, e: &dyn std::fmt::Display) -> StoreError {
     StoreError::Attachment(AttachmentError::Write { path: path.display().to_string(), reason: e.to_string() })
 }
 
-/// Streams the file at `path` into a new blob of `size` bytes, hashing it
-/// again on the way: a file that changed since it was hashed is refused.
-fn store_blob(tx: &super::WriteTx<'_>, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO attachment_files (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))",
-        params![sha256, size as i64],
-    )?;
-    let rowid = tx.last_insert_rowid();
-    // The exchange log's session has recorded the row's insert, and reads
-    // the row as it stands when the write ends. Left on, it would also read
-    // the whole blob once for every piece written (SQLite calls its
-    // pre-update hook on each blob write): a 50 MiB file took 7 s.
-    tx.unrecorded(|| stream_into_blob(tx, rowid, path, name, size, sha256))
+/// Adds a row for a file of `size` bytes, its bytes zero, and has `fill`
+/// write them in pieces through the blob. Meanwhile the page cache is cut
+/// to [`WRITE_CACHE_KIB`], so the write's pages spill to the WAL instead of
+/// piling up in memory.
+fn new_blob(conn: &Connection, sha256: &str, size: u64, fill: impl FnOnce(&mut Blob<'_>) -> Result<()>) -> Result<()> {
+    // Cut before the row goes in: its zeroed pages are the file's size too.
+    conn.pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
+    let written = (|| {
+        conn.execute(
+            "INSERT INTO attachment_files (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))",
+            params![sha256, size as i64],
+        )?;
+        let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", conn.last_insert_rowid(), false)?;
+        fill(&mut blob)?;
+        Ok(blob.close()?)
+    })();
+    conn.pragma_update(None, "cache_size", -super::PAGE_CACHE_KIB)?;
+    written
 }
 
-fn stream_into_blob(conn: &Connection, rowid: i64, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {
-    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", rowid, false)?;
+/// Streams the file at `path` into a new blob of `size` bytes, hashing it
+/// again on the way: a file that changed since it was hashed is refused.
+fn store_blob(conn: &Connection, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {
+    new_blob(conn, sha256, size, |blob| stream_into_blob(blob, path, name, size, sha256))
+}
+
+/// Stores a file an exchange file carried (its hash already checked),
+/// unless this register holds it already. Whether it was new.
+pub(super) fn store_carried(conn: &Connection, sha256: &str, bytes: &[u8]) -> Result<bool> {
+    let stored: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachment_files WHERE sha256 = ?1)")?
+        .query_row([sha256], |r| r.get(0))?;
+    if stored {
+        return Ok(false);
+    }
+    new_blob(conn, sha256, bytes.len() as u64, |blob| {
+        for piece in bytes.chunks(CHUNK) {
+            blob.write_all(piece).map_err(|e| write_error(Path::new("the register"), &e))?;
+        }
+        Ok(())
+    })?;
+    Ok(true)
+}
+
+/// The size of a stored file, in bytes.
+pub(super) fn file_size(conn: &Connection, sha256: &str) -> Result<usize> {
+    let size: i64 = conn
+        .prepare_cached("SELECT size FROM attachment_files WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { entity: "attachment file", id: sha256.to_owned() })?;
+    Ok(size as usize)
+}
+
+/// Reads a stored file's bytes into `out`, of its size, in pieces (for an
+/// exchange file, which carries them).
+pub(super) fn read_file_into(conn: &Connection, sha256: &str, out: &mut [u8]) -> Result<()> {
+    let rowid: i64 = conn
+        .prepare_cached("SELECT rowid FROM attachment_files WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { entity: "attachment file", id: sha256.to_owned() })?;
+    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", rowid, true)?;
+    let unreadable =
+        |reason: String| StoreError::Attachment(AttachmentError::Unreadable { path: "the register".into(), reason });
+    if blob.len() != out.len() {
+        return Err(unreadable(format!("the file {sha256} is not of its recorded size")));
+    }
+    for piece in out.chunks_mut(CHUNK) {
+        blob.read_exact(piece).map_err(|e| unreadable(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn stream_into_blob(blob: &mut Blob<'_>, path: &Path, name: &str, size: u64, sha256: &str) -> Result<()> {
     let unreadable =
         |e: std::io::Error| AttachmentError::Unreadable { path: path.display().to_string(), reason: e.to_string() };
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
@@ -313,7 +370,6 @@ fn stream_into_blob(conn: &Connection, rowid: i64, path: &Path, name: &str, size
         hasher.update(&buf[..n]);
         blob.write_all(&buf[..n]).map_err(|e| write_error(Path::new("the register"), &e))?;
     }
-    blob.close()?;
     if written != size || hex(&hasher.finalize()) != sha256 {
         return Err(AttachmentError::Changed { name: name.to_owned() }.into());
     }

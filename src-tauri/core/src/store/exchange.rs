@@ -16,14 +16,17 @@
 //! data before the log existed adds it as one entry of all its records
 //! first. A record scope (one partner, one agreement, the agreements touched
 //! since a date) writes those records as they stand, as a changeset of
-//! inserts made against empty tables.
+//! inserts made against empty tables. Either way the file then carries the
+//! bytes of every attached file the entries' new `attachments` rows name
+//! ([`named_files`]): the log records the row, not the bytes.
 //!
 //! **Receiving** checks the whole file before it applies anything: the
 //! checksum, the sender, the schema, that no earlier file from the same
 //! sender is missing, and that every change touches only carried tables in
 //! ways an exchange does (no hard deletes but of party links, the columns
 //! this schema has). Then one transaction applies each entry not seen yet
-//! with `changeset_apply`, and merges what SQLite reports as a conflict
+//! with `changeset_apply` (after storing the attached files the file
+//! carries, which this register does not hold yet), and merges what SQLite reports as a conflict
 //! field by field against the sender's old values: a field this register has
 //! not changed takes theirs; a field both changed, or a deletion against an
 //! edit, stays as it is here and waits for the officer ([`Conflict`]).
@@ -36,7 +39,7 @@
 //! made the same way in every register from the same entries. What the
 //! officer chooses for a conflict is an ordinary, logged and audited write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -48,7 +51,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Result, SCHEMA_VERSION, Store, StoreError, WriteTx, new_id};
-use crate::exchange::{self as file, Base, Entry, ExchangeError, HARD_DELETES, Manifest, Scope, TABLES};
+use crate::exchange::{self as file, Base, Entry, ExchangeError, FILES_TABLE, HARD_DELETES, Manifest, Scope, TABLES};
 use crate::model::FieldChange;
 use crate::vocab::{BackupReason, ConflictChoice, ConflictKind, ExchangeDirection};
 
@@ -414,6 +417,14 @@ impl Store {
                 }
             })
         })?;
+        // The attached files the entries name, with their sizes: the file
+        // carries them (read into it below, in pieces).
+        let files = self.read(|conn| {
+            named_files(conn, &entries)?
+                .into_iter()
+                .map(|sha| Ok((super::attachments::file_size(conn, &sha)?, sha)))
+                .collect::<Result<Vec<_>>>()
+        })?;
         let officer = self.settings()?.officer_name;
         let manifest = Manifest {
             format: file::FORMAT,
@@ -429,7 +440,12 @@ impl Store {
             payload_bytes: 0,
             payload_sha256: String::new(),
         };
-        let bytes = file::encode(manifest, &entries);
+        let sizes: Vec<(&str, usize)> = files.iter().map(|(size, sha)| (sha.as_str(), *size)).collect();
+        let bytes = self.read(|conn| {
+            file::encode_with(manifest, &entries, &sizes, |i, out| {
+                super::attachments::read_file_into(conn, sizes[i].0, out)
+            })
+        })?;
         let file_sha = file::sha256_hex(&bytes);
         file::write_file(path, &bytes).map_err(StoreError::Exchange)?;
         let file_id = self.write(|w| {
@@ -485,7 +501,7 @@ impl Store {
     /// it would do and changes nothing.
     pub fn exchange_receive(&mut self, path: &Path, dry_run: bool) -> Result<Received> {
         let bytes = file::read_file(path).map_err(StoreError::Exchange)?;
-        let (manifest, entries) = file::decode(&bytes).map_err(StoreError::Exchange)?;
+        let file::Decoded { manifest, entries, files } = file::decode(&bytes).map_err(StoreError::Exchange)?;
         // A file is known by its whole bytes: two files of no changes carry
         // the same payload, but never the same manifest.
         let file_sha = file::sha256_hex(&bytes);
@@ -537,6 +553,9 @@ impl Store {
                 .into());
             }
         }
+        if files.iter().any(|f| f.bytes.len() as u64 > crate::model::attachment::MAX_BYTES) {
+            return Err(ExchangeError::forbidden_file().into());
+        }
         let shapes = Shapes::read(self.conn())?;
         for entry in &entries {
             check_entry(&shapes, entry, manifest.schema_version < SCHEMA_VERSION as i64)?;
@@ -554,6 +573,11 @@ impl Store {
             let file_id =
                 record_file(w, ExchangeDirection::Received, manifest.scope, &manifest.officer, path, &file_sha, entries.len())?;
             let before = w.total_changes();
+            // The attached files first: the entries' `attachments` rows name
+            // them, and the register checks every reference at commit.
+            for f in &files {
+                super::attachments::store_carried(w, &f.sha256, f.bytes)?;
+            }
             let mut merge = Merge {
                 shapes: &shapes,
                 file_id: &file_id,
@@ -579,7 +603,7 @@ impl Store {
                 new_entries += 1;
                 merge.apply(w, entry)?;
             }
-            if dry_run && dangling_references(w)? {
+            if (dry_run && dangling_references(w)?) || unstored_files(w)? {
                 return Err(ExchangeError::MissingRecords.into());
             }
             // Rows the file changed, less this receipt's own bookkeeping.
@@ -871,7 +895,7 @@ fn records(conn: &Connection, selection: &Selection) -> Result<Entry> {
     let clauses = format!("SELECT id FROM clauses WHERE agreement_id IN ({agreements})");
     let notes = format!("SELECT id FROM notes WHERE clause_id IN ({clauses})");
     let owners = format!("{agreements} UNION {clauses} UNION {meetings}");
-    let wheres: [(&str, String); 14] = [
+    let wheres: [(&str, String); 13] = [
         ("partners", "id IN (SELECT id FROM temp.exchange_partners)".into()),
         ("agreements", format!("id IN ({agreements})")),
         ("agreement_parties", format!("agreement_id IN ({agreements})")),
@@ -893,7 +917,6 @@ fn records(conn: &Connection, selection: &Selection) -> Result<Entry> {
         ("meeting_participants", format!("meeting_id IN ({meetings})")),
         ("agenda_items", format!("meeting_id IN ({meetings})")),
         ("outcomes", format!("item_id IN (SELECT id FROM agenda_items WHERE meeting_id IN ({meetings}))")),
-        ("attachment_files", format!("sha256 IN (SELECT sha256 FROM attachments WHERE owner_id IN ({owners}))")),
         ("attachments", format!("owner_id IN ({owners})")),
     ];
     debug_assert!(wheres.iter().map(|(t, _)| *t).eq(TABLES.iter().copied()));
@@ -915,6 +938,33 @@ fn records(conn: &Connection, selection: &Selection) -> Result<Entry> {
     Ok(Entry { origin: register_id(conn)?, origin_seq: 0, at: super::now(), changeset, bases: Vec::new() })
 }
 
+/// The attached files `entries` name and do not hold: the hash of every
+/// file an `attachments` row they insert names, each once, less the files
+/// whose own `attachment_files` row an entry from before layout 3 carries
+/// (it travels inside that entry, as it always did).
+fn named_files(conn: &Connection, entries: &[Entry]) -> Result<Vec<String>> {
+    let named_by = Shape::read(conn, "attachments")?.index("sha256").expect("an attachment names its file");
+    let key = Shape::read(conn, FILES_TABLE)?.index("sha256").expect("a file is keyed by its hash");
+    let (mut named, mut held) = (BTreeSet::new(), BTreeSet::new());
+    for entry in entries {
+        each_change(&entry.changeset, |table, action, _, item| {
+            if action != Action::SQLITE_INSERT {
+                return Ok(());
+            }
+            let (column, set) = match table {
+                "attachments" => (named_by, &mut named),
+                FILES_TABLE => (key, &mut held),
+                _ => return Ok(()),
+            };
+            if let Ok(ValueRef::Text(sha)) = item.new_value(column) {
+                set.insert(String::from_utf8_lossy(sha).into_owned());
+            }
+            Ok(())
+        })?;
+    }
+    Ok(named.into_iter().filter(|sha| !held.contains(sha)).collect())
+}
+
 /// Whether rows of the carried tables name records this register does not
 /// have (for a dry run, which never reaches the commit that would refuse
 /// them).
@@ -926,6 +976,20 @@ fn dangling_references(conn: &Connection) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// Whether an attachment names a file this register does not hold. Its
+/// reference is the one SQLite checks immediately, not at commit, and
+/// `changeset_apply` defers and then forgets such checks once its conflict
+/// handler lets the changes stand; so it is checked here, after the merge.
+/// (The attachments are few; each is one look-up in the files' key.)
+fn unstored_files(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attachments a
+                        WHERE NOT EXISTS (SELECT 1 FROM attachment_files f WHERE f.sha256 = a.sha256))",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Whether `e` is SQLite refusing a commit that leaves rows naming records
@@ -1052,7 +1116,8 @@ struct Shapes(HashMap<String, Shape>);
 impl Shapes {
     fn read(conn: &Connection) -> Result<Shapes> {
         let mut map = HashMap::new();
-        for table in TABLES {
+        // Entries from before layout 3 may hold attached files' rows.
+        for table in TABLES.iter().chain([&FILES_TABLE]) {
             map.insert((*table).to_owned(), Shape::read(conn, table)?);
         }
         Ok(Shapes(map))
