@@ -210,7 +210,7 @@ pub fn pack(changeset: &[u8]) -> Vec<u8> {
 /// unpack to gigabytes is refused at once instead of after filling memory.
 pub fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, ExchangeError> {
     use zstd::zstd_safe;
-    let unreadable = ExchangeError::unreadable_changes;
+    let unreadable = || ExchangeError::UnreadableChanges;
     // One frame and nothing after it.
     if zstd_safe::find_frame_compressed_size(packed) != Ok(packed.len()) {
         return Err(unreadable());
@@ -246,6 +246,10 @@ pub enum ExchangeError {
         "the exchange file is larger than {limit_mib} MiB: ask for a file of one partner or agreement, or of changes since a date"
     )]
     TooLarge { limit_mib: i64 },
+    #[error(
+        "the exchange file's changes would take more than {limit_mib} MiB once unpacked: ask for a file of one partner or agreement, or of changes since a date"
+    )]
+    UnpacksTooLarge { limit_mib: i64 },
     #[error("the exchange file's description cannot be read ({reason}): ask for it to be sent again")]
     BadManifest { reason: String },
     #[error(
@@ -270,22 +274,15 @@ pub enum ExchangeError {
         "the exchange file changes records this register does not have: receive the earlier files from that colleague first, or ask for everything"
     )]
     MissingRecords,
+    #[error("the exchange file holds changes that cannot be read: it was not made by Clausebook; nothing was applied")]
+    UnreadableChanges,
+    #[error(
+        "the exchange file carries an attached file that is empty, too large to attach, or not the file its checksum names: it was not made by Clausebook; nothing was applied"
+    )]
+    BadAttachedFile,
 }
 
 impl ExchangeError {
-    /// The refusal of changes that cannot be read (a changeset SQLite cannot
-    /// walk, or one that does not unpack): not made by Clausebook.
-    pub fn unreadable_changes() -> ExchangeError {
-        ExchangeError::Forbidden { table: "(unreadable changes)".into() }
-    }
-
-    /// The refusal of attached files a Clausebook could not have carried:
-    /// empty, too many, over the attachment limit, or not the bytes their
-    /// hash names.
-    pub fn forbidden_file() -> ExchangeError {
-        ExchangeError::Forbidden { table: FILES_TABLE.to_owned() }
-    }
-
     /// A stable code front ends can branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -295,6 +292,7 @@ impl ExchangeError {
             ExchangeError::Truncated => "exchange_truncated",
             ExchangeError::Tampered => "exchange_tampered",
             ExchangeError::TooLarge { .. } => "exchange_too_large",
+            ExchangeError::UnpacksTooLarge { .. } => "exchange_unpacks_too_large",
             ExchangeError::BadManifest { .. } => "exchange_bad_manifest",
             ExchangeError::NewerSchema { .. } => "exchange_newer_schema",
             ExchangeError::OlderTables { .. } => "exchange_older_tables",
@@ -302,6 +300,8 @@ impl ExchangeError {
             ExchangeError::MissingEarlier { .. } => "exchange_missing_earlier",
             ExchangeError::Forbidden { .. } => "exchange_forbidden_change",
             ExchangeError::MissingRecords => "exchange_missing_records",
+            ExchangeError::UnreadableChanges => "exchange_unreadable_changes",
+            ExchangeError::BadAttachedFile => "exchange_bad_attached_file",
         }
     }
 
@@ -311,7 +311,9 @@ impl ExchangeError {
             ExchangeError::Unreadable { path, .. } | ExchangeError::Unwritable { path, .. } => {
                 vec![("path", Param::Text(path.display().to_string()))]
             }
-            ExchangeError::TooLarge { limit_mib } => vec![("limit_mib", Param::Number(*limit_mib))],
+            ExchangeError::TooLarge { limit_mib } | ExchangeError::UnpacksTooLarge { limit_mib } => {
+                vec![("limit_mib", Param::Number(*limit_mib))]
+            }
             ExchangeError::BadManifest { reason } => vec![("reason", Param::Text(reason.clone()))],
             ExchangeError::NewerSchema { found, known } => {
                 vec![("found", Param::Number(*found)), ("known", Param::Number(*known))]
@@ -328,7 +330,9 @@ impl ExchangeError {
             | ExchangeError::Truncated
             | ExchangeError::Tampered
             | ExchangeError::OwnFile
-            | ExchangeError::MissingRecords => Vec::new(),
+            | ExchangeError::MissingRecords
+            | ExchangeError::UnreadableChanges
+            | ExchangeError::BadAttachedFile => Vec::new(),
         }
     }
 
@@ -342,6 +346,7 @@ impl ExchangeError {
             ExchangeError::Truncated,
             ExchangeError::Tampered,
             ExchangeError::TooLarge { limit_mib: 256 },
+            ExchangeError::UnpacksTooLarge { limit_mib: 1024 },
             ExchangeError::BadManifest { reason: "missing field `scope`".into() },
             ExchangeError::NewerSchema { found: 13, known: 12 },
             ExchangeError::OlderTables { table: "clauses".into() },
@@ -349,6 +354,8 @@ impl ExchangeError {
             ExchangeError::MissingEarlier { officer: "Dilnoza".into(), expected: 12, found: 20 },
             ExchangeError::Forbidden { table: "settings".into() },
             ExchangeError::MissingRecords,
+            ExchangeError::UnreadableChanges,
+            ExchangeError::BadAttachedFile,
         ];
         for e in &all {
             match e {
@@ -358,13 +365,16 @@ impl ExchangeError {
                 | ExchangeError::Truncated
                 | ExchangeError::Tampered
                 | ExchangeError::TooLarge { .. }
+                | ExchangeError::UnpacksTooLarge { .. }
                 | ExchangeError::BadManifest { .. }
                 | ExchangeError::NewerSchema { .. }
                 | ExchangeError::OlderTables { .. }
                 | ExchangeError::OwnFile
                 | ExchangeError::MissingEarlier { .. }
                 | ExchangeError::Forbidden { .. }
-                | ExchangeError::MissingRecords => {}
+                | ExchangeError::MissingRecords
+                | ExchangeError::UnreadableChanges
+                | ExchangeError::BadAttachedFile => {}
             }
         }
         all
@@ -465,7 +475,7 @@ fn too_large() -> ExchangeError {
 
 /// The refusal of a file whose changes unpack past [`MAX_UNPACKED_BYTES`].
 fn too_large_unpacked() -> ExchangeError {
-    ExchangeError::TooLarge { limit_mib: (MAX_UNPACKED_BYTES >> 20) as i64 }
+    ExchangeError::UnpacksTooLarge { limit_mib: (MAX_UNPACKED_BYTES >> 20) as i64 }
 }
 
 /// Reads a whole file, refusing one over [`MAX_FILE_BYTES`] before reading it.
@@ -563,7 +573,7 @@ fn decode_within(bytes: &[u8], mut room: u64) -> Result<Decoded<'_>, ExchangeErr
     if manifest.format == FORMAT {
         let count = u32::from_le_bytes(r.take(4)?.try_into().expect("four bytes"));
         if count > MAX_CARRIED_FILES {
-            return Err(ExchangeError::forbidden_file());
+            return Err(ExchangeError::BadAttachedFile);
         }
         for _ in 0..count {
             let sha256 = hex(r.take(32)?);
@@ -571,13 +581,13 @@ fn decode_within(bytes: &[u8], mut room: u64) -> Result<Decoded<'_>, ExchangeErr
             // The attachment limit is the store's to check (it owns the
             // rule); the file's own limit already bounds what is read here.
             if n == 0 {
-                return Err(ExchangeError::forbidden_file());
+                return Err(ExchangeError::BadAttachedFile);
             }
             let bytes = r.take(usize::try_from(n).map_err(|_| ExchangeError::Truncated)?)?;
             // The checksum says the payload is as written, not that it was
             // written by Clausebook: a file's bytes must be what its hash says.
             if hex(&Sha256::digest(bytes)) != sha256 {
-                return Err(ExchangeError::forbidden_file());
+                return Err(ExchangeError::BadAttachedFile);
             }
             files.push(CarriedFile { sha256, bytes });
         }
@@ -682,7 +692,7 @@ mod tests {
         let scan = b"%PDF-1.7 a scanned letter".to_vec();
         let other = sha256_hex(b"another letter");
         let bytes = encode(m, &e, &[CarriedFile { sha256: other, bytes: &scan }]);
-        assert_eq!(decode(&bytes).unwrap_err(), ExchangeError::Forbidden { table: FILES_TABLE.into() });
+        assert_eq!(decode(&bytes).unwrap_err(), ExchangeError::BadAttachedFile);
     }
 
     #[test]
@@ -707,10 +717,10 @@ mod tests {
         let packed = pack(&bare);
         assert!(packed.len() < 1_000, "{} bytes", packed.len());
         assert_eq!(unpack(&packed, 100_000).unwrap(), bare);
-        assert_eq!(unpack(&packed, 99_999).unwrap_err(), ExchangeError::TooLarge { limit_mib: 1024 });
+        assert_eq!(unpack(&packed, 99_999).unwrap_err(), ExchangeError::UnpacksTooLarge { limit_mib: 1024 });
         // Not a zstd frame, a frame cut short, two frames.
         for bad in [&b"T\x03\x01"[..], &packed[..packed.len() - 1], &[packed.clone(), packed.clone()].concat()] {
-            assert!(matches!(unpack(bad, 1 << 20), Err(ExchangeError::Forbidden { .. })), "{bad:?}");
+            assert_eq!(unpack(bad, 1 << 20), Err(ExchangeError::UnreadableChanges), "{bad:?}");
         }
         // A file's changesets share one limit.
         let (m, mut e) = sample();
@@ -718,7 +728,7 @@ mod tests {
         e[1].changeset = vec![2; 600];
         let bytes = encode(m, &e, &[]);
         assert_eq!(decode_within(&bytes, 1_200).unwrap().entries, e);
-        assert!(matches!(decode_within(&bytes, 1_199), Err(ExchangeError::TooLarge { .. })));
+        assert!(matches!(decode_within(&bytes, 1_199), Err(ExchangeError::UnpacksTooLarge { .. })));
     }
 
     /// A frame that does not declare its size (zstd's streaming form, not
@@ -732,8 +742,8 @@ mod tests {
         std::io::Write::write_all(&mut encoder, &bare).unwrap();
         let streamed = encoder.finish().unwrap();
         assert!(matches!(zstd::zstd_safe::get_frame_content_size(&streamed), Ok(None)));
-        assert!(matches!(unpack(&streamed, 1 << 20), Err(ExchangeError::Forbidden { .. })));
-        assert_eq!(unpack(&pack(&bare), 1_000).unwrap_err(), ExchangeError::TooLarge { limit_mib: 1024 });
+        assert_eq!(unpack(&streamed, 1 << 20), Err(ExchangeError::UnreadableChanges));
+        assert_eq!(unpack(&pack(&bare), 1_000).unwrap_err(), ExchangeError::UnpacksTooLarge { limit_mib: 1024 });
     }
 
     /// Files of the earlier layouts are still read: layout 1 carries its

@@ -314,7 +314,7 @@ fn attached_files_are_checked_before_anything_is_written() {
     let oversized = d.join("oversized.clausebook");
     std::fs::write(&oversized, exchange::encode(manifest, &entries, &[files[0].clone(), extra])).unwrap();
     let err = b.exchange_receive(&oversized, false).unwrap_err();
-    assert_eq!(err.code(), "exchange_forbidden_change", "{err}");
+    assert_eq!(err.code(), "exchange_bad_attached_file", "{err}");
     assert_eq!((dump(&b), b.exchange_overview().unwrap().files.len()), before);
 }
 
@@ -467,7 +467,7 @@ fn untrusted_files_are_refused_clearly_and_leave_no_trace() {
             bases: vec![],
         });
     });
-    assert_eq!(refuse(&mut b, &junk), "exchange_forbidden_change");
+    assert_eq!(refuse(&mut b, &junk), "exchange_unreadable_changes");
     // A file after one that never arrived.
     a.update_partner(
         &p.id,

@@ -554,7 +554,7 @@ impl Store {
             }
         }
         if files.iter().any(|f| f.bytes.len() as u64 > crate::model::attachment::MAX_BYTES) {
-            return Err(ExchangeError::forbidden_file().into());
+            return Err(ExchangeError::BadAttachedFile.into());
         }
         let shapes = Shapes::read(self.conn())?;
         for entry in &entries {
@@ -1133,7 +1133,7 @@ impl Shapes {
 /// checks on a received entry and for the fields an entry updates. A
 /// changeset SQLite cannot read is refused.
 fn each_change(changeset: &[u8], mut f: impl FnMut(&str, Action, usize, &ChangesetItem) -> Result<()>) -> Result<()> {
-    let forbidden = || StoreError::Exchange(ExchangeError::unreadable_changes());
+    let forbidden = || StoreError::Exchange(ExchangeError::UnreadableChanges);
     let mut input: &[u8] = changeset;
     let reader: &mut dyn std::io::Read = &mut input;
     let mut iter = ChangesetIter::start_strm(&reader).map_err(|_| forbidden())?;
