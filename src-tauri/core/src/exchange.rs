@@ -384,7 +384,6 @@ impl ExchangeError {
 /// The bytes of a file: magic, manifest length, manifest, payload (the
 /// entries, then the attached files). The manifest's `format`, `entries`,
 /// `payload_bytes` and `payload_sha256` are filled in here.
-///
 pub fn encode(manifest: Manifest, entries: &[Entry], files: &[CarriedFile<'_>]) -> Vec<u8> {
     let sizes: Vec<(&str, usize)> = files.iter().map(|f| (f.sha256.as_str(), f.bytes.len())).collect();
     encode_with(manifest, entries, &sizes, |i, out| {

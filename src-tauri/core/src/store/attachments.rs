@@ -200,12 +200,7 @@ impl Store {
         let media_type = attachment::media_type(&head, &name);
         self.write(|tx| {
             let (kind, owner_id) = owner(tx, owner_id)?;
-            let stored: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM attachment_files WHERE sha256 = ?1)",
-                [&sha256],
-                |r| r.get(0),
-            )?;
-            if !stored {
+            if !is_stored(tx, &sha256)? {
                 store_blob(tx, path, &name, size, &sha256)?;
             }
             let id = new_id();
@@ -303,22 +298,33 @@ fn store_blob(conn: &Connection, path: &Path, name: &str, size: u64, sha256: &st
     new_blob(conn, sha256, size, |blob| stream_into_blob(blob, path, name, size, sha256))
 }
 
-/// Stores a file an exchange file carried (its hash already checked),
-/// unless this register holds it already. Whether it was new.
-pub(super) fn store_carried(conn: &Connection, sha256: &str, bytes: &[u8]) -> Result<bool> {
-    let stored: bool = conn
+/// Whether the register holds the file whose hash is `sha256`.
+fn is_stored(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachment_files WHERE sha256 = ?1)")?
-        .query_row([sha256], |r| r.get(0))?;
-    if stored {
-        return Ok(false);
+        .query_row([sha256], |r| r.get(0))?)
+}
+
+/// The row of a stored file, for its blob.
+fn file_rowid(conn: &Connection, sha256: &str) -> Result<i64> {
+    conn.prepare_cached("SELECT rowid FROM attachment_files WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { entity: "attachment file", id: sha256.to_owned() })
+}
+
+/// Stores a file an exchange file carried (its hash already checked),
+/// unless this register holds it already.
+pub(super) fn store_carried(conn: &Connection, sha256: &str, bytes: &[u8]) -> Result<()> {
+    if is_stored(conn, sha256)? {
+        return Ok(());
     }
     new_blob(conn, sha256, bytes.len() as u64, |blob| {
         for piece in bytes.chunks(CHUNK) {
             blob.write_all(piece).map_err(|e| write_error(Path::new("the register"), &e))?;
         }
         Ok(())
-    })?;
-    Ok(true)
+    })
 }
 
 /// The size of a stored file, in bytes.
@@ -334,12 +340,7 @@ pub(super) fn file_size(conn: &Connection, sha256: &str) -> Result<usize> {
 /// Reads a stored file's bytes into `out`, of its size, in pieces (for an
 /// exchange file, which carries them).
 pub(super) fn read_file_into(conn: &Connection, sha256: &str, out: &mut [u8]) -> Result<()> {
-    let rowid: i64 = conn
-        .prepare_cached("SELECT rowid FROM attachment_files WHERE sha256 = ?1")?
-        .query_row([sha256], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound { entity: "attachment file", id: sha256.to_owned() })?;
-    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", rowid, true)?;
+    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", file_rowid(conn, sha256)?, true)?;
     let unreadable =
         |reason: String| StoreError::Attachment(AttachmentError::Unreadable { path: "the register".into(), reason });
     if blob.len() != out.len() {
@@ -378,11 +379,7 @@ fn stream_into_blob(blob: &mut Blob<'_>, path: &Path, name: &str, size: u64, sha
 
 /// Streams a stored file to `path` via a temporary file and a rename.
 fn write_out(conn: &Connection, a: &Attachment, path: &Path) -> Result<()> {
-    let rowid: i64 = conn
-        .query_row("SELECT rowid FROM attachment_files WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound { entity: "attachment file", id: a.sha256.clone() })?;
-    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", rowid, true)?;
+    let mut blob = conn.blob_open(MAIN_DB, "attachment_files", "data", file_rowid(conn, &a.sha256)?, true)?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".{}.{}.partial", a.sha256, std::process::id()));
     let result = (|| -> std::io::Result<()> {
