@@ -8,7 +8,7 @@ use std::process::Command;
 
 use clausebook_core::Store;
 use clausebook_core::calendar::{Calendar, DateDisplay, Lang};
-use clausebook_core::model::{ClauseStatus, NewClause, SettingsPatch};
+use clausebook_core::model::{ClauseStatus, NewClause, NewNote, SettingsPatch};
 use clausebook_core::report::{self, BriefSpec, ReportOptions, ReportRequest};
 use clausebook_core::vocab::{ClauseColumn, ClosedSet, Figure};
 use common::{agreement, date, import_into, partner, today};
@@ -311,6 +311,68 @@ fn pages_grow_with_clauses_and_long_text_wraps() {
     let text = text_of(&path);
     assert!(text.matches("report quarterly").count() > 1000, "the whole clause is printed");
     qpdf_check(&path);
+}
+
+/// Every word pdftotext finds: its left and right edge and its page's width.
+fn word_boxes(pdf: &Path) -> Vec<(f64, f64, f64, String)> {
+    let out = Command::new("pdftotext").args(["-bbox", "-enc", "UTF-8"]).arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let mut width = 0.0;
+    let mut words = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            width = attr(line, "width");
+        } else if line.starts_with("<word ") {
+            let text = &line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()];
+            words.push((attr(line, "xMin"), attr(line, "xMax"), width, text.to_owned()));
+        }
+    }
+    words
+}
+
+#[test]
+fn runs_without_spaces_stay_on_the_page() {
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    let token = "x".repeat(600);
+    let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let mut c = NewClause::new(&a.id, "1.2.3.4.5.6.7.8.9.10.11", format!("Send the file {token} to the ministry"));
+    c.our_lead = Some("international.cooperation.department@welfare.example.ir".into());
+    c.partner_lead = Some("Вазорати_тандурустӣ_ва_ҳифзи_иҷтимоии_аҳолӣ".into());
+    let clause = s.create_clause(c, today()).unwrap();
+    let note = NewNote {
+        clause_id: clause.clause.id.clone(),
+        on_date: today(),
+        author: None,
+        text: format!("Checksum {hash}"),
+        status_to: None,
+    };
+    s.add_note(note, today()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let request = ReportRequest::Agreement { id: a.id.clone() };
+    for lang in [Lang::En, Lang::Fa] {
+        let (path, _) = export(&s, &request, lang, dir.path(), "runs.pdf");
+        let words = word_boxes(&path);
+        assert!(words.len() > 20, "{lang:?}: {words:?}");
+        for (x_min, x_max, width, text) in &words {
+            assert!(
+                *x_min >= 0.0 && *x_max <= *width,
+                "{lang:?}: {text:?} runs off the page ({x_min}–{x_max} of {width})"
+            );
+        }
+        // Nothing is lost: every letter of the token is printed, and the
+        // hash with it, a line break at most every ten characters.
+        let text = text_of(&path);
+        assert!(text.matches('x').count() >= token.len(), "{lang:?}: {text}");
+        assert!(hash.as_bytes().chunks(10).all(|c| text.contains(std::str::from_utf8(c).unwrap())), "{lang:?}: {text}");
+        qpdf_check(&path);
+    }
 }
 
 #[test]

@@ -18,16 +18,90 @@ use crate::vocab::{ClauseColumn, ClosedSet, Figure};
 /// User text with its direction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ut {
+    /// The text, with a soft hyphen in runs too long for its column (see
+    /// [`Column`]).
     pub s: String,
     pub rtl: bool,
 }
 
 impl Ut {
+    /// Text for a column of full width (clause text, notes, headings).
     pub fn new(s: impl Into<String>) -> Self {
-        let s = s.into();
+        Ut::in_column(s, Column::Wide)
+    }
+
+    pub fn in_column(s: impl Into<String>, column: Column) -> Self {
+        let s = breakable_runs(s.into(), column);
         let rtl = is_rtl(&s);
         Ut { s, rtl }
     }
+}
+
+/// How narrow the column is that a piece of user text is printed in.
+///
+/// Typst never breaks a line inside a run of characters that offers no
+/// break opportunity (an e-mail address, a file hash, a 20,000-letter
+/// token), so such a run would spill out of its cell and off the page. A run
+/// longer than its column's limit gets a soft hyphen (U+00AD) after every few
+/// graphemes: an optional break, invisible unless the line breaks there,
+/// where a hyphen shows. A soft hyphen does not interrupt Persian letter
+/// joining. This is done here, once per text, rather than by regular
+/// expressions in the template: compiling those took a fifth of a small
+/// report's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A clause number (15 mm).
+    Number,
+    /// A lead body or a person (30 mm).
+    Lead,
+    /// Anything wider.
+    Wide,
+}
+
+impl Column {
+    /// The longest run left as it is, in characters, and how many graphemes
+    /// a longer run keeps between soft hyphens.
+    fn runs(self) -> (usize, usize) {
+        match self {
+            Column::Number => (8, 5),
+            Column::Lead => (16, 8),
+            Column::Wide => (25, 10),
+        }
+    }
+}
+
+const SOFT_HYPHEN: char = '\u{AD}';
+
+fn breakable_runs(s: String, column: Column) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let (limit, chunk) = column.runs();
+    let gap = |c: char| c.is_whitespace() || c == SOFT_HYPHEN;
+    // A text of no more bytes than the limit has no longer run.
+    if s.len() <= limit || !s.split(gap).any(|run| run.chars().nth(limit).is_some()) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + s.len() / 4);
+    let mut rest = s.as_str();
+    while !rest.is_empty() {
+        let (run, after) = rest.split_at(rest.find(gap).unwrap_or(rest.len()));
+        if run.chars().nth(limit).is_some() {
+            let mut graphemes = run.graphemes(true).peekable();
+            let mut n = 0;
+            while let Some(g) = graphemes.next() {
+                out.push_str(g);
+                n += 1;
+                if n % chunk == 0 && graphemes.peek().is_some() {
+                    out.push(SOFT_HYPHEN);
+                }
+            }
+        } else {
+            out.push_str(run);
+        }
+        let gap_len = after.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&after[..gap_len]);
+        rest = &after[gap_len..];
+    }
+    out
 }
 
 /// Whether text reads right to left: its first strong (alphabetic) character
@@ -159,11 +233,11 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
     Row {
         clause_id: clause.id.clone(),
         due,
-        number: Ut::new(&clause.number),
+        number: Ut::in_column(&clause.number, Column::Number),
         depth,
         text: Ut::new(&clause.text),
-        our_lead: clause.our_lead.as_deref().map(Ut::new),
-        partner_lead: clause.partner_lead.as_deref().map(Ut::new),
+        our_lead: clause.our_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead)),
+        partner_lead: clause.partner_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead)),
         deadline: clause.due_on.map(|d| w.day(d, w.main_is_persian())),
         deadline_other: clause
             .due_on
@@ -500,7 +574,7 @@ pub fn build(
 
 #[cfg(test)]
 mod tests {
-    use super::is_rtl;
+    use super::{Column, Ut, is_rtl};
 
     #[test]
     fn direction_follows_the_first_strong_character() {
@@ -509,5 +583,48 @@ mod tests {
         assert!(!is_rtl("UNDP برنامه"));
         assert!(!is_rtl("Тоҷикистон"));
         assert!(!is_rtl("3.1"));
+    }
+
+    #[test]
+    fn long_runs_get_soft_hyphens_and_nothing_else_changes() {
+        let shy = |s: &str| s.replace('-', "\u{AD}");
+        // (text, column, expected with '-' for a soft hyphen)
+        let cases: &[(&str, Column, &str)] = &[
+            ("The parties exchange experts.", Column::Wide, "The parties exchange experts."),
+            ("abcdefghijklmnopqrstuvwxy", Column::Wide, "abcdefghijklmnopqrstuvwxy"),
+            ("abcdefghijklmnopqrstuvwxyz", Column::Wide, "abcdefghij-klmnopqrst-uvwxyz"),
+            ("abcdefghijklmnopqrst", Column::Wide, "abcdefghijklmnopqrst"),
+            (
+                "see ministry.of.health@example.gov.tj now",
+                Column::Lead,
+                "see ministry-.of.heal-th@examp-le.gov.t-j now",
+            ),
+            ("1.2.3.4.5", Column::Number, "1.2.3-.4.5"),
+            ("1.2.3.4", Column::Number, "1.2.3.4"),
+            // Exactly two chunks: no soft hyphen after the last one.
+            ("abcdefghij", Column::Number, "abcde-fghij"),
+            ("abcdefghijklmnopqrst", Column::Lead, "abcdefgh-ijklmnop-qrst"),
+            ("abcdefghijklmnop", Column::Lead, "abcdefghijklmnop"),
+            ("abcdefghijklmnopq", Column::Lead, "abcdefgh-ijklmnop-q"),
+            // A soft hyphen already there ends a run, as a space does.
+            (
+                "abcdefghijklm\u{AD}nopqrstuvwxyzabcdefghijkl",
+                Column::Wide,
+                "abcdefghijklm\u{AD}nopqrstuvwxyzabcdefghijkl",
+            ),
+            // Graphemes are counted, not characters: a mark (kasra) stays
+            // with its letter.
+            ("ایرانِایرانِایرانِ", Column::Number, "ایرانِ-ایرانِ-ایرانِ"),
+        ];
+        for (text, column, expected) in cases {
+            let ut = Ut::in_column(*text, *column);
+            assert_eq!(ut.s, shy(expected), "{text:?} in {column:?}");
+            assert_eq!(ut.s.replace('\u{AD}', ""), text.replace('\u{AD}', ""), "only soft hyphens are added");
+            assert_eq!(ut.rtl, is_rtl(text));
+        }
+        // A 20,000-letter token, and spaces of every kind end a run.
+        let token = "x".repeat(20_000);
+        let ut = Ut::new(format!("{token}\u{3000}{token}"));
+        assert_eq!(ut.s.matches('\u{AD}').count(), 2 * 1_999);
     }
 }

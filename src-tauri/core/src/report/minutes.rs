@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::data::{Ut, Words};
+use super::data::{Column, Ut, Words};
 use crate::calendar::{self, Lang};
 use crate::model::FieldChange;
 use crate::model::attachment::Attachment;
@@ -227,9 +227,9 @@ pub(super) fn build(w: &Words, d: &MeetingDetail, files: &[Attachment]) -> (Stri
         facts.push(Fact { label: w.pick("Next meeting", "نشست بعدی"), value: own(w, w.date(next)) });
     }
     let person = |p: &crate::model::meeting::Participant| Person {
-        name: Ut::new(p.name.clone()),
-        role: p.role.clone().map(Ut::new),
-        body: p.body.clone().map(Ut::new),
+        name: Ut::in_column(p.name.clone(), Column::Lead),
+        role: p.role.clone().map(|r| Ut::in_column(r, Column::Lead)),
+        body: p.body.clone().map(|b| Ut::in_column(b, Column::Lead)),
     };
     let ours = m.participants.iter().filter(|p| p.side == Side::Ours).map(person).collect();
     let theirs = m.participants.iter().filter(|p| p.side == Side::Theirs).map(person).collect();
