@@ -4,6 +4,9 @@
 //! with its own colour, dates as real date cells, and a Persian workbook
 //! laid out right to left. Every text goes in as a string cell.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, Workbook, Worksheet, XlsxError,
 };
@@ -73,9 +76,29 @@ impl Styles {
         }
     }
 
-    fn status(&self, status: ClauseStatus) -> &Format {
-        &self.status.iter().find(|(s, _)| *s == status).expect("every status has a format").1
+    fn get(&self, style: Style) -> &Format {
+        match style {
+            Style::Text { wraps, quote } => &self.text[usize::from(wraps)][usize::from(quote)],
+            Style::Date => &self.date,
+            Style::Number => &self.number,
+            Style::Status(status) => {
+                &self.status.iter().find(|(s, _)| *s == status).expect("every status has a format").1
+            }
+        }
     }
+}
+
+/// Which of a workbook's formats a cell takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Style {
+    /// Text that wraps or not, with Excel's quote prefix or not.
+    Text {
+        wraps: bool,
+        quote: bool,
+    },
+    Date,
+    Number,
+    Status(ClauseStatus),
 }
 
 /// Writes `sheets` into a workbook, in memory.
@@ -96,7 +119,7 @@ pub(crate) fn write(sheets: &[Sheet], lang: Lang) -> Result<Vec<u8>, ExportError
             });
         }
         let name = sheet_name(&sheet.title, &names);
-        let worksheet = workbook.add_worksheet();
+        let worksheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx)?;
         worksheet.set_name(&name).map_err(xlsx)?;
         names.push(name);
         fill_sheet(worksheet, sheet, lang, &styles)?;
@@ -114,15 +137,43 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
     ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0).map_err(xlsx)?;
     let widths = widths(sheet, lang);
-    for (col, head) in sheet.heads.iter().enumerate() {
-        ws.write_string_with_format(0, col as u16, head.label(lang), &styles.head).map_err(xlsx)?;
-        ws.set_column_width(col as u16, widths[col] as f64 + 1.0).map_err(xlsx)?;
+    // Each cell's style, then each column's most common one, which becomes
+    // the column's format: its cells are written without a format of their
+    // own and take the column's (the file gives them the same style).
+    // rust_xlsxwriter looks a cell's format up by hashing the whole format,
+    // which was a fifth of a 10,000-clause export (see docs/performance.md).
+    let cell_styles: Vec<Vec<Option<Style>>> = sheet
+        .rows
+        .iter()
+        .map(|row| row.cells.iter().enumerate().map(|(col, cell)| style(cell, lang, widths[col])).collect())
+        .collect();
+    let mut column_styles: Vec<Option<Style>> = Vec::with_capacity(sheet.heads.len());
+    for col in 0..sheet.heads.len() {
+        let mut counts: HashMap<Style, usize> = HashMap::new();
+        for style in cell_styles.iter().filter_map(|row| row.get(col).copied().flatten()) {
+            *counts.entry(style).or_default() += 1;
+        }
+        // Ties go to the style met first, so the file is the same every time.
+        let first = |s: &Style| cell_styles.iter().position(|row| row.get(col).copied().flatten() == Some(*s));
+        let most =
+            counts.into_iter().max_by(|(a, m), (b, n)| m.cmp(n).then_with(|| first(b).cmp(&first(a)))).map(|(s, _)| s);
+        column_styles.push(most);
     }
-    for (i, row) in sheet.rows.iter().enumerate() {
+    for (col, head) in sheet.heads.iter().enumerate() {
+        let c = col as u16;
+        ws.write_string_with_format(0, c, head.label(lang), &styles.head).map_err(xlsx)?;
+        ws.set_column_width(c, widths[col] as f64 + 1.0).map_err(xlsx)?;
+        if let Some(style) = column_styles[col] {
+            ws.set_column_format(c, styles.get(style)).map_err(xlsx)?;
+        }
+    }
+    for (i, (row, row_styles)) in sheet.rows.iter().zip(&cell_styles).enumerate() {
         let r = i as u32 + 1;
         let mut lines = 1;
-        for (col, cell) in row.cells.iter().enumerate() {
+        for (col, (cell, style)) in row.cells.iter().zip(row_styles).enumerate() {
             let c = col as u16;
+            // The cell's own format, unless the column's is the same.
+            let format = style.filter(|s| Some(*s) != column_styles[col]).map(|s| styles.get(s));
             match cell {
                 Cell::Empty => {}
                 Cell::Text(t) => {
@@ -134,33 +185,44 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
                         });
                     }
                     lines = lines.max(line_count(t, widths[col]));
-                    let wraps = t.contains('\n') || cell_width(cell, lang) > widths[col];
-                    let formula = looks_like_formula(t);
-                    let format = &styles.text[usize::from(wraps)][usize::from(formula)];
                     // An import takes one apostrophe off a formula-like text
                     // (a CSV file's guard), so a text that begins with its own
                     // apostrophe gets one more, as in CSV.
-                    if formula && t.starts_with('\'') {
-                        ws.write_string_with_format(r, c, format!("'{t}"), format).map_err(xlsx)?;
-                    } else {
-                        ws.write_string_with_format(r, c, t, format).map_err(xlsx)?;
+                    let quoted = matches!(style, Some(Style::Text { quote: true, .. })) && t.starts_with('\'');
+                    let text = if quoted { Cow::Owned(format!("'{t}")) } else { Cow::Borrowed(t.as_str()) };
+                    match format {
+                        Some(f) => ws.write_string_with_format(r, c, text, f),
+                        None => ws.write_string(r, c, text),
                     }
+                    .map_err(xlsx)?;
                 }
                 Cell::Date(d) => match excel_date(*d) {
-                    Some(date) => {
-                        ws.write_datetime_with_format(r, c, date, &styles.date).map_err(xlsx)?;
+                    Some(date) => match format {
+                        Some(f) => ws.write_datetime_with_format(r, c, date, f),
+                        None => ws.write_datetime(r, c, date),
                     }
+                    .map(drop)
+                    .map_err(xlsx)?,
                     // Before 1900: no Excel date; the ISO text instead.
-                    None => {
-                        ws.write_string_with_format(r, c, format_gregorian(*d), &styles.text[0][0]).map_err(xlsx)?;
+                    None => match format {
+                        Some(f) => ws.write_string_with_format(r, c, format_gregorian(*d), f),
+                        None => ws.write_string(r, c, format_gregorian(*d)),
                     }
+                    .map(drop)
+                    .map_err(xlsx)?,
                 },
-                Cell::Number(n) => {
-                    ws.write_number_with_format(r, c, *n as f64, &styles.number).map_err(xlsx)?;
+                Cell::Number(n) => match format {
+                    Some(f) => ws.write_number_with_format(r, c, *n as f64, f),
+                    None => ws.write_number(r, c, *n as f64),
                 }
-                Cell::Status(s) => {
-                    ws.write_string_with_format(r, c, s.label(lang), styles.status(*s)).map_err(xlsx)?;
+                .map(drop)
+                .map_err(xlsx)?,
+                Cell::Status(s) => match format {
+                    Some(f) => ws.write_string_with_format(r, c, s.label(lang), f),
+                    None => ws.write_string(r, c, s.label(lang)),
                 }
+                .map(drop)
+                .map_err(xlsx)?,
             }
         }
         // Spreadsheets do not all fit a row to wrapped text on opening
@@ -183,6 +245,23 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
         }
     }
     Ok(())
+}
+
+/// The style of a cell in a column `width` characters wide (none for an
+/// empty cell).
+fn style(cell: &Cell, lang: Lang, width: usize) -> Option<Style> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Text(t) => Some(Style::Text {
+            wraps: t.contains('\n') || cell_width(cell, lang) > width,
+            quote: looks_like_formula(t),
+        }),
+        Cell::Date(d) => {
+            Some(if excel_date(*d).is_some() { Style::Date } else { Style::Text { wraps: false, quote: false } })
+        }
+        Cell::Number(_) => Some(Style::Number),
+        Cell::Status(s) => Some(Style::Status(*s)),
+    }
 }
 
 /// How many characters a cell shows on its widest line.
