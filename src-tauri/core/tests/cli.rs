@@ -55,6 +55,45 @@ fn loads_the_demo_and_lists_all_five_situations() {
 }
 
 #[test]
+fn output_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cb.sqlite3");
+    // A plan of 2,000 clauses: far more output than a pipe holds (64 KiB),
+    // so the program is still writing when its reader goes.
+    let plan = dir.path().join("plan.csv");
+    let mut csv = String::from("No.,Activity,Deadline\n");
+    for i in 1..=2000 {
+        csv += &format!("{i},Exchange of rehabilitation experts and a joint report on visit {i},2027-01-15\n");
+    }
+    std::fs::write(&plan, csv).unwrap();
+    let partner = id(clausebook(&db, &["add-partner", "Tajikistan"]));
+    let done = clausebook(&db, &["--json", "import", plan.to_str().unwrap(), "--partner", &partner, "--title", "Plan"]);
+    assert!(done.status.success(), "{}", errors(&done));
+    let done: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+    let agreement = done["agreement_id"].as_str().unwrap();
+    // As `clausebook clauses … | head -1`: the reader takes a line and goes.
+    for args in [&["--json", "clauses", agreement][..], &["clauses", agreement]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clausebook"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("CLAUSEBOOK_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        assert!(!first.is_empty());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", errors(&out));
+        assert!(errors(&out).is_empty(), "{args:?}: {}", errors(&out));
+    }
+}
+
+#[test]
 fn adds_updates_notes_and_searches() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cb.sqlite3");

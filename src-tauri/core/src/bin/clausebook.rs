@@ -36,6 +36,26 @@ use serde::Serialize;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `println!`, except that output piped into a reader that has gone (`head`,
+/// a pager quit early) ends the program quietly, as it ends every other
+/// command-line tool. Rust ignores SIGPIPE, so `println!` would panic with
+/// "Broken pipe" instead.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        say(format_args!($($arg)*))
+    };
+}
+
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        panic!("failed printing to stdout: {e}");
+    }
+}
+
 /// Follow every clause of your memoranda and action plans to completion.
 ///
 /// Clausebook keeps partners, agreements, clauses (with both sides' lead
@@ -770,11 +790,11 @@ fn meetings(cx: &mut Ctx, partner: Option<&str>) -> Out {
     let list = cx.store()?.meetings(partner)?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!("no meetings yet");
+            say!("no meetings yet");
         }
         for m in list {
             let with: Vec<&str> = m.partners.iter().map(|p| p.name.as_str()).collect();
-            println!(
+            say!(
                 "{}  {:<9} {} — {} ({} items, {} outcomes, {} to apply)\n    id {}",
                 dates(m.on_date),
                 m.status.as_str(),
@@ -811,18 +831,18 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
                 participants,
             };
             let m = cx.store()?.create_meeting(new)?;
-            cx.print(&m, |m| println!("{}", m.id))
+            cx.print(&m, |m| say!("{}", m.id))
         }
         MeetingWhat::Show { meeting } => {
             let d = cx.store()?.meeting(&meeting)?;
             cx.print(&d, |d| {
                 let m = &d.meeting;
-                println!("{} ({}, {})", m.title, m.kind.label(Lang::En), m.status.label(Lang::En));
+                say!("{} ({}, {})", m.title, m.kind.label(Lang::En), m.status.label(Lang::En));
                 let place = if m.remote { "remote".to_owned() } else { m.place.clone().unwrap_or_default() };
-                println!("  {} {}  {place}", dates(m.on_date), m.starts_at.as_deref().unwrap_or(""));
+                say!("  {} {}  {place}", dates(m.on_date), m.starts_at.as_deref().unwrap_or(""));
                 for p in &m.participants {
                     let more: Vec<&str> = [p.role.as_deref(), p.body.as_deref()].into_iter().flatten().collect();
-                    println!("  {:<15} {} {}", p.side.label(Lang::En), p.name, more.join(", "));
+                    say!("  {:<15} {} {}", p.side.label(Lang::En), p.name, more.join(", "));
                 }
                 for item in &d.agenda {
                     let what = match (&item.clause, &item.text) {
@@ -833,7 +853,7 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
                         (None, Some(t)) => t.clone(),
                         (None, None) => String::new(),
                     };
-                    println!("  {}. {what}\n     item {}", item.position, item.id);
+                    say!("  {}. {what}\n     item {}", item.position, item.id);
                     for o in &item.outcomes {
                         let state = if o.pending() {
                             " (to apply)"
@@ -842,25 +862,25 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
                         } else {
                             ""
                         };
-                        println!("     - {}{state}: {}", o.kind.label(Lang::En), o.text.as_deref().unwrap_or(""));
+                        say!("     - {}{state}: {}", o.kind.label(Lang::En), o.text.as_deref().unwrap_or(""));
                     }
                 }
             })
         }
         MeetingWhat::Status { meeting, status } => {
             let m = cx.store()?.set_meeting_status(&meeting, status)?;
-            cx.print(&m, |m| println!("{} is {}", m.title, m.status.as_str()))
+            cx.print(&m, |m| say!("{} is {}", m.title, m.status.as_str()))
         }
         MeetingWhat::Suggest { meeting } => {
             let list = cx.store()?.suggest_agenda(&meeting, today)?;
             cx.print(&list, |list| {
                 if list.is_empty() {
-                    println!("nothing to suggest");
+                    say!("nothing to suggest");
                 }
                 for s in list {
                     let why: Vec<&str> = s.reasons.iter().map(|r| r.as_str()).collect();
                     let text: String = s.clause.text.chars().take(60).collect();
-                    println!("{} › {} {text}  [{}]", s.clause.agreement_title, s.clause.number, why.join(", "));
+                    say!("{} › {} {text}  [{}]", s.clause.agreement_title, s.clause.number, why.join(", "));
                 }
             })
         }
@@ -878,7 +898,7 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
             }
             items.extend(texts.into_iter().map(|t| NewAgendaItem { clause_id: None, text: Some(t) }));
             let d = store.add_agenda_items(&meeting, items)?;
-            cx.print(&d, |d| println!("the agenda has {} items", d.agenda.len()))
+            cx.print(&d, |d| say!("the agenda has {} items", d.agenda.len()))
         }
         MeetingWhat::Outcome(o) => {
             let (owner_side, owner) = match o.owner.as_deref().map(|s| s.split_once(':')) {
@@ -922,22 +942,25 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
                 new_clause: new_clause.transpose()?,
             };
             let added = cx.store()?.add_outcome(new)?;
-            cx.print(&added, |o| println!("{}", o.id))
+            cx.print(&added, |o| say!("{}", o.id))
         }
         MeetingWhat::Review { meeting } => {
             let list = cx.store()?.review(&meeting)?;
             cx.print(&list, |list| {
                 if list.is_empty() {
-                    println!("no changes proposed");
+                    say!("no changes proposed");
                 }
                 for r in list {
                     let state = if r.applied { "applied" } else { "to apply" };
-                    println!(
+                    say!(
                         "item {} › {} clause {} ({state})  outcome {}",
-                        r.item, r.agreement_title, r.number, r.outcome_id
+                        r.item,
+                        r.agreement_title,
+                        r.number,
+                        r.outcome_id
                     );
                     for c in &r.changes {
-                        println!(
+                        say!(
                             "    {}: {} → {}",
                             c.field,
                             c.old.as_deref().unwrap_or("—"),
@@ -951,7 +974,7 @@ fn meeting(cx: &mut Ctx, what: MeetingWhat) -> Out {
             let only = (!outcomes.is_empty()).then_some(outcomes);
             let applied = cx.store()?.apply_outcomes(&meeting, only, today)?;
             cx.print(&applied, |a| {
-                println!("{} clauses updated, {} created, {} progress notes written", a.updated, a.created, a.notes)
+                say!("{} clauses updated, {} created, {} progress notes written", a.updated, a.created, a.notes)
             })
         }
     }
@@ -1101,7 +1124,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if json {
-                println!("{}", serde_json::json!({"error": {"code": f.code, "message": f.message}}));
+                say!("{}", serde_json::json!({"error": {"code": f.code, "message": f.message}}));
             } else {
                 eprintln!("clausebook: {}", f.message);
             }
@@ -1167,7 +1190,7 @@ impl Ctx {
 }
 
 fn print_json<T: Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+    say!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
 }
 
 fn date_arg(s: Option<&str>) -> Result<Option<NaiveDate>, Failure> {
@@ -1222,20 +1245,20 @@ fn run(cli: Cli) -> Out {
 
 fn init(cx: &mut Ctx) -> Out {
     cx.store()?;
-    println!("database ready: {}", cx.db.display());
+    say!("database ready: {}", cx.db.display());
     Ok(())
 }
 
 fn demo(cx: &mut Ctx, if_empty: bool) -> Out {
     let counts = match cx.store()?.load_demo() {
         Err(DemoError::Store(StoreError::NotEmpty)) if if_empty => {
-            println!("{} already holds data; demo not loaded", cx.db.display());
+            say!("{} already holds data; demo not loaded", cx.db.display());
             return Ok(());
         }
         loaded => loaded?,
     };
     cx.print(&counts, |c| {
-        println!(
+        say!(
             "demo loaded into {}: {} partners, {} agreements, {} clauses, {} notes",
             cx.db.display(),
             c.partners,
@@ -1250,14 +1273,14 @@ fn partners(cx: &mut Ctx) -> Out {
     let list = cx.store()?.partners()?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!(
+            say!(
                 "no partners yet: add one with `clausebook add-partner NAME`, or load the demo with `clausebook demo`"
             );
         }
         for p in list {
             let names =
                 [p.name_fa.as_deref(), p.name_local.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-            println!("{}  {:<12} {}  {}", p.id, p.kind.as_str(), p.name, names);
+            say!("{}  {:<12} {}  {}", p.id, p.kind.as_str(), p.name, names);
         }
     })
 }
@@ -1270,7 +1293,7 @@ fn add_partner(cx: &mut Ctx, a: AddPartner) -> Out {
         name_local: a.name_local,
         local_lang: a.local_lang,
     })?;
-    cx.print(&p, |p| println!("{}", p.id))
+    cx.print(&p, |p| say!("{}", p.id))
 }
 
 fn agreements(cx: &mut Ctx, partner: Option<&str>) -> Out {
@@ -1278,12 +1301,12 @@ fn agreements(cx: &mut Ctx, partner: Option<&str>) -> Out {
     let show = cx.dates()?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!("no agreements yet: add one with `clausebook add-agreement TITLE --party PARTNER_ID`");
+            say!("no agreements yet: add one with `clausebook add-agreement TITLE --party PARTNER_ID`");
         }
         for a in list {
             let parties = a.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
             let signed = a.signed_on.map(&show).unwrap_or_else(|| "unsigned".into());
-            println!("{}  {:<10} {:<22} {}  [{}]", a.id, a.status.as_str(), signed, a.title, parties);
+            say!("{}  {:<10} {:<22} {}  [{}]", a.id, a.status.as_str(), signed, a.title, parties);
         }
     })
 }
@@ -1304,7 +1327,7 @@ fn add_agreement(cx: &mut Ctx, a: AddAgreement) -> Out {
         summary: a.summary,
     };
     let created = cx.store()?.create_agreement(new)?;
-    cx.print(&created, |a| println!("{}", a.id))
+    cx.print(&created, |a| say!("{}", a.id))
 }
 
 fn clauses(cx: &mut Ctx, agreement: &str) -> Out {
@@ -1318,9 +1341,9 @@ fn clauses(cx: &mut Ctx, agreement: &str) -> Out {
     // of an agreement without clauses cannot give.
     let a = cx.store()?.agreement(agreement)?;
     let show = cx.dates()?;
-    println!("{} ({} clauses)", a.title, rows.len());
+    say!("{} ({} clauses)", a.title, rows.len());
     if rows.is_empty() {
-        println!("  no clauses yet: add one with `clausebook add-clause {} --number 1 --text ...`", a.id);
+        say!("  no clauses yet: add one with `clausebook add-clause {} --number 1 --text ...`", a.id);
     }
     for r in rows {
         let c = &r.clause;
@@ -1337,8 +1360,8 @@ fn clauses(cx: &mut Ctx, agreement: &str) -> Out {
             .unwrap_or_default();
         let indent = "  ".repeat(r.depth as usize);
         let first_line: String = c.text.lines().next().unwrap_or("").chars().take(90).collect();
-        println!("{indent}{} {}  ({}{pct}; due {due}{flag}){roll}", c.number, first_line, c.status.as_str());
-        println!(
+        say!("{indent}{} {}  ({}{pct}; due {due}{flag}){roll}", c.number, first_line, c.status.as_str());
+        say!(
             "{indent}    lead: {} / {}   id {}",
             c.our_lead.as_deref().unwrap_or("-"),
             c.partner_lead.as_deref().unwrap_or("-"),
@@ -1346,7 +1369,7 @@ fn clauses(cx: &mut Ctx, agreement: &str) -> Out {
         );
         if let Some(n) = &r.latest_note {
             let t: String = n.text.chars().take(90).collect();
-            println!("{indent}    latest note {}: {t}", show(n.on_date));
+            say!("{indent}    latest note {}: {t}", show(n.on_date));
         }
     }
     Ok(())
@@ -1368,7 +1391,7 @@ fn add_clause(cx: &mut Ctx, a: AddClause) -> Out {
     };
     let today = cx.today;
     let change = cx.store()?.create_clause(new, today)?;
-    cx.print(&change.clause, |c| println!("{}", c.id))
+    cx.print(&change.clause, |c| say!("{}", c.id))
 }
 
 fn update_clause(cx: &mut Ctx, u: UpdateClause) -> Out {
@@ -1385,13 +1408,13 @@ fn update_clause(cx: &mut Ctx, u: UpdateClause) -> Out {
     };
     let today = cx.today;
     let change = cx.store()?.update_clause(&u.clause, patch, today)?;
-    cx.print(&change.clause, |c| println!("updated clause {} ({})", c.number, c.status.as_str()))
+    cx.print(&change.clause, |c| say!("updated clause {} ({})", c.number, c.status.as_str()))
 }
 
 fn move_clause(cx: &mut Ctx, m: MoveClause) -> Out {
     let today = cx.today;
     let change = cx.store()?.move_clause(&m.clause, m.to.into_move(m.index), today)?;
-    cx.print(&change.clause, |c| println!("moved clause {} ({})", c.number, c.status.as_str()))
+    cx.print(&change.clause, |c| say!("moved clause {} ({})", c.number, c.status.as_str()))
 }
 
 fn note(cx: &mut Ctx, n: AddNote) -> Out {
@@ -1404,14 +1427,14 @@ fn note(cx: &mut Ctx, n: AddNote) -> Out {
         status_to: n.status,
     };
     let added = cx.store()?.add_note(new, today)?;
-    cx.print(&added.note, |note| println!("{}", note.id))
+    cx.print(&added.note, |note| say!("{}", note.id))
 }
 
 fn search(cx: &mut Ctx, query: &str, limit: u32) -> Out {
     let hits = cx.store()?.search(query, limit)?;
     cx.print(&hits, |hits| {
         if hits.is_empty() {
-            println!("nothing found for \"{query}\"");
+            say!("nothing found for \"{query}\"");
         }
         for h in hits {
             let place = match &h.clause_number {
@@ -1419,7 +1442,7 @@ fn search(cx: &mut Ctx, query: &str, limit: u32) -> Out {
                 None => h.agreement_title.clone(),
             };
             let excerpt: String = h.excerpt.chars().take(100).collect();
-            println!("{:?}  [{}]  {place}\n    {excerpt}\n    id {}", h.kind, h.partner_names.join(", "), h.id);
+            say!("{:?}  [{}]  {place}\n    {excerpt}\n    id {}", h.kind, h.partner_names.join(", "), h.id);
         }
     })
 }
@@ -1434,7 +1457,7 @@ fn dashboard(cx: &mut Ctx) -> Out {
         let word = |label: &str| label.to_lowercase();
         let by_status: Vec<String> =
             ClauseStatus::ALL.iter().map(|s| format!("{} {}", o.counts.get(*s), word(s.label(Lang::En)))).collect();
-        println!(
+        say!(
             "All partners on {}: {} clauses — {}; {} {}, {} {}",
             show(d.today),
             o.counts.total(),
@@ -1446,7 +1469,7 @@ fn dashboard(cx: &mut Ctx) -> Out {
         );
         for c in &d.partners {
             let f = c.figures;
-            println!(
+            say!(
                 "  {:<28} {:>2} agreements {:>4} clauses {:>4} done {:>4} overdue {:>4} due soon",
                 c.partner.name,
                 c.agreements,
@@ -1464,11 +1487,11 @@ fn overdue(cx: &mut Ctx, partner: Option<&str>, limit: u32) -> Out {
     let list = cx.store()?.overdue(today, partner, limit)?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!("nothing is overdue");
+            say!("nothing is overdue");
         }
         for o in list {
             let text: String = o.clause.text.chars().take(70).collect();
-            println!("{:>4} days  {} › {} {}", o.days_overdue, o.agreement_title, o.clause.number, text);
+            say!("{:>4} days  {} › {} {}", o.days_overdue, o.agreement_title, o.clause.number, text);
         }
     })
 }
@@ -1479,18 +1502,11 @@ fn reminders(cx: &mut Ctx) -> Out {
     let list = cx.store()?.reminders(today)?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!("nothing to remind of");
+            say!("nothing to remind of");
         }
         for r in list {
             let text: String = r.text.chars().take(60).collect();
-            println!(
-                "{:<18} {}  {} › {} {}",
-                r.stage.label(Lang::En),
-                dates(r.due_on),
-                r.agreement_title,
-                r.number,
-                text
-            );
+            say!("{:<18} {}  {} › {} {}", r.stage.label(Lang::En), dates(r.due_on), r.agreement_title, r.number, text);
         }
     })
 }
@@ -1505,27 +1521,27 @@ fn remind(cx: &mut Ctx, clause: &str, days: Option<LeadDays>) -> Out {
     cx.print(&lead, |lead| {
         let days: Vec<String> = lead.leads.iter().map(u32::to_string).collect();
         let whose = if lead.own.is_some() { "its own" } else { "the default" };
-        println!("reminded {} days before the deadline ({whose})", days.join(", "));
+        say!("reminded {} days before the deadline ({whose})", days.join(", "));
     })
 }
 
 fn snooze(cx: &mut Ctx, clause: &str, length: SnoozeLength) -> Out {
     let today = cx.today;
     let until = cx.store()?.snooze_reminder(clause, length, today)?;
-    cx.print(&serde_json::json!({ "until": until }), |_| println!("reminders snoozed until {until}"))
+    cx.print(&serde_json::json!({ "until": until }), |_| say!("reminders snoozed until {until}"))
 }
 
 fn history(cx: &mut Ctx, id: &str) -> Out {
     let entries = cx.store()?.history(id)?;
     cx.print(&entries, |entries| {
         if entries.is_empty() {
-            println!("no history for {id}");
+            say!("no history for {id}");
         }
         for e in entries {
-            println!("{}  {}  {} {}", e.at, e.actor, e.action, e.entity);
+            say!("{}  {}  {} {}", e.at, e.actor, e.action, e.entity);
             for c in &e.changes {
                 let (old, new) = (c.old.as_deref().unwrap_or("∅"), c.new.as_deref().unwrap_or("∅"));
-                println!("    {}: {old} → {new}", c.field);
+                say!("    {}: {old} → {new}", c.field);
             }
         }
     })
@@ -1540,7 +1556,7 @@ fn delete(cx: &mut Ctx, what: DeleteWhat) -> Out {
         DeleteWhat::Note { id } => store.delete_note(&id)?,
     };
     cx.print(&serde_json::json!({"deletion_id": deletion}), |_| {
-        println!("deleted; to undo: clausebook restore {deletion}");
+        say!("deleted; to undo: clausebook restore {deletion}");
     })
 }
 
@@ -1599,16 +1615,16 @@ fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
     if a.dry_run {
         let plan = sheet::plan_source(cx.store()?, &source, &request, today)?;
         return cx.print(&plan, |p| {
-            println!("{} (sheet {:?}, header on row {}):", preview.file, p.sheet, p.header_row);
+            say!("{} (sheet {:?}, header on row {}):", preview.file, p.sheet, p.header_row);
             for r in &p.rows {
                 let action = format!("{:?}", r.action).to_lowercase();
-                println!("  row {:>4}  {action:<12} {:<12} {}", r.row, r.number.join(" › "), r.text.lines().next().unwrap_or_default());
+                say!("  row {:>4}  {action:<12} {:<12} {}", r.row, r.number.join(" › "), r.text.lines().next().unwrap_or_default());
                 for problem in &r.problems {
                     let how = if problem.can_drop { "can be left out" } else { "to fix" };
-                    println!("            {} ({how}): {}", problem.column.as_deref().unwrap_or("-"), problem.message);
+                    say!("            {} ({how}): {}", problem.column.as_deref().unwrap_or("-"), problem.message);
                 }
             }
-            println!(
+            say!(
                 "would create {}, update {}, leave {} unchanged, skip {}; {} notes; {} problems to fix, {} values that can be left out",
                 p.created, p.updated, p.unchanged, p.skipped, p.notes, p.blocking, p.droppable
             );
@@ -1616,37 +1632,37 @@ fn import(cx: &mut Ctx, a: ImportArgs) -> Out {
     }
     let done = sheet::import_source(cx.store()?, &source, &request, today)?;
     cx.print(&done, |d| {
-        println!(
+        say!(
             "imported into agreement {}: {} created, {} updated, {} unchanged, {} skipped, {} notes, {} values left out",
             d.agreement_id, d.created, d.updated, d.unchanged, d.skipped, d.notes, d.dropped
         );
-        println!("undo with: clausebook undo-import {}", d.import_id);
+        say!("undo with: clausebook undo-import {}", d.import_id);
     })
 }
 
 fn undo_import(cx: &mut Ctx, import_id: &str) -> Out {
     let undone = cx.store()?.undo_import(import_id)?;
     cx.print(&undone, |u| {
-        println!("import undone: {} clauses removed, {} restored as they were", u.removed, u.restored);
+        say!("import undone: {} clauses removed, {} restored as they were", u.removed, u.restored);
         if u.agreement_deleted {
-            println!("the agreement it created is deleted");
+            say!("the agreement it created is deleted");
         }
     })
 }
 
 fn attach(cx: &mut Ctx, id: &str, file: &Path, name: Option<&str>) -> Out {
     let a = cx.store()?.attach(id, file, name)?;
-    cx.print(&a, |a| println!("{}  {} ({}, {} bytes, sha256 {})", a.id, a.name, a.media_type, a.size, a.sha256))
+    cx.print(&a, |a| say!("{}  {} ({}, {} bytes, sha256 {})", a.id, a.name, a.media_type, a.size, a.sha256))
 }
 
 fn attachments(cx: &mut Ctx, id: &str) -> Out {
     let list = cx.store()?.attachments(id)?;
     cx.print(&list, |list| {
         if list.is_empty() {
-            println!("no files attached");
+            say!("no files attached");
         }
         for a in list {
-            println!("{}  {:<40} {:<24} {:>10} bytes  {}", a.id, a.name, a.media_type, a.size, &a.created_at[..10]);
+            say!("{}  {:<40} {:<24} {:>10} bytes  {}", a.id, a.name, a.media_type, a.size, &a.created_at[..10]);
         }
     })
 }
@@ -1656,12 +1672,12 @@ fn attachment(cx: &mut Ctx, what: AttachmentWhat) -> Out {
         AttachmentWhat::Save { id, output } => {
             let bytes = cx.store()?.copy_attachment(&id, &output)?;
             let path = output.display().to_string();
-            cx.print(&serde_json::json!({"path": path, "bytes": bytes}), |_| println!("wrote {path} ({bytes} bytes)"))
+            cx.print(&serde_json::json!({"path": path, "bytes": bytes}), |_| say!("wrote {path} ({bytes} bytes)"))
         }
         AttachmentWhat::Remove { id } => {
             let deletion = cx.store()?.remove_attachment(&id)?;
             cx.print(&serde_json::json!({"deletion_id": deletion}), |_| {
-                println!("removed; undo with: clausebook restore {deletion}")
+                say!("removed; undo with: clausebook restore {deletion}")
             })
         }
     }
@@ -1669,7 +1685,7 @@ fn attachment(cx: &mut Ctx, what: AttachmentWhat) -> Out {
 
 fn restore(cx: &mut Ctx, deletion_id: &str) -> Out {
     let kind = cx.store()?.restore(deletion_id)?;
-    cx.print(&serde_json::json!({"restored": kind}), |_| println!("restored the {kind}"))
+    cx.print(&serde_json::json!({"restored": kind}), |_| say!("restored the {kind}"))
 }
 
 fn backup(cx: &mut Ctx, to: Option<&Path>) -> Out {
@@ -1680,16 +1696,21 @@ fn backup(cx: &mut Ctx, to: Option<&Path>) -> Out {
     };
     cx.print(&made, |m| {
         let c = &m.manifest.counts;
-        println!("backed up to {}", m.path);
-        println!(
+        say!("backed up to {}", m.path);
+        say!(
             "  {} partners, {} agreements, {} clauses, {} notes; {} bytes; sha256 {}",
-            c.partners, c.agreements, c.clauses, c.notes, m.manifest.bytes, m.manifest.sha256
+            c.partners,
+            c.agreements,
+            c.clauses,
+            c.notes,
+            m.manifest.bytes,
+            m.manifest.sha256
         );
         if let Some(copy) = &m.mirrored_to {
-            println!("  copied to {copy}");
+            say!("  copied to {copy}");
         }
         if m.removed > 0 {
-            println!("  {} older backup(s) rotated out", m.removed);
+            say!("  {} older backup(s) rotated out", m.removed);
         }
     })
 }
@@ -1700,14 +1721,14 @@ fn backups(cx: &mut Ctx) -> Out {
     let list = store.backups()?;
     cx.print(&list, |list| {
         if let Some(dir) = &dir {
-            println!("backups in {}:", dir.display());
+            say!("backups in {}:", dir.display());
         }
         if list.is_empty() {
-            println!("  none yet: `clausebook backup` makes one");
+            say!("  none yet: `clausebook backup` makes one");
         }
         for m in list {
             let c = &m.counts;
-            println!(
+            say!(
                 "  {}  {:<16} schema {}  {} agreements, {} clauses, {} notes  {}",
                 m.created_at,
                 m.reason.as_str(),
@@ -1734,7 +1755,7 @@ fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
             };
             let sent = cx.store()?.exchange_send(&scope, to.as_deref(), &output)?;
             cx.print(&sent, |s| {
-                println!(
+                say!(
                     "wrote {} ({}): {} entr{}, {} bytes",
                     output.display(),
                     s.scope.label(Lang::En),
@@ -1748,11 +1769,11 @@ fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
             let got = cx.store()?.exchange_receive(&file, dry_run)?;
             cx.print(&got, |r| {
                 if r.already {
-                    println!("{} was received before: nothing to do", file.display());
+                    say!("{} was received before: nothing to do", file.display());
                     return;
                 }
                 let verb = if r.dry_run { "would change" } else { "changed" };
-                println!(
+                say!(
                     "from {} ({}, {}): {} new of {} entries; {verb} {} rows; {} conflict(s) to review",
                     r.officer,
                     r.scope.label(Lang::En),
@@ -1763,7 +1784,7 @@ fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
                     r.conflicts
                 );
                 if r.dry_run {
-                    println!("dry run: nothing was written");
+                    say!("dry run: nothing was written");
                 }
             })
         }
@@ -1771,7 +1792,7 @@ fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
             let list = cx.store()?.exchange_conflicts()?;
             cx.print(&list, |list| {
                 if list.is_empty() {
-                    println!("no conflicts wait for a choice");
+                    say!("no conflicts wait for a choice");
                 }
                 for c in list {
                     let what = [c.agreement_title.as_deref(), c.number.as_deref(), c.title.as_deref()]
@@ -1779,27 +1800,29 @@ fn exchange(cx: &mut Ctx, what: ExchangeWhat) -> Out {
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(" · ");
-                    println!("{}  {}  {} {}: {}", c.id, c.kind.label(Lang::En), c.table, c.field, what);
+                    say!("{}  {}  {} {}: {}", c.id, c.kind.label(Lang::En), c.table, c.field, what);
                     let v = |v: &Option<String>| v.clone().unwrap_or_else(|| "(empty)".into());
-                    println!("    before {}  here {}  from {} {}", v(&c.base), v(&c.mine), c.officer, v(&c.theirs));
+                    say!("    before {}  here {}  from {} {}", v(&c.base), v(&c.mine), c.officer, v(&c.theirs));
                 }
             })
         }
         ExchangeWhat::Resolve { id, choice } => {
             cx.store()?.resolve_conflict(&id, choice)?;
             cx.print(&serde_json::json!({"resolved": id, "choice": choice}), |_| {
-                println!("{}: {}", id, choice.label(Lang::En));
+                say!("{}: {}", id, choice.label(Lang::En));
             })
         }
         ExchangeWhat::History => {
             let overview = cx.store()?.exchange_overview()?;
             cx.print(&overview, |o| {
-                println!(
+                say!(
                     "register {}; {} log entries; {} conflict(s) open",
-                    o.register_id, o.log_entries, o.open_conflicts
+                    o.register_id,
+                    o.log_entries,
+                    o.open_conflicts
                 );
                 for f in &o.files {
-                    println!(
+                    say!(
                         "  {}  {:<8} {:<28} {:<16} {} entries, {} changes, {} conflicts  {}",
                         f.at,
                         f.direction.as_str(),
@@ -1820,9 +1843,9 @@ fn restore_backup(cx: &mut Ctx, file: &Path) -> Out {
     let restored = cx.store()?.restore_backup(file)?;
     cx.print(&restored, |r| {
         let c = &r.counts;
-        println!("restored from {}", r.from);
-        println!("  the register now holds {} agreements, {} clauses, {} notes", c.agreements, c.clauses, c.notes);
-        println!("  the register as it was is kept in {}", r.previous);
+        say!("restored from {}", r.from);
+        say!("  the register now holds {} agreements, {} clauses, {} notes", c.agreements, c.clauses, c.notes);
+        say!("  the register as it was is kept in {}", r.previous);
     })
 }
 
@@ -1836,13 +1859,13 @@ fn settings(cx: &mut Ctx, s: SettingsArgs) -> Out {
         tray: s.tray,
     })?;
     cx.print(&out, |out| {
-        println!("officer:      {}", out.officer_name);
-        println!("organisation: {}", out.organisation);
-        println!("language:     {}", out.ui_language.as_str());
-        println!("dates:        {}", out.date_display.as_str());
-        println!("reminders:    {}", if out.reminders { "on" } else { "off" });
-        println!("tray:         {}", if out.tray { "on" } else { "off" });
-        println!("database:     {}", cx.db.display());
+        say!("officer:      {}", out.officer_name);
+        say!("organisation: {}", out.organisation);
+        say!("language:     {}", out.ui_language.as_str());
+        say!("dates:        {}", out.date_display.as_str());
+        say!("reminders:    {}", if out.reminders { "on" } else { "off" });
+        say!("tray:         {}", if out.tray { "on" } else { "off" });
+        say!("database:     {}", cx.db.display());
     })
 }
 
@@ -1883,7 +1906,7 @@ fn make_report(cx: &mut Ctx, what: ReportWhat) -> Out {
     let (today, now) = (cx.today, cx.now);
     let summary = report::export(cx.store()?, &request, &options, today, now, &common.output)?;
     cx.print(&summary, |s| {
-        println!("wrote {} ({} pages, {} clauses, {} KB)", s.path, s.pages, s.clauses, s.bytes / 1024);
+        say!("wrote {} ({} pages, {} clauses, {} KB)", s.path, s.pages, s.clauses, s.bytes / 1024);
     })
 }
 
@@ -1901,7 +1924,7 @@ fn make_export(cx: &mut Ctx, what: ExportWhat) -> Out {
     let file = export::export(cx.store()?, &scope, lang, today, now, &common.output)?;
     cx.print(&file, |f| {
         let events = if f.format == SheetFormat::Ics { format!(", {} events", f.events) } else { String::new() };
-        println!(
+        say!(
             "wrote {} ({} agreements, {} clauses{events}, {} KB)",
             f.path,
             f.agreements,
@@ -1920,8 +1943,8 @@ fn convert_date(cx: &Ctx, input: &str) -> Out {
         "weekday": d.format("%A").to_string(),
     });
     cx.print(&json, |_| {
-        println!("Gregorian:    {} ({})", calendar::format_gregorian(d), d.format("%A, %-d %B %Y"));
-        println!(
+        say!("Gregorian:    {} ({})", calendar::format_gregorian(d), d.format("%A, %-d %B %Y"));
+        say!(
             "Solar Hijri:  {}  ({} / {})",
             calendar::format_persian(d, Lang::En),
             calendar::format_persian_long(d, Lang::En),
