@@ -588,13 +588,15 @@ impl Store {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {COLUMNS}, n.on_date, n.author, substr(n.text, 1, 500)
                  FROM clauses c
-                 LEFT JOIN notes n ON n.id = (
-                     SELECT id FROM notes WHERE clause_id = c.id AND deleted_at IS NULL
+                 LEFT JOIN notes n ON n.rowid = (
+                     SELECT rowid FROM notes WHERE clause_id = c.id AND deleted_at IS NULL
                      ORDER BY on_date DESC, created_at DESC LIMIT 1)
-                 WHERE c.agreement_id = ?1 AND c.deleted_at IS NULL
-                 ORDER BY c.position"
+                 WHERE c.agreement_id = ?1 AND c.deleted_at IS NULL"
             ))?;
-            let rows = stmt
+            // Sorted here rather than by `ORDER BY c.position`: SQLite's
+            // sorter copied every row's columns into a temporary b-tree, a
+            // fifth of the query's work for a large agreement.
+            let mut rows = stmt
                 .query_map([&agreement.id], |r| {
                     let clause = from_row(r)?;
                     let on_date: Option<chrono::NaiveDate> = r.get(19)?;
@@ -606,6 +608,7 @@ impl Store {
                     Ok(ClauseRow { clause, depth: 0, latest_note, rollup: None, due, moves: Moves::default() })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.sort_by_key(|r| r.clause.position);
             Ok(build_tree(rows))
         })
     }
