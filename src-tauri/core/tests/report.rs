@@ -366,6 +366,23 @@ fn runs_without_spaces_stay_on_the_page() {
                 "{lang:?}: {text:?} runs off the page ({x_min}–{x_max} of {width})"
             );
         }
+        // The clause number's pieces stay in its column: 15 mm inside the
+        // 14 mm margin, on the left in English and on the right in Persian.
+        let edge = (14.0 + 15.0) * 72.0 / 25.4 + 0.5;
+        let pieces: Vec<_> = words
+            .iter()
+            .filter(|(.., text)| {
+                // pdftotext keeps the soft hyphens where no line broke.
+                let t: String = text.chars().filter(|&c| c != '\u{AD}').collect();
+                let t = t.trim_end_matches(['-', '\u{2010}']);
+                t.contains('.') && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            })
+            .collect();
+        assert!(pieces.len() >= 3, "{lang:?}: the number is broken over lines: {pieces:?}");
+        for (x_min, x_max, width, text) in pieces {
+            let inside = if lang == Lang::Fa { *x_min >= width - edge } else { *x_max <= edge };
+            assert!(inside, "{lang:?}: {text:?} leaves the number column ({x_min}–{x_max})");
+        }
         // Nothing is lost: every letter of the token is printed, and the
         // hash with it, a line break at most every ten characters.
         let text = text_of(&path);

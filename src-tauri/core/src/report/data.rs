@@ -72,6 +72,12 @@ impl Column {
 
 const SOFT_HYPHEN: char = '\u{AD}';
 
+/// Punctuation no line may begin with (Unicode's line-break classes IS, CL,
+/// CP, EX and SY, as Typst's line breaker applies them): a soft hyphen just
+/// before one offers no break, so "1.2.3.4.5.6.7.8.9.10.11" got none where
+/// the chunks ended before a dot and ran out of its column.
+const NO_BREAK_BEFORE: &[char] = &['.', ',', ':', ';', '!', '?', ')', ']', '}', '/', '،', '؛', '؟', '»'];
+
 fn breakable_runs(s: String, column: Column) -> String {
     use unicode_segmentation::UnicodeSegmentation;
     let (limit, chunk) = column.runs();
@@ -87,11 +93,16 @@ fn breakable_runs(s: String, column: Column) -> String {
         if run.chars().nth(limit).is_some() {
             let mut graphemes = run.graphemes(true).peekable();
             let mut n = 0;
+            // Whether a soft hyphen is due: it waits past punctuation that
+            // a line may not begin with, where it would offer no break.
+            let mut due = false;
             while let Some(g) = graphemes.next() {
                 out.push_str(g);
                 n += 1;
-                if n % chunk == 0 && graphemes.peek().is_some() {
+                due |= n % chunk == 0;
+                if due && graphemes.peek().is_some_and(|next| !next.starts_with(NO_BREAK_BEFORE)) {
                     out.push(SOFT_HYPHEN);
+                    due = false;
                 }
             }
         } else {
@@ -597,9 +608,11 @@ mod tests {
             (
                 "see ministry.of.health@example.gov.tj now",
                 Column::Lead,
-                "see ministry-.of.heal-th@examp-le.gov.t-j now",
+                "see ministry.-of.heal-th@examp-le.gov.t-j now",
             ),
-            ("1.2.3.4.5", Column::Number, "1.2.3-.4.5"),
+            // Not before a dot, where no line may break: after it.
+            ("1.2.3.4.5", Column::Number, "1.2.3.-4.5"),
+            ("1.2.3.4.5.6.7.8.9.10.11", Column::Number, "1.2.3.-4.5.-6.7.8.-9.10.-11"),
             ("1.2.3.4", Column::Number, "1.2.3.4"),
             // Exactly two chunks: no soft hyphen after the last one.
             ("abcdefghij", Column::Number, "abcde-fghij"),
