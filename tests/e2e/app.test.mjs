@@ -1500,4 +1500,43 @@ describe('Clausebook, end to end', () => {
     await openAgreementFromList();
     assert.equal(await statusOf('2'), 'cancelled');
   });
+
+  step('22. a file whose attached file is not the one its checksum names is refused, saying so, in English and Persian', async () => {
+    // Made by the core's exchange test: a sealed file carrying a PDF with one byte changed.
+    const bad = path.join(ROOT, 'src-tauri/core/tests/fixtures/bad-attached-file.clausebook');
+    const receiveCard = '//main//section[contains(@class,"receive")]';
+    const history = '//main//section[contains(@class,"history")]';
+    const alertIn = `${receiveCard}//div[@role="alert"]`;
+    await clearToasts();
+    await (await link('Exchange', sidebar)).click();
+    await shown('//main//h1[normalize-space(.)="Exchange with colleagues"]');
+    const filesListed = async () => (await browser.$$(`${history}//tbody/tr`)).length;
+    await shown(history);
+    const filesBefore = await filesListed();
+    await (await button('Choose a file…', receiveCard)).click();
+    await answerFileDialog('Receive an exchange file', bad);
+    // In English the core's own sentence; in Persian the code's translation.
+    await waitText(alertIn, 'carries an attached file that is empty, too large to attach, or not the file its checksum names');
+    await waitText(alertIn, 'nothing was applied');
+    assert.equal(await (await browser.$(`${receiveCard}//div[@role="status"]`)).isExisting(), false, 'no preview of what it would do');
+    await scrollTo(receiveCard);
+    await shot('15f-exchange-bad-file.png');
+
+    await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
+    await shown('//main//h1[normalize-space(.)="تبادل با همکاران"]');
+    await (await button('انتخاب پرونده…', receiveCard)).click();
+    await answerFileDialog('دریافت پرونده تبادل', bad);
+    await waitText(alertIn, 'همان فایلی نیست که کد بررسی‌اش می‌گوید');
+    await waitText(alertIn, 'چیزی اعمال نشد.');
+    assert.deepEqual(await englishOnScreen(), [], 'English on the Persian refusal');
+    await scrollTo(receiveCard);
+    await shot('15g-exchange-bad-file-fa.png');
+    await (await link('تنظیمات', sidebar)).click();
+    await (await shown(`//main//label[normalize-space(.)="English"]/input`)).click();
+    await shown(`//main//h1[normalize-space(.)="Settings"]`);
+    // Nothing was received: the history lists the same files.
+    await (await link('Exchange', sidebar)).click();
+    await shown(history);
+    assert.equal(await filesListed(), filesBefore);
+  });
 });

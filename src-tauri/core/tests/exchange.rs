@@ -318,6 +318,39 @@ fn attached_files_are_checked_before_anything_is_written() {
     assert_eq!((dump(&b), b.exchange_overview().unwrap().files.len()), before);
 }
 
+/// `tests/fixtures/bad-attached-file.clausebook`: a sealed exchange file
+/// (a partner, an agreement, a PDF attached to it) whose carried file is not
+/// the file its checksum names. The window's end-to-end test receives it to
+/// show the refusal; `CLAUSEBOOK_WRITE_FIXTURES=1` writes it anew.
+#[test]
+fn a_file_carrying_a_file_unlike_its_checksum_is_refused_in_a_dry_run_too() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-attached-file.clausebook");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    if std::env::var_os("CLAUSEBOOK_WRITE_FIXTURES").is_some() {
+        let mut a = register(d, "Anvar Karimov");
+        let p = partner(&mut a, "Tajikistan");
+        let g = agreement(&mut a, &[&p], Some("2026-01-10"), Calendar::Gregorian);
+        let scan = d.join("signed-plan.pdf");
+        std::fs::write(&scan, b"%PDF-1.7 the signed plan, page 1 of 1").unwrap();
+        a.attach(&g.id, &scan, None).unwrap();
+        let sent = std::fs::read(send(&mut a, "Maryam", SendScope::Changes, d)).unwrap();
+        let exchange::Decoded { manifest, entries, files } = exchange::decode(&sent).unwrap();
+        let mut tampered = files[0].bytes.to_vec();
+        *tampered.last_mut().unwrap() ^= 1;
+        let carried = exchange::CarriedFile { sha256: files[0].sha256.clone(), bytes: &tampered };
+        std::fs::write(&fixture, exchange::encode(manifest, &entries, &[carried])).unwrap();
+    }
+    let mut b = register(d, "Bahrom");
+    let before = dump(&b);
+    for dry_run in [true, false] {
+        let err = b.exchange_receive(&fixture, dry_run).unwrap_err();
+        assert_eq!(err.code(), "exchange_bad_attached_file", "{err}");
+        assert_eq!(dump(&b), before);
+        assert!(b.exchange_overview().unwrap().files.is_empty());
+    }
+}
+
 #[test]
 fn a_dry_run_tells_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
