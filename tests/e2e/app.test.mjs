@@ -692,8 +692,16 @@ describe('Clausebook, end to end', () => {
     assert.equal(await browser.execute(() => document.querySelectorAll('aside.panel img, aside.panel script').length), 0);
     // A toast from adding the clause can lie over the panel's close button.
     await clearToasts();
-    await (await shown('//aside[contains(@class,"panel")]//button[@aria-label="Close clause details"]')).click();
-    await browser.$('aside.panel').waitForExist({ reverse: true, timeout: WAIT });
+    // A click while the panel still slides in can miss its moving button
+    // (seen once in a fresh-clone run): press it again, as a person would.
+    await browser.waitUntil(
+      async () => {
+        const close = await browser.$('//aside[contains(@class,"panel")]//button[@aria-label="Close clause details"]');
+        if (await close.isExisting()) await close.click();
+        return !(await browser.$('aside.panel').isExisting());
+      },
+      { timeout: WAIT, interval: 1_000, timeoutMsg: 'the clause panel did not close' },
+    );
     assert.equal(await browser.execute(() => window.__xss), 0, 'no script ran');
   });
 
