@@ -89,6 +89,21 @@ export function translatedError(e: unknown, lang: Lang, display: DateDisplay = l
  */
 export const RESTORE_OFFERED: readonly string[] = ['not_a_register', 'foreign_database', 'damaged_file', 'damaged_row', 'newer_schema', 'read_only'];
 
+/**
+ * The core's message as a sentence of its own. The core words its messages
+ * for the command line ("clausebook: the exchange file carries …"): they
+ * start in lower case and end without a stop. On screen the first letter is
+ * capitalised, unless the message begins with user text (one of its params:
+ * a file name, a clause number, which stay as typed), and a stop is added.
+ */
+export function asSentence(message: string, params: Partial<Record<string, ErrorParam>> = {}): string {
+  const text = message.trim();
+  if (!text) return text;
+  const userFirst = Object.values(params).some((p) => p?.kind === 'text' && p.value !== '' && text.startsWith(p.value));
+  const first = userFirst ? text : text.charAt(0).toLocaleUpperCase('en') + text.slice(1);
+  return /[.!?…]$/.test(first) ? first : `${first}.`;
+}
+
 /** What to show for an error, in `lang`. */
 export function describeError(e: unknown, lang: Lang, display: DateDisplay = locale.dateDisplay): ShownError {
   const err = toApiError(e);
@@ -99,7 +114,7 @@ export function describeError(e: unknown, lang: Lang, display: DateDisplay = loc
     if (key && UI_TEXT_FIRST.includes(err.code)) {
       return { text: filled(), detail: message && message !== err.code ? message : null };
     }
-    return { text: message || filled(), detail: null };
+    return { text: message ? asSentence(message, err.params) : filled(), detail: null };
   }
   return { text: filled(), detail: null };
 }

@@ -237,7 +237,7 @@ describe('with the demo register', () => {
     // Out of range: the core refuses and says its limit.
     await fireEvent.input(days, { target: { value: '400' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(await screen.findByText(/^the first reminder must come between 1 and 365 days before the deadline, not 400$/i)).toBeTruthy();
+    expect(await screen.findByText(/^The first reminder must come between 1 and 365 days before the deadline, not 400\.$/)).toBeTruthy();
     // Typed in Persian digits: 90 days, and the shorter defaults follow.
     await fireEvent.input(days, { target: { value: '۹۰' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));

@@ -16,7 +16,7 @@ vi.mock('@tauri-apps/api/core', () => ({
 
 import { api, ApiError } from '../lib/api';
 import { ERROR_CATALOG, ERROR_WORDS, type ErrorParam } from '../lib/bindings';
-import { CLAUSE_FIELDS, KNOWN_CODES, codeKey, describeError, errorLine, fieldForCode } from '../lib/errors';
+import { CLAUSE_FIELDS, KNOWN_CODES, asSentence, codeKey, describeError, errorLine, fieldForCode } from '../lib/errors';
 import { dictionaries, type Key } from '../lib/i18n';
 
 describe('api unwraps results', () => {
@@ -58,8 +58,19 @@ describe('error display', () => {
   const FSI = '\u2068';
   const PDI = '\u2069';
 
-  it('shows the backend message in English', () => {
-    expect(describeError(err, 'en')).toEqual({ text: err.message, detail: null });
+  it('shows the backend message in English, as a sentence', () => {
+    // It begins with what the officer typed, which keeps its case.
+    expect(describeError(err, 'en')).toEqual({ text: `${err.message}.`, detail: null });
+  });
+
+  it('capitalises a message unless it begins with user text, and ends it with a stop', () => {
+    expect(asSentence('the exchange file is cut short: ask for it again')).toBe('The exchange file is cut short: ask for it again.');
+    expect(asSentence('plan.csv could not be read: No such file', { file: { kind: 'text', value: 'plan.csv' } })).toBe(
+      'plan.csv could not be read: No such file.',
+    );
+    expect(asSentence('"quarterly" is not a status')).toBe('"quarterly" is not a status.');
+    expect(asSentence('nothing to undo.')).toBe('Nothing to undo.');
+    expect(asSentence('  ')).toBe('');
   });
 
   it('says the same in Persian from the params: month name, Persian digits, no English', () => {
@@ -92,7 +103,7 @@ describe('error display', () => {
 
   it('falls back to a Persian sentence for a code it does not know', () => {
     expect(describeError(new ApiError('something_new', 'a new rule'), 'fa')).toEqual({ text: 'مشکلی پیش آمد.', detail: null });
-    expect(describeError(new ApiError('something_new', 'a new rule'), 'en')).toEqual({ text: 'a new rule', detail: null });
+    expect(describeError(new ApiError('something_new', 'a new rule'), 'en')).toEqual({ text: 'A new rule.', detail: null });
   });
 
   it('has an English and a Persian text for every code, using only the params the core sends', () => {
@@ -158,7 +169,7 @@ describe('error display', () => {
     expect(describeError(typeset, 'en').detail).toBe(typeset.message);
     expect(describeError(new ApiError('report_pdf', 'the PDF could not be written: PDF/A-2b forbids …'), 'en').text).toMatch(/Try again without PDF\/A/);
     const empty = new ApiError('report_empty_brief', 'the brief covers nothing: choose agreements or clauses, or include overdue, due or recent progress');
-    expect(describeError(empty, 'en').text).toBe(empty.message);
+    expect(describeError(empty, 'en').text).toBe(`T${empty.message.slice(1)}.`);
     expect(describeError(empty, 'fa').text).toMatch(/^گزارش هنوز چیزی در بر ندارد/);
     const gone = new ApiError('not_found', 'no agreement with id 0190: check the id');
     expect(describeError(gone, 'fa')).toEqual({ text: 'این مورد دیگر در دفتر نیست؛ شاید حذف شده باشد.', detail: null });

@@ -248,7 +248,7 @@ describe('export errors', () => {
     await ask('delete_agreement', { id });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save PDF…' }));
     const alert = await within(dialog).findByRole('alert');
-    expect(alert.textContent).toContain(`no agreement with id ${id}`);
+    expect(alert.textContent).toContain(`No agreement with id ${id}`);
   });
 });
 
