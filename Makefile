@@ -59,16 +59,18 @@ setup-test:
 
 ## Deadline reminders reach the desktop: the real app in a D-Bus session
 ## whose notification service is a test listener.
-reminder-test:
+reminder-test: ui
 	bash tests/reminders/notify.sh
 
 ## Closing to the tray and starting with the session: the real app in a
 ## D-Bus session whose tray is a test StatusNotifierWatcher.
-tray-test:
+tray-test: ui
 	bash tests/tray/tray.sh
 
 ## The real app under Xvfb, driven over WebDriver; screenshots in artifacts/.
-e2e:
+## Like every target that builds the app, it builds the UI first: the app
+## embeds ui/dist, and a stale one fails steps that are not at fault.
+e2e: ui
 	bash tests/e2e/run.sh
 
 ## The .deb and .rpm packages, by Tauri's own bundler (packaging/: the npm
