@@ -319,6 +319,9 @@ async function figure(label, scope = '') {
 }
 
 const sidebar = '//nav[contains(@class,"side")]';
+// The exchange page's cards (steps 21 and 22).
+const receiveCard = '//main//section[contains(@class,"receive")]';
+const exchangeHistory = '//main//section[contains(@class,"history")]';
 
 /** Settings' Backups card, by its heading. */
 const backupsCard = (title = 'Backups') => `//main//section[.//h2[normalize-space(.)=${lit(title)}]]`;
@@ -1405,9 +1408,8 @@ describe('Clausebook, end to end', () => {
     const colleague = path.join(path.dirname(DB), 'colleague.sqlite3');
     const exchange = '//main//h1[normalize-space(.)="Exchange with colleagues"]';
     const sendCard = '//main//section[contains(@class,"send")]';
-    const receiveCard = '//main//section[contains(@class,"receive")]';
     const conflicts = '//main//section[contains(@class,"conflicts-card")]';
-    const history = '//main//section[contains(@class,"history")]';
+    const history = exchangeHistory;
     const statusOf = async (n) => (await browser.$(`${row(n)}//select[contains(@class,"status-select")]`)).getValue();
     // An inline status change, read back from the register once the page is opened again.
     const setStatus = async (n, label, value) => {
@@ -1512,8 +1514,7 @@ describe('Clausebook, end to end', () => {
   step('22. a file whose attached file is not the one its checksum names is refused, saying so, in English and Persian', async () => {
     // Made by the core's exchange test: a sealed file carrying a PDF with one byte changed.
     const bad = path.join(ROOT, 'src-tauri/core/tests/fixtures/bad-attached-file.clausebook');
-    const receiveCard = '//main//section[contains(@class,"receive")]';
-    const history = '//main//section[contains(@class,"history")]';
+    const history = exchangeHistory;
     const alertIn = `${receiveCard}//div[@role="alert"]`;
     await clearToasts();
     await (await link('Exchange', sidebar)).click();

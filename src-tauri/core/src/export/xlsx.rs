@@ -5,10 +5,9 @@
 //! laid out right to left. Every text goes in as a string cell.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, Workbook, Worksheet, XlsxError,
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, IntoExcelData, Workbook, Worksheet, XlsxError,
 };
 
 use super::table::{Cell, Head, Sheet};
@@ -89,7 +88,7 @@ impl Styles {
 }
 
 /// Which of a workbook's formats a cell takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
     /// Text that wraps or not, with Excel's quote prefix or not.
     Text {
@@ -147,18 +146,9 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
         .iter()
         .map(|row| row.cells.iter().enumerate().map(|(col, cell)| style(cell, lang, widths[col])).collect())
         .collect();
-    let mut column_styles: Vec<Option<Style>> = Vec::with_capacity(sheet.heads.len());
-    for col in 0..sheet.heads.len() {
-        let mut counts: HashMap<Style, usize> = HashMap::new();
-        for style in cell_styles.iter().filter_map(|row| row.get(col).copied().flatten()) {
-            *counts.entry(style).or_default() += 1;
-        }
-        // Ties go to the style met first, so the file is the same every time.
-        let first = |s: &Style| cell_styles.iter().position(|row| row.get(col).copied().flatten() == Some(*s));
-        let most =
-            counts.into_iter().max_by(|(a, m), (b, n)| m.cmp(n).then_with(|| first(b).cmp(&first(a)))).map(|(s, _)| s);
-        column_styles.push(most);
-    }
+    let column_styles: Vec<Option<Style>> = (0..sheet.heads.len())
+        .map(|col| most_common(cell_styles.iter().filter_map(|row| row.get(col).copied().flatten())))
+        .collect();
     for (col, head) in sheet.heads.iter().enumerate() {
         let c = col as u16;
         ws.write_string_with_format(0, c, head.label(lang), &styles.head).map_err(xlsx)?;
@@ -190,39 +180,15 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
                     // apostrophe gets one more, as in CSV.
                     let quoted = matches!(style, Some(Style::Text { quote: true, .. })) && t.starts_with('\'');
                     let text = if quoted { Cow::Owned(format!("'{t}")) } else { Cow::Borrowed(t.as_str()) };
-                    match format {
-                        Some(f) => ws.write_string_with_format(r, c, text, f),
-                        None => ws.write_string(r, c, text),
-                    }
-                    .map_err(xlsx)?;
+                    put(ws, r, c, text, format)?;
                 }
                 Cell::Date(d) => match excel_date(*d) {
-                    Some(date) => match format {
-                        Some(f) => ws.write_datetime_with_format(r, c, date, f),
-                        None => ws.write_datetime(r, c, date),
-                    }
-                    .map(drop)
-                    .map_err(xlsx)?,
+                    Some(date) => put(ws, r, c, date, format)?,
                     // Before 1900: no Excel date; the ISO text instead.
-                    None => match format {
-                        Some(f) => ws.write_string_with_format(r, c, format_gregorian(*d), f),
-                        None => ws.write_string(r, c, format_gregorian(*d)),
-                    }
-                    .map(drop)
-                    .map_err(xlsx)?,
+                    None => put(ws, r, c, format_gregorian(*d), format)?,
                 },
-                Cell::Number(n) => match format {
-                    Some(f) => ws.write_number_with_format(r, c, *n as f64, f),
-                    None => ws.write_number(r, c, *n as f64),
-                }
-                .map(drop)
-                .map_err(xlsx)?,
-                Cell::Status(s) => match format {
-                    Some(f) => ws.write_string_with_format(r, c, s.label(lang), f),
-                    None => ws.write_string(r, c, s.label(lang)),
-                }
-                .map(drop)
-                .map_err(xlsx)?,
+                Cell::Number(n) => put(ws, r, c, *n as f64, format)?,
+                Cell::Status(s) => put(ws, r, c, s.label(lang), format)?,
             }
         }
         // Spreadsheets do not all fit a row to wrapped text on opening
@@ -245,6 +211,35 @@ fn fill_sheet(ws: &mut Worksheet, sheet: &Sheet, lang: Lang, styles: &Styles) ->
         }
     }
     Ok(())
+}
+
+/// Writes a cell, with its own format or, without one, taking its column's.
+fn put(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    data: impl IntoExcelData,
+    format: Option<&Format>,
+) -> Result<(), ExportError> {
+    match format {
+        Some(f) => ws.write_with_format(row, col, data, f),
+        None => ws.write(row, col, data),
+    }
+    .map(drop)
+    .map_err(xlsx)
+}
+
+/// The style met most often, the first met among equals (so the file is
+/// the same every time); none for a column of empty cells.
+fn most_common(styles: impl Iterator<Item = Style>) -> Option<Style> {
+    let mut counts: Vec<(Style, usize)> = Vec::new();
+    for style in styles {
+        match counts.iter_mut().find(|(s, _)| *s == style) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((style, 1)),
+        }
+    }
+    counts.into_iter().reduce(|best, next| if next.1 > best.1 { next } else { best }).map(|(s, _)| s)
 }
 
 /// The style of a cell in a column `width` characters wide (none for an
