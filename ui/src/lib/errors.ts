@@ -1,8 +1,8 @@
 /**
  * Error display. The UI branches on `code` only, never on message text.
  *
- * In English the core's message is shown as it is: it names the record and
- * says what to fix. In Persian the code's translation is shown, filled with
+ * In English the core's message is shown in its own words, made a sentence
+ * ({@link asSentence}): it names the record and says what to fix. In Persian the code's translation is shown, filled with
  * the error's `params` (a clause number, two dates in the reader's calendar,
  * a month by its Persian name), so a Persian reader meets no English; the
  * bindings' ERROR_CATALOG lists every code with its params, and a test
