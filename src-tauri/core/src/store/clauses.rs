@@ -75,14 +75,11 @@ impl rusqlite::types::FromSql for DeadlineKind {
 pub(crate) fn get(conn: &Connection, id: &str) -> Result<Clause> {
     let id = resolve_id(conn, "clauses", "clause", id)?;
     // A clause of a deleted agreement is out of sight with it.
-    conn.query_row(
-        &format!(
-            "SELECT {COLUMNS} FROM clauses c JOIN agreements a ON a.id = c.agreement_id
-             WHERE c.id = ?1 AND a.deleted_at IS NULL"
-        ),
-        [&id],
-        from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM clauses c JOIN agreements a ON a.id = c.agreement_id
+         WHERE c.id = ?1 AND a.deleted_at IS NULL"
+    ))?
+    .query_row([&id], from_row)
     .optional()?
     .ok_or(StoreError::NotFound { entity: "clause", id })
 }

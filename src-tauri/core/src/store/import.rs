@@ -335,6 +335,9 @@ impl Store {
                         clauses::insert(tx, &mut insert, agreement, &new, &mut positions, Audit::Import(&import))?;
                     count += 1;
                     let clause_id = clause.id.clone();
+                    if !c.notes.is_empty() {
+                        seen.inserted(&clause);
+                    }
                     for n in c.notes {
                         let note = NewNote {
                             clause_id: clause_id.clone(),

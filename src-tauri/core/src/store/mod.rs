@@ -822,7 +822,8 @@ impl Changes {
 pub(crate) fn resolve_id(conn: &Connection, table: &str, entity: &'static str, id: &str) -> Result<String> {
     let id = id.trim();
     let exact: Option<String> = conn
-        .query_row(&format!("SELECT id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| r.get(0))
+        .prepare_cached(&format!("SELECT id FROM {table} WHERE id = ?1 AND deleted_at IS NULL"))?
+        .query_row([id], |r| r.get(0))
         .optional()?;
     if let Some(found) = exact {
         return Ok(found);
