@@ -83,8 +83,11 @@ pub(crate) fn log_own(conn: &Connection, session: &mut Session<'_>, at: &str) ->
     }
     let (origin, next) = next_own(conn)?;
     // Each updated field: the change it was made on top of, then this one.
+    // A write of new records only (an import's) has none, and SQLite's
+    // iterator would decode every value of every row to say so.
     let mut bases = Vec::new();
-    for (table, row, fields) in updated_fields(conn, &changeset)? {
+    let updates = if changes_only_inserts(&changeset) { Vec::new() } else { updated_fields(conn, &changeset)? };
+    for (table, row, fields) in updates {
         for field in fields {
             let (from, seq) = version(conn, &table, &row, &field)?;
             set_version(conn, &table, &row, &field, &origin, next)?;
@@ -1144,6 +1147,73 @@ fn each_change(changeset: &[u8], mut f: impl FnMut(&str, Action, usize, &Changes
     Ok(())
 }
 
+/// Whether `changeset` (this register's own, as a session made it) holds
+/// nothing but inserts. It walks the changeset format SQLite documents
+/// (`sqlite3session.h`, "changeset format") without decoding a value; on
+/// anything it does not expect it answers `false`, and the caller reads the
+/// changeset through SQLite's own iterator.
+fn changes_only_inserts(changeset: &[u8]) -> bool {
+    /// SQLite's varint: big-endian groups of seven bits, the high bit set
+    /// on all but the last; a ninth byte counts all eight.
+    fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+        let mut v = 0u64;
+        for i in 0..9 {
+            let b = *bytes.get(*at)?;
+            *at += 1;
+            if i == 8 {
+                return Some((v << 8) | u64::from(b));
+            }
+            v = (v << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    /// Skips one record of `columns` values.
+    fn record(bytes: &[u8], at: &mut usize, columns: u64) -> Option<()> {
+        for _ in 0..columns {
+            match *bytes.get(*at)? {
+                // Undefined, NULL: the type byte alone.
+                0 | 5 => *at += 1,
+                // An integer or a real: eight bytes.
+                1 | 2 => *at += 9,
+                // Text or a blob: its length, then its bytes.
+                3 | 4 => {
+                    *at += 1;
+                    let n = usize::try_from(varint(bytes, at)?).ok()?;
+                    *at = at.checked_add(n)?;
+                }
+                _ => return None,
+            }
+        }
+        (*at <= bytes.len()).then_some(())
+    }
+    let walk = || -> Option<bool> {
+        let mut at = 0usize;
+        let mut columns = None;
+        while at < changeset.len() {
+            match changeset[at] {
+                b'T' => {
+                    at += 1;
+                    let n = varint(changeset, &mut at)?;
+                    at = at.checked_add(usize::try_from(n).ok()?)?;
+                    at += changeset.get(at..)?.iter().position(|&b| b == 0)? + 1;
+                    columns = Some(n);
+                }
+                op if op == Action::SQLITE_INSERT as u8 => {
+                    // The op, then its "indirect" flag, then the new row.
+                    at += 2;
+                    record(changeset, &mut at, columns?)?;
+                }
+                _ => return Some(false),
+            }
+        }
+        Some(true)
+    };
+    walk().unwrap_or(false)
+}
+
 /// Refuses an entry that touches anything an exchange never does.
 fn check_entry(shapes: &Shapes, entry: &Entry, older: bool) -> Result<()> {
     each_change(&entry.changeset, |table, action, columns, _| {
@@ -1671,6 +1741,86 @@ struct Described {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `changes_only_inserts` against SQLite's own iterator, on changesets
+    /// a session made: values of every type and length (varints of one to
+    /// three bytes), two tables, and each kind of change; cut short, or
+    /// with any byte changed, it never panics, and never calls a changeset
+    /// SQLite finds anything but inserts in "only inserts".
+    #[test]
+    fn a_changeset_of_inserts_is_told_without_decoding_it() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE a (id TEXT PRIMARY KEY, n INTEGER, r REAL, t TEXT, b BLOB);
+             CREATE TABLE b (x INTEGER, y TEXT, PRIMARY KEY (x, y));",
+        )
+        .unwrap();
+        let changeset = |sql: &str| {
+            let mut session = Session::new(&conn).unwrap();
+            session.attach(None::<&str>).unwrap();
+            conn.execute_batch(sql).unwrap();
+            let mut out = Vec::new();
+            session.changeset_strm(&mut out).unwrap();
+            out
+        };
+        let only_inserts = |c: &[u8]| {
+            let mut all = true;
+            each_change(c, |_, action, _, _| {
+                all &= action == Action::SQLITE_INSERT;
+                Ok(())
+            })
+            .unwrap();
+            all
+        };
+        let inserts = changeset(&format!(
+            "INSERT INTO a VALUES ('x', -5, 1.5, 'short', x'00ff'), ('y', NULL, NULL, '{}', zeroblob(3)),
+                                  ('z', 9223372036854775807, -0.0, '', NULL);
+             INSERT INTO b VALUES (1, 'one'), (2, 'ی');",
+            "w".repeat(300),
+        ));
+        // Lengths whose varints take three bytes.
+        let large =
+            changeset(&format!("INSERT INTO a VALUES ('v', 1, 2.0, '{}', zeroblob(20000))", "ی".repeat(10_000)));
+        for c in [&inserts, &large] {
+            assert!(only_inserts(c));
+            assert!(changes_only_inserts(c));
+        }
+        assert!(!changes_only_inserts(&large[..large.len() - 1]));
+        assert!(!changes_only_inserts(&large[..large.len() - 20_001]));
+        let update = changeset("UPDATE a SET t = 'changed' WHERE id = 'x'");
+        let delete = changeset("DELETE FROM b WHERE x = 1");
+        let mixed = changeset("INSERT INTO a (id) VALUES ('w'); UPDATE a SET n = 1 WHERE id = 'y';");
+        for c in [&update, &delete, &mixed] {
+            assert!(!only_inserts(c));
+            assert!(!changes_only_inserts(c));
+        }
+        assert!(changes_only_inserts(&[]));
+        // What the walk accepts, SQLite reads as inserts too, or refuses.
+        let agrees = |c: &[u8]| {
+            !changes_only_inserts(c) || {
+                let mut all = true;
+                let read = each_change(c, |_, action, _, _| {
+                    all &= action == Action::SQLITE_INSERT;
+                    Ok(())
+                });
+                read.is_err() || all
+            }
+        };
+        for c in [&inserts, &update, &delete, &mixed] {
+            for cut in 0..c.len() {
+                assert!(agrees(&c[..cut]), "cut at {cut}");
+            }
+            for i in 0..c.len().min(400) {
+                for flip in [0x01u8, 0x80, 0xff] {
+                    let mut bad = c.clone();
+                    bad[i] ^= flip;
+                    assert!(agrees(&bad), "byte {i} ^ {flip:#x}");
+                }
+            }
+        }
+        // Cut inside a record, it is not taken for inserts.
+        assert!(!changes_only_inserts(&inserts[..inserts.len() - 1]));
+    }
 
     /// A register of schema 11 with records, upgraded on open: its first
     /// file carries what it held before the log began.
