@@ -168,6 +168,8 @@ proptest! {
                     prop_assert_eq!(s.overdue(today, Some(partner), 1000).unwrap().len() as u32, counted.1);
                 }
                 for card in &d.partners {
+                    let live = s.agreements(None).unwrap().iter().filter(|ag| ag.parties.iter().any(|p| p.partner_id == card.partner.id)).count();
+                    prop_assert_eq!(card.agreements as usize, live, "live agreements of {}", card.partner.name);
                     let f = card.figures;
                     prop_assert_eq!(
                         (f.counts.total(), f.overdue, f.due_soon),

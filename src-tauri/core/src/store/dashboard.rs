@@ -5,7 +5,9 @@
 //! `partner_open_due` and `partner_open_due_month`, so they cost the same for
 //! ten clauses as for a million. Triggers queue every change in `count_queue`;
 //! `flush_counts` applies the queue at the end of each write. "Today" is a
-//! parameter: overdue is derived at reading time, never stored.
+//! parameter: overdue is derived at reading time, never stored. Each
+//! partner's live agreements are counted in `partner_agreement_counts`, kept
+//! by triggers on the party links and on an agreement's liveness.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -111,10 +113,7 @@ impl Store {
                 f.overdue += r.get::<_, u32>(1)?;
                 f.due_soon = r.get(2)?;
             }
-            let mut stmt = conn.prepare_cached(
-                "SELECT ap.partner_id, count(*) FROM agreement_parties ap JOIN agreements a ON a.id = ap.agreement_id
-                 WHERE a.deleted_at IS NULL GROUP BY ap.partner_id",
-            )?;
+            let mut stmt = conn.prepare_cached("SELECT partner_id, n FROM partner_agreement_counts WHERE n > 0")?;
             let agreement_counts: HashMap<String, u32> =
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
             let overall = figures.get("*").copied().unwrap_or_default();

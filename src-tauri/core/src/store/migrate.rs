@@ -12,7 +12,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 13;
+pub(crate) const VERSIONS: usize = 14;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -35,6 +35,7 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("migrations/013_packed_log.sql"), |tx: &Transaction| {
             Ok(super::exchange::pack_log(tx)?)
         }),
+        M::up(include_str!("migrations/014_partner_agreement_counts.sql")),
     ])
 }
 
@@ -239,6 +240,9 @@ mod tests {
         // overdue query still finds it through that index.
         let due = store.overdue(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), None, 10).unwrap();
         assert_eq!(due.len(), 1);
+        // Version 14 counted the partner's live agreement.
+        let dashboard = store.dashboard(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).unwrap();
+        assert_eq!(dashboard.partners.iter().map(|c| c.agreements).collect::<Vec<_>>(), [1]);
         // Version 5 indexed every clause again, the one version 2 only
         // queued included, and took it off the queue; the note and the
         // agreement stay queued for the store's next write.

@@ -304,6 +304,12 @@ CREATE TABLE outcomes (
     CHECK (kind <> 'clause_update' OR clause_id IS NOT NULL)
 ) STRICT;
 
+-- table partner_agreement_counts
+CREATE TABLE partner_agreement_counts (
+    partner_id TEXT PRIMARY KEY,
+    n          INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
 -- table partner_open_due
 CREATE TABLE partner_open_due (
     partner_id TEXT NOT NULL,
@@ -436,6 +442,25 @@ BEGIN
     INSERT INTO count_flush VALUES (1);
 END;
 
+-- trigger agreements_partners_insert
+CREATE TRIGGER agreements_partners_insert AFTER INSERT ON agreements
+WHEN NEW.deleted_at IS NULL
+BEGIN
+    INSERT INTO partner_agreement_counts (partner_id, n)
+        SELECT partner_id, 1 FROM agreement_parties WHERE agreement_id = NEW.id
+        ON CONFLICT (partner_id) DO UPDATE SET n = n + 1;
+END;
+
+-- trigger agreements_partners_liveness
+CREATE TRIGGER agreements_partners_liveness AFTER UPDATE OF deleted_at ON agreements
+WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
+BEGIN
+    INSERT INTO partner_agreement_counts (partner_id, n)
+        SELECT partner_id, CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END
+        FROM agreement_parties WHERE agreement_id = NEW.id
+        ON CONFLICT (partner_id) DO UPDATE SET n = n + excluded.n;
+END;
+
 -- trigger agreements_search_insert
 CREATE TRIGGER agreements_search_insert AFTER INSERT ON agreements BEGIN
     INSERT INTO search_queue VALUES ('agreement', NEW.rowid, 0) ON CONFLICT DO NOTHING;
@@ -515,6 +540,32 @@ END;
 -- trigger notes_search_update
 CREATE TRIGGER notes_search_update AFTER UPDATE OF text, author, deleted_at ON notes BEGIN
     INSERT INTO search_queue VALUES ('note', NEW.rowid, 1) ON CONFLICT DO NOTHING;
+END;
+
+-- trigger parties_agreements_delete
+CREATE TRIGGER parties_agreements_delete AFTER DELETE ON agreement_parties
+WHEN EXISTS (SELECT 1 FROM agreements WHERE id = OLD.agreement_id AND deleted_at IS NULL)
+BEGIN
+    UPDATE partner_agreement_counts SET n = n - 1 WHERE partner_id = OLD.partner_id;
+END;
+
+-- trigger parties_agreements_insert
+CREATE TRIGGER parties_agreements_insert AFTER INSERT ON agreement_parties
+WHEN EXISTS (SELECT 1 FROM agreements WHERE id = NEW.agreement_id AND deleted_at IS NULL)
+BEGIN
+    INSERT INTO partner_agreement_counts (partner_id, n) VALUES (NEW.partner_id, 1)
+        ON CONFLICT (partner_id) DO UPDATE SET n = n + 1;
+END;
+
+-- trigger parties_agreements_move
+CREATE TRIGGER parties_agreements_move AFTER UPDATE OF agreement_id, partner_id ON agreement_parties
+BEGIN
+    UPDATE partner_agreement_counts SET n = n - 1
+        WHERE partner_id = OLD.partner_id
+          AND EXISTS (SELECT 1 FROM agreements WHERE id = OLD.agreement_id AND deleted_at IS NULL);
+    INSERT INTO partner_agreement_counts (partner_id, n)
+        SELECT NEW.partner_id, 1 WHERE EXISTS (SELECT 1 FROM agreements WHERE id = NEW.agreement_id AND deleted_at IS NULL)
+        ON CONFLICT (partner_id) DO UPDATE SET n = n + 1;
 END;
 
 -- trigger parties_count_delete
