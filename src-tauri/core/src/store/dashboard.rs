@@ -1,9 +1,11 @@
 //! Dashboards: counts per status, overdue and due-soon figures, overall and
 //! per partner, and the list of what is overdue.
 //!
-//! The all-partner figures come from the count tables `partner_status_counts`,
-//! `partner_open_due` and `partner_open_due_month`, so they cost the same for
-//! ten clauses as for a million. Triggers queue every change in `count_queue`;
+//! The all-partner figures come from the count tables `partner_status_counts`
+//! and the open clauses' counts by due date, month and year
+//! (`partner_open_due`, `partner_open_due_month`, `partner_open_due_year`,
+//! each keyed by its date first), so they cost the same for ten clauses as
+//! for a million. Triggers queue every change in `count_queue`;
 //! `flush_counts` applies the queue at the end of each write. "Today" is a
 //! parameter: overdue is derived at reading time, never stored. Each
 //! partner's live agreements are counted in `partner_agreement_counts`, kept
@@ -88,24 +90,30 @@ impl Store {
                 let status: ClauseStatus = strict(r, 1, "partner_status_counts", 0)?;
                 figures.entry(r.get(0)?).or_default().counts.add(status, r.get(2)?);
             }
-            // Overdue: whole months before this one from the monthly roll-up,
-            // then this month's days before today; due soon: the days of the
-            // window. Each partner's day rows are read by a range of its key.
+            // Overdue: whole years before this one from the yearly roll-up,
+            // this year's months before this one from the monthly one, then
+            // this month's days before today; due soon: the days of the
+            // window. Each table is keyed by its date first, so each of the
+            // three is one range of its key, whatever the number of partners.
             let month_start = today.with_day(1).expect("every month has a first day");
             let mut stmt = conn.prepare_cached(
-                "SELECT partner_id, sum(n) FROM partner_open_due_month WHERE month < ?1 GROUP BY partner_id",
+                "SELECT partner_id, sum(n) FROM (
+                     SELECT partner_id, n FROM partner_open_due_year WHERE year < ?1
+                     UNION ALL
+                     SELECT partner_id, n FROM partner_open_due_month WHERE month >= ?1 || '-01' AND month < ?2)
+                 GROUP BY partner_id",
             )?;
-            let mut rows = stmt.query(params![month_start.format("%Y-%m").to_string()])?;
+            let mut rows =
+                stmt.query(params![month_start.format("%Y").to_string(), month_start.format("%Y-%m").to_string()])?;
             while let Some(r) = rows.next()? {
                 figures.entry(r.get(0)?).or_default().overdue = r.get(1)?;
             }
             let mut stmt = conn.prepare_cached(
-                "SELECT p.partner_id,
-                        coalesce(sum(d.n) FILTER (WHERE d.due_on < ?2), 0),
-                        coalesce(sum(d.n) FILTER (WHERE d.due_on >= ?2), 0)
-                 FROM (SELECT DISTINCT partner_id FROM partner_open_due_month) p
-                 JOIN partner_open_due d ON d.partner_id = p.partner_id AND d.due_on >= ?1 AND d.due_on <= ?3
-                 GROUP BY p.partner_id",
+                "SELECT partner_id,
+                        coalesce(sum(n) FILTER (WHERE due_on < ?2), 0),
+                        coalesce(sum(n) FILTER (WHERE due_on >= ?2), 0)
+                 FROM partner_open_due WHERE due_on >= ?1 AND due_on <= ?3
+                 GROUP BY partner_id",
             )?;
             let mut rows = stmt.query(params![month_start, today, soon])?;
             while let Some(r) = rows.next()? {
@@ -237,14 +245,15 @@ impl Store {
 /// test `dashboard_counts_match_a_recount` checks both against a recount.
 pub(crate) fn flush_counts(conn: &Connection) -> rusqlite::Result<()> {
     // Partners by index (0 is '*', everything), each agreement's parties as
-    // indexes, and sums keyed by (partner, status), (partner, due date) and
-    // (partner, month); sorted, so each partner's upserts below walk its
-    // dates in order.
+    // indexes, and sums keyed by (partner, status), (due date, partner),
+    // (month, partner) and (year, partner); sorted, so the upserts below
+    // walk each table in the order of its key.
     let mut partners: Vec<String> = vec!["*".to_owned()];
     let mut parties_of: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_status: BTreeMap<(usize, usize), i64> = BTreeMap::new();
-    let mut by_day: BTreeMap<(usize, String), i64> = BTreeMap::new();
-    let mut by_month: BTreeMap<(usize, String), i64> = BTreeMap::new();
+    let mut by_day: BTreeMap<(String, usize), i64> = BTreeMap::new();
+    let mut by_month: BTreeMap<(String, usize), i64> = BTreeMap::new();
+    let mut by_year: BTreeMap<(String, usize), i64> = BTreeMap::new();
     let mut parties = conn.prepare_cached("SELECT partner_id FROM agreement_parties WHERE agreement_id = ?1")?;
     let mut queue = conn.prepare_cached("SELECT agreement_id, status, due_on, delta FROM count_queue")?;
     let mut rows = queue.query([])?;
@@ -272,9 +281,12 @@ pub(crate) fn flush_counts(conn: &Connection) -> rusqlite::Result<()> {
         for &partner in &parties_of[agreement] {
             *by_status.entry((partner, status_at)).or_default() += delta;
             if let Some(day) = due {
-                *by_day.entry((partner, day.to_owned())).or_default() += delta;
-                let month = day.get(..7).unwrap_or(day); // as substr(due_on, 1, 7)
-                *by_month.entry((partner, month.to_owned())).or_default() += delta;
+                *by_day.entry((day.to_owned(), partner)).or_default() += delta;
+                // As substr(due_on, 1, 7) and substr(due_on, 1, 4).
+                let month = day.get(..7).unwrap_or(day);
+                *by_month.entry((month.to_owned(), partner)).or_default() += delta;
+                let year = day.get(..4).unwrap_or(day);
+                *by_year.entry((year.to_owned(), partner)).or_default() += delta;
             }
         }
     }
@@ -295,13 +307,18 @@ pub(crate) fn flush_counts(conn: &Connection) -> rusqlite::Result<()> {
     )?;
     upsert(
         "INSERT INTO partner_open_due (partner_id, due_on, n) VALUES (?1, ?2, ?3)
-         ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n",
-        by_day.into_iter().map(|((p, d), n)| (p, d, n)).collect(),
+         ON CONFLICT (due_on, partner_id) DO UPDATE SET n = n + excluded.n",
+        by_day.into_iter().map(|((d, p), n)| (p, d, n)).collect(),
     )?;
     upsert(
         "INSERT INTO partner_open_due_month (partner_id, month, n) VALUES (?1, ?2, ?3)
-         ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n",
-        by_month.into_iter().map(|((p, m), n)| (p, m, n)).collect(),
+         ON CONFLICT (month, partner_id) DO UPDATE SET n = n + excluded.n",
+        by_month.into_iter().map(|((m, p), n)| (p, m, n)).collect(),
+    )?;
+    upsert(
+        "INSERT INTO partner_open_due_year (partner_id, year, n) VALUES (?1, ?2, ?3)
+         ON CONFLICT (year, partner_id) DO UPDATE SET n = n + excluded.n",
+        by_year.into_iter().map(|((y, p), n)| (p, y, n)).collect(),
     )?;
     conn.prepare_cached("DELETE FROM count_queue")?.execute([])?;
     Ok(())

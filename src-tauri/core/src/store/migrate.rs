@@ -12,7 +12,7 @@ use rusqlite_migration::{HookError, HookResult, M, Migrations};
 use super::{Result, StoreError};
 
 /// The number of schema versions.
-pub(crate) const VERSIONS: usize = 14;
+pub(crate) const VERSIONS: usize = 15;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -36,6 +36,7 @@ fn migrations() -> Migrations<'static> {
             Ok(super::exchange::pack_log(tx)?)
         }),
         M::up(include_str!("migrations/014_partner_agreement_counts.sql")),
+        M::up(include_str!("migrations/015_due_counts_by_date.sql")),
     ])
 }
 

@@ -311,19 +311,27 @@ CREATE TABLE partner_agreement_counts (
 ) STRICT, WITHOUT ROWID;
 
 -- table partner_open_due
-CREATE TABLE partner_open_due (
-    partner_id TEXT NOT NULL,
+CREATE TABLE "partner_open_due" (
     due_on     TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
     n          INTEGER NOT NULL,
-    PRIMARY KEY (partner_id, due_on)
+    PRIMARY KEY (due_on, partner_id)
 ) STRICT, WITHOUT ROWID;
 
 -- table partner_open_due_month
-CREATE TABLE partner_open_due_month (
-    partner_id TEXT NOT NULL,
+CREATE TABLE "partner_open_due_month" (
     month      TEXT NOT NULL, -- 'YYYY-MM' of due_on
+    partner_id TEXT NOT NULL,
     n          INTEGER NOT NULL,
-    PRIMARY KEY (partner_id, month)
+    PRIMARY KEY (month, partner_id)
+) STRICT, WITHOUT ROWID;
+
+-- table partner_open_due_year
+CREATE TABLE partner_open_due_year (
+    year       TEXT NOT NULL, -- 'YYYY' of due_on
+    partner_id TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (year, partner_id)
 ) STRICT, WITHOUT ROWID;
 
 -- table partner_status_counts
@@ -507,28 +515,39 @@ BEGIN
         FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
         WHERE true GROUP BY ap.partner_id, q.status
         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT '*', due_on, sum(delta) FROM count_queue
+    INSERT INTO partner_open_due (due_on, partner_id, n)
+        SELECT due_on, '*', sum(delta) FROM count_queue
         WHERE due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled')
         GROUP BY due_on
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT ap.partner_id, q.due_on, sum(q.delta)
+        ON CONFLICT (due_on, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due (due_on, partner_id, n)
+        SELECT q.due_on, ap.partner_id, sum(q.delta)
         FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
         WHERE q.due_on IS NOT NULL AND q.status NOT IN ('completed', 'cancelled')
-        GROUP BY ap.partner_id, q.due_on
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due_month (partner_id, month, n)
-        SELECT '*', substr(due_on, 1, 7), sum(delta) FROM count_queue
+        GROUP BY q.due_on, ap.partner_id
+        ON CONFLICT (due_on, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (month, partner_id, n)
+        SELECT substr(due_on, 1, 7), '*', sum(delta) FROM count_queue
         WHERE due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled')
         GROUP BY substr(due_on, 1, 7)
-        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due_month (partner_id, month, n)
-        SELECT ap.partner_id, substr(q.due_on, 1, 7), sum(q.delta)
+        ON CONFLICT (month, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (month, partner_id, n)
+        SELECT substr(q.due_on, 1, 7), ap.partner_id, sum(q.delta)
         FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
         WHERE q.due_on IS NOT NULL AND q.status NOT IN ('completed', 'cancelled')
-        GROUP BY ap.partner_id, substr(q.due_on, 1, 7)
-        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
+        GROUP BY substr(q.due_on, 1, 7), ap.partner_id
+        ON CONFLICT (month, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_year (year, partner_id, n)
+        SELECT substr(due_on, 1, 4), '*', sum(delta) FROM count_queue
+        WHERE due_on IS NOT NULL AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 4)
+        ON CONFLICT (year, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_year (year, partner_id, n)
+        SELECT substr(q.due_on, 1, 4), ap.partner_id, sum(q.delta)
+        FROM count_queue q CROSS JOIN agreement_parties ap ON ap.agreement_id = q.agreement_id
+        WHERE q.due_on IS NOT NULL AND q.status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(q.due_on, 1, 4), ap.partner_id
+        ON CONFLICT (year, partner_id) DO UPDATE SET n = n + excluded.n;
     DELETE FROM count_queue;
 END;
 
@@ -577,17 +596,24 @@ BEGIN
             SELECT count(*) FROM clauses c
             WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.status = partner_status_counts.status)
         WHERE partner_id = OLD.partner_id;
-    UPDATE partner_open_due SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL AND c.due_on = partner_open_due.due_on
-              AND c.status NOT IN ('completed', 'cancelled'))
-        WHERE partner_id = OLD.partner_id;
-    UPDATE partner_open_due_month SET n = n - (
-            SELECT count(*) FROM clauses c
-            WHERE c.agreement_id = OLD.agreement_id AND c.deleted_at IS NULL
-              AND c.due_on >= partner_open_due_month.month || '-01' AND c.due_on <= partner_open_due_month.month || '-31'
-              AND c.status NOT IN ('completed', 'cancelled'))
-        WHERE partner_id = OLD.partner_id;
+    INSERT INTO partner_open_due (due_on, partner_id, n)
+        SELECT due_on, OLD.partner_id, -count(*) FROM clauses
+        WHERE agreement_id = OLD.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
+          AND status NOT IN ('completed', 'cancelled')
+        GROUP BY due_on
+        ON CONFLICT (due_on, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (month, partner_id, n)
+        SELECT substr(due_on, 1, 7), OLD.partner_id, -count(*) FROM clauses
+        WHERE agreement_id = OLD.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
+          AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 7)
+        ON CONFLICT (month, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_year (year, partner_id, n)
+        SELECT substr(due_on, 1, 4), OLD.partner_id, -count(*) FROM clauses
+        WHERE agreement_id = OLD.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
+          AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 4)
+        ON CONFLICT (year, partner_id) DO UPDATE SET n = n + excluded.n;
 END;
 
 -- trigger parties_count_insert
@@ -599,18 +625,24 @@ BEGIN
         SELECT NEW.partner_id, status, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL GROUP BY status
         ON CONFLICT (partner_id, status) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due (partner_id, due_on, n)
-        SELECT NEW.partner_id, due_on, count(*) FROM clauses
+    INSERT INTO partner_open_due (due_on, partner_id, n)
+        SELECT due_on, NEW.partner_id, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
           AND status NOT IN ('completed', 'cancelled')
         GROUP BY due_on
-        ON CONFLICT (partner_id, due_on) DO UPDATE SET n = n + excluded.n;
-    INSERT INTO partner_open_due_month (partner_id, month, n)
-        SELECT NEW.partner_id, substr(due_on, 1, 7), count(*) FROM clauses
+        ON CONFLICT (due_on, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_month (month, partner_id, n)
+        SELECT substr(due_on, 1, 7), NEW.partner_id, count(*) FROM clauses
         WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
           AND status NOT IN ('completed', 'cancelled')
         GROUP BY substr(due_on, 1, 7)
-        ON CONFLICT (partner_id, month) DO UPDATE SET n = n + excluded.n;
+        ON CONFLICT (month, partner_id) DO UPDATE SET n = n + excluded.n;
+    INSERT INTO partner_open_due_year (year, partner_id, n)
+        SELECT substr(due_on, 1, 4), NEW.partner_id, count(*) FROM clauses
+        WHERE agreement_id = NEW.agreement_id AND deleted_at IS NULL AND due_on IS NOT NULL
+          AND status NOT IN ('completed', 'cancelled')
+        GROUP BY substr(due_on, 1, 4)
+        ON CONFLICT (year, partner_id) DO UPDATE SET n = n + excluded.n;
 END;
 
 -- view count_flush
