@@ -2,11 +2,11 @@
  * Error display. The UI branches on `code` only, never on message text.
  *
  * In English the core's message is shown in its own words, made a sentence
- * ({@link asSentence}): it names the record and says what to fix. In Persian the code's translation is shown, filled with
- * the error's `params` (a clause number, two dates in the reader's calendar,
- * a month by its Persian name), so a Persian reader meets no English; the
- * bindings' ERROR_CATALOG lists every code with its params, and a test
- * checks every translation against it. A few codes ({@link UI_TEXT_FIRST})
+ * ({@link asSentence}): it names the record and says what to fix. In Persian
+ * the code's translation is shown, filled with the error's `params` (a clause
+ * number, two dates in the reader's calendar, a month by its Persian name),
+ * so a Persian reader meets no English; the bindings' ERROR_CATALOG lists
+ * every code with its params, and a test checks every translation against it. A few codes ({@link UI_TEXT_FIRST})
  * lead with the UI's own text in both languages.
  */
 import { ApiError, toApiError } from './api';

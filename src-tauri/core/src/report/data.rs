@@ -30,6 +30,8 @@ impl Ut {
         Ut::in_column(s, Column::Wide)
     }
 
+    /// Text for a column of the given width: runs too long for it get soft
+    /// hyphens (see [`Column`]).
     pub fn in_column(s: impl Into<String>, column: Column) -> Self {
         let s = breakable_runs(s.into(), column);
         let rtl = is_rtl(&s);

@@ -122,7 +122,7 @@ pub fn fold(head: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The heads are matched against, folded once per process: folding every
+/// What the heads are matched against, folded once per process: folding every
 /// label and word again for every cell of the first twenty rows was a
 /// quarter of a 10,000-row dry run.
 struct Folded {

@@ -83,11 +83,8 @@ pub(crate) fn log_own(conn: &Connection, session: &mut Session<'_>, at: &str) ->
     }
     let (origin, next) = next_own(conn)?;
     // Each updated field: the change it was made on top of, then this one.
-    // A write of new records only (an import's) has none, and SQLite's
-    // iterator would decode every value of every row to say so.
     let mut bases = Vec::new();
-    let updates = if changes_only_inserts(&changeset) { Vec::new() } else { updated_fields(conn, &changeset)? };
-    for (table, row, fields) in updates {
+    for (table, row, fields) in updated_fields(conn, &changeset)? {
         for field in fields {
             let (from, seq) = version(conn, &table, &row, &field)?;
             set_version(conn, &table, &row, &field, &origin, next)?;
@@ -179,8 +176,13 @@ fn set_version(conn: &Connection, table: &str, row: &str, field: &str, origin: &
 /// The rows a changeset updates, each with the fields it changes (not its
 /// key, nor `updated_at`, which merges by time).
 fn updated_fields(conn: &Connection, changeset: &[u8]) -> Result<Vec<(String, String, Vec<String>)>> {
-    let mut shapes: HashMap<String, Shape> = HashMap::new();
     let mut out = Vec::new();
+    // A write of new records only (an import's) has none, and SQLite's
+    // iterator would decode every value of every row to say so.
+    if changes_only_inserts(changeset) {
+        return Ok(out);
+    }
+    let mut shapes: HashMap<String, Shape> = HashMap::new();
     each_change(changeset, |table, action, _, item| {
         if action != Action::SQLITE_UPDATE {
             return Ok(());
