@@ -6,6 +6,8 @@
 //! type (`1404/03/15`, `۱۴۰۴/۰۳/۱۵`, `2025-06-05`), formats dates for display,
 //! and adds months in either calendar, clamping to the end of the month.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 use icu_calendar::Date;
 use icu_calendar::cal::Persian;
@@ -230,15 +232,22 @@ fn gregorian_month_len(year: i32, month: u32) -> u32 {
 }
 
 /// Replaces Persian (U+06F0–U+06F9) and Arabic-Indic (U+0660–U+0669) digits
-/// with ASCII digits.
-pub fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            _ => c,
-        })
-        .collect()
+/// with ASCII digits; text without them is returned as it is, uncopied.
+pub fn ascii_digits(s: &str) -> Cow<'_, str> {
+    // In UTF-8 the digits are 0xD9 0xA0–0xA9 and 0xDB 0xB0–0xB9.
+    let other_digit = |w: &[u8]| matches!(w, [0xD9, 0xA0..=0xA9] | [0xDB, 0xB0..=0xB9]);
+    if !s.as_bytes().windows(2).any(other_digit) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// Replaces ASCII digits with Persian digits.
@@ -364,6 +373,23 @@ mod tests {
         assert_eq!(format_gregorian(far), far.format("%Y-%m-%d").to_string());
         let before = NaiveDate::from_ymd_opt(-44, 3, 15).unwrap();
         assert_eq!(format_gregorian(before), before.format("%Y-%m-%d").to_string());
+    }
+
+    #[test]
+    fn ascii_digits_copies_only_text_with_other_digits() {
+        assert!(matches!(ascii_digits("1.2 ممنوع ۀ"), Cow::Borrowed("1.2 ممنوع ۀ")));
+        assert_eq!(ascii_digits("۱۴۰۴/۰۳/۱۵"), "1404/03/15");
+        assert_eq!(ascii_digits("٣-٢ ب"), "3-2 ب");
+        // Every character of the two ranges' lead bytes that is not a digit
+        // stays as it is.
+        for c in ('\u{0640}'..='\u{067F}').chain('\u{06C0}'..='\u{06FF}') {
+            let want = match c {
+                '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                _ => c,
+            };
+            assert_eq!(ascii_digits(&c.to_string()), want.to_string(), "{c:?}");
+        }
     }
 
     #[test]

@@ -108,7 +108,7 @@ struct Entry<'g> {
     parent: Parent,
     number: String,
     /// Its number folded for matching, with its parents'.
-    key: Vec<String>,
+    key: Key,
     text: Cow<'g, str>,
     our_lead: Option<Cow<'g, str>>,
     partner_lead: Option<Cow<'g, str>>,
@@ -125,15 +125,48 @@ struct Entry<'g> {
     group_of: Option<String>,
 }
 
-fn fold_number(n: &str) -> String {
-    crate::calendar::ascii_digits(n).trim().to_lowercase()
+fn fold_number(n: &str) -> Cow<'_, str> {
+    match crate::calendar::ascii_digits(n) {
+        Cow::Borrowed(b) => values::lower(b.trim()),
+        Cow::Owned(o) => Cow::Owned(values::lower(o.trim()).into_owned()),
+    }
+}
+
+/// A path of folded clause numbers, outermost first, as one byte string
+/// with each part ended by 0xFF, a byte UTF-8 never uses: two keys are
+/// equal exactly when their parts are, and a key's parent is a prefix of
+/// it, found without a copy. Empty is the agreement's top level.
+type Key = Vec<u8>;
+
+fn push_part(key: &mut Key, part: &str) {
+    key.extend_from_slice(part.as_bytes());
+    key.push(0xFF);
+}
+
+fn key_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Key {
+    let mut key = Key::new();
+    for p in parts {
+        push_part(&mut key, p);
+    }
+    key
+}
+
+/// The key without its last part.
+fn parent_key(key: &[u8]) -> &[u8] {
+    let body = &key[..key.len().saturating_sub(1)];
+    body.iter().rposition(|&b| b == 0xFF).map_or(&[], |i| &key[..=i])
+}
+
+/// A number's segments as a key (`1.2` is `1`, `2`).
+fn segments_key(n: &Number) -> Key {
+    key_of(n.segments.iter().map(String::as_str))
 }
 
 /// The existing clauses of the target, by their number path.
 struct Existing {
-    by_key: HashMap<Vec<String>, ExistingClause>,
+    by_key: HashMap<Key, ExistingClause>,
     /// The number path of each clause, by its id.
-    key_of: HashMap<String, Vec<String>>,
+    key_of: HashMap<String, Key>,
 }
 
 struct ExistingClause {
@@ -167,11 +200,11 @@ pub(crate) fn build(
         ImportInto::Existing { agreement_id } => {
             let agreement = store.agreement(agreement_id)?;
             let rows = store.clause_rows(&agreement.id, today)?;
-            let mut keys: HashMap<String, Vec<String>> = HashMap::default();
+            let mut keys: HashMap<String, Key> = HashMap::default();
             let mut by_key = HashMap::default();
             for r in rows {
                 let mut key = r.clause.parent_id.as_ref().and_then(|p| keys.get(p)).cloned().unwrap_or_default();
-                key.push(fold_number(&r.clause.number));
+                push_part(&mut key, &fold_number(&r.clause.number));
                 keys.insert(r.clause.id.clone(), key.clone());
                 by_key.insert(
                     key,
@@ -189,8 +222,8 @@ pub(crate) fn build(
     let mut rows: Vec<PlannedRow> = Vec::new();
     let mut entries: Vec<Entry> = Vec::new();
     // Every entry by its key, to find a parent by number and duplicates.
-    let mut by_key: HashMap<Vec<String>, usize> = HashMap::default();
-    let mut by_segments: HashMap<Vec<String>, usize> = HashMap::default();
+    let mut by_key: HashMap<Key, usize> = HashMap::default();
+    let mut by_segments: HashMap<Key, usize> = HashMap::default();
     let mut stack: Vec<(Style, usize)> = Vec::new();
     let mut groups: Option<(String, usize)> = None;
     let mut group_count = 0u32;
@@ -351,11 +384,10 @@ pub(crate) fn build(
         let mut parent = Parent::Top;
         if let Some(g) = &group {
             let g_number = values::number(&Cell::Text(g.clone()));
-            let named = g_number
-                .as_ref()
-                .and_then(|n| by_segments.get(&n.segments).copied())
-                .map(Parent::Entry)
-                .or_else(|| existing.by_key.get(&vec![fold_number(g)]).map(|c| Parent::Existing(c.id.clone())));
+            let named =
+                g_number.as_ref().and_then(|n| by_segments.get(&segments_key(n)).copied()).map(Parent::Entry).or_else(
+                    || existing.by_key.get(&key_of([&*fold_number(g)])).map(|c| Parent::Existing(c.id.clone())),
+                );
             parent = match named {
                 Some(p) => p,
                 None => {
@@ -375,7 +407,7 @@ pub(crate) fn build(
                                 .as_ref()
                                 .is_some_and(|n| n.written.chars().any(|c| ('\u{06F0}'..='\u{06F9}').contains(&c)));
                             let own = if persian { crate::calendar::persian_digits(&own) } else { own };
-                            let key = vec![fold_number(&own)];
+                            let key = key_of([&*fold_number(&own)]);
                             let idx = match by_key.get(&key) {
                                 Some(&idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
                                 _ => {
@@ -399,8 +431,8 @@ pub(crate) fn build(
                                         group_of: Some(g.clone()),
                                     });
                                     let idx = entries.len() - 1;
+                                    by_segments.insert(key.clone(), idx);
                                     by_key.insert(key, idx);
-                                    by_segments.insert(vec![fold_number(&own)], idx);
                                     idx
                                 }
                             };
@@ -414,9 +446,10 @@ pub(crate) fn build(
         } else if let Some(n) = &number {
             match n.style {
                 Style::Dotted => {
-                    let prefix = n.segments[..n.segments.len() - 1].to_vec();
-                    parent = by_segments.get(&prefix).copied().map(Parent::Entry).unwrap_or_else(|| {
-                        existing.by_key.get(&prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
+                    let segments = segments_key(n);
+                    let prefix = parent_key(&segments);
+                    parent = by_segments.get(prefix).copied().map(Parent::Entry).unwrap_or_else(|| {
+                        existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
                     });
                 }
                 style => {
@@ -450,7 +483,7 @@ pub(crate) fn build(
             Parent::Entry(i) => entries[*i].key.clone(),
             Parent::Existing(id) => existing.key_of.get(id).cloned().unwrap_or_default(),
         };
-        key.push(fold_number(&written));
+        push_part(&mut key, &fold_number(&written));
         if let Some(&first) = by_key.get(&key) {
             let first_row = rows.get(entries[first].plan_row).map_or(0, |r| r.row);
             issue(
@@ -485,7 +518,7 @@ pub(crate) fn build(
             entries[p].children.push(idx);
         }
         by_key.insert(key, idx);
-        by_segments.insert(number.segments.clone(), idx);
+        by_segments.insert(segments_key(&number), idx);
         if group.is_none() {
             match number.style {
                 Style::Dotted => {
@@ -609,7 +642,15 @@ fn set_action(
 
 fn planned(row: u32, number: Vec<String>, text: Option<&str>, action: RowAction, problems: Vec<Problem>) -> PlannedRow {
     let text = text.unwrap_or_default();
-    let end = text.char_indices().nth(120).map_or(text.len(), |(i, _)| i);
+    // The first 120 characters; at most 120 bytes, or an ASCII start, need
+    // no counting.
+    let end = if text.len() <= 120 {
+        text.len()
+    } else if text.as_bytes()[..120].is_ascii() {
+        120
+    } else {
+        text.char_indices().nth(120).map_or(text.len(), |(i, _)| i)
+    };
     let text = text[..end].to_owned();
     PlannedRow { row, number, text, action, problems }
 }
@@ -693,4 +734,22 @@ fn tree(entries: &[Entry<'_>], i: usize, today: NaiveDate) -> ImportClause {
     let children =
         e.children.iter().filter(|&&c| entries[c].existing.is_none()).map(|&c| tree(entries, c, today)).collect();
     ImportClause { clause, notes, children }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_compare_as_their_parts_and_find_their_parent_without_a_copy() {
+        let k = |parts: &[&str]| key_of(parts.iter().copied());
+        assert_ne!(k(&["1", "1"]), k(&["11"]));
+        assert_ne!(k(&["1", ""]), k(&["1"]));
+        assert_eq!(parent_key(&k(&["1", "1.2", "a"])), &k(&["1", "1.2"])[..]);
+        assert_eq!(parent_key(&k(&["۱"])), &[] as &[u8]);
+        assert_eq!(parent_key(&[]), &[] as &[u8]);
+        assert_eq!(fold_number(" ۱-۲ "), "1-2");
+        assert_eq!(fold_number("IV"), "iv");
+        assert!(matches!(fold_number("2.1"), Cow::Borrowed("2.1")));
+    }
 }

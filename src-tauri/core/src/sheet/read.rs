@@ -155,7 +155,7 @@ pub fn read_bytes(
             if is_zip || is_ole || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&bytes) {
                 return Err(not_what_it_says());
             }
-            let (text, encoding) = decode(file, &bytes, encoding)?;
+            let (text, encoding) = decode(file, bytes, encoding)?;
             let rows = csv_rows(file, &text)?;
             Ok(Book { kind, encoding: Some(encoding), sheets: vec![Grid { name: csv_sheet_name(file), rows }] })
         }
@@ -307,13 +307,32 @@ fn looks_utf16(bytes: &[u8]) -> bool {
 }
 
 /// Decodes a CSV file's bytes: as `encoding`, or by its byte-order mark, or
-/// as UTF-8 when it is valid UTF-8, else as Windows-1256.
-fn decode(file: &str, bytes: &[u8], encoding: Option<TextEncoding>) -> Result<(String, TextEncoding), SheetError> {
+/// as UTF-8 when it is valid UTF-8, else as Windows-1256. UTF-8 text is
+/// checked once and kept in the bytes it came in, not copied.
+fn decode(file: &str, bytes: Vec<u8>, encoding: Option<TextEncoding>) -> Result<(String, TextEncoding), SheetError> {
+    let utf16_mark = looks_utf16(&bytes);
+    let bytes = match encoding {
+        Some(TextEncoding::Utf8) | None if !utf16_mark => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{FEFF}') {
+                    text.drain(..'\u{FEFF}'.len_utf8());
+                }
+                return Ok((text, TextEncoding::Utf8));
+            }
+            Err(_) if encoding.is_some() => {
+                return Err(SheetError::Encoding {
+                    file: file.to_owned(),
+                    encoding: encoding_word(TextEncoding::Utf8),
+                });
+            }
+            Err(e) => e.into_bytes(),
+        },
+        _ => bytes,
+    };
     let detected = match encoding {
         Some(e) => e,
         None if bytes.starts_with(&[0xFF, 0xFE]) => TextEncoding::Utf16le,
         None if bytes.starts_with(&[0xFE, 0xFF]) => TextEncoding::Utf16be,
-        None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
         None => TextEncoding::Windows1256,
     };
     let codec = match detected {
@@ -322,7 +341,7 @@ fn decode(file: &str, bytes: &[u8], encoding: Option<TextEncoding>) -> Result<(S
         TextEncoding::Utf16be => encoding_rs::UTF_16BE,
         TextEncoding::Windows1256 => encoding_rs::WINDOWS_1256,
     };
-    let (text, _, malformed) = codec.decode(bytes);
+    let (text, _, malformed) = codec.decode(&bytes);
     if malformed {
         return Err(SheetError::Encoding { file: file.to_owned(), encoding: encoding_word(detected) });
     }
@@ -347,19 +366,24 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
         [b',', b';', b'\t'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',');
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    // One record read into again and again (the csv crate checks it is
+    // UTF-8 once); each cell is copied out of it once.
+    let mut record = csv::StringRecord::new();
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        if i >= MAX_ROWS {
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() }),
+        }
+        if rows.len() >= MAX_ROWS {
             return Err(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 });
         }
-        let record = record.map_err(|e| SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() })?;
-        rows.push(
-            record
-                .iter()
-                .take(MAX_COLUMNS)
-                .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_owned()) })
-                .collect(),
-        );
+        let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
+        for field in record.iter().take(MAX_COLUMNS) {
+            row.push(if field.trim().is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
+        }
+        rows.push(row);
     }
     trim(&mut rows);
     Ok(rows)
@@ -422,5 +446,14 @@ mod tests {
         let book = read_bytes("a.csv", FileKind::Csv, utf16, None).unwrap();
         assert_eq!(book.encoding, Some(TextEncoding::Utf16le));
         assert_eq!(book.sheets[0].rows[1][1], Cell::Text("Train".into()));
+        // Said to be UTF-8: its mark is dropped; bytes that are not UTF-8 are
+        // refused, not read as another encoding.
+        let book = read_bytes("a.csv", FileKind::Csv, "\u{FEFF}No.\n1\n".into(), Some(TextEncoding::Utf8)).unwrap();
+        assert_eq!(book.sheets[0].rows[0][0], Cell::Text("No.".into()));
+        let err = read_bytes("a.csv", FileKind::Csv, b"No.\n\xE1\n".to_vec(), Some(TextEncoding::Utf8)).unwrap_err();
+        assert_eq!(err.code(), "bad_encoding");
+        // A UTF-8 mark before bytes that are not UTF-8 is no proof of UTF-8.
+        let err = read_bytes("a.csv", FileKind::Csv, b"\xEF\xBB\xBFNo.\n\xE1\n".to_vec(), None).unwrap_err();
+        assert_eq!(err.code(), "bad_encoding");
     }
 }

@@ -246,10 +246,14 @@ pub fn number(cell: &Cell) -> Option<Number> {
     let raw = text(cell)?;
     let ascii = ascii_digits(&raw);
     let trimmed = ascii.trim().trim_end_matches(['.', ')', ']']).trim_start_matches(['(', '[']).trim();
-    let written = raw.trim().trim_end_matches('.').trim().to_owned();
-    let written = if written.is_empty() { raw.trim().to_owned() } else { written };
-    let segments: Vec<String> =
-        trimmed.split(['.', '-', '/', '_']).map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+    let written = raw.trim().trim_end_matches('.').trim();
+    let written = if written.is_empty() { raw.trim() } else { written }.to_owned();
+    let segments: Vec<String> = trimmed
+        .split(['.', '-', '/', '_'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| lower(s).into_owned())
+        .collect();
     if segments.is_empty() {
         return Some(Number { written, segments: vec![trimmed.to_lowercase()], style: Style::Other });
     }
@@ -268,6 +272,16 @@ pub fn number(cell: &Cell) -> Option<Number> {
         }
     };
     Some(Number { written, segments, style })
+}
+
+/// Text in lower case; a clause number's segments are mostly digits, copied
+/// as they are.
+pub(crate) fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// A fixed deadline before the signing date, which the store would refuse.
