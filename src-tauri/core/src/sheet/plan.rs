@@ -11,12 +11,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::read::{Cell, Grid};
-use super::values::{self, Number, Style};
+use super::values::{self, Key, Style, key_of, parent_key, push_part};
 use super::{FieldColumn, ImportInto, Problem, RowIssue, SHORT_MAX, SheetError};
 use crate::deadline::Deadline;
 use crate::detail::named;
@@ -109,6 +110,9 @@ struct Entry<'g> {
     number: String,
     /// Its number folded for matching, with its parents'.
     key: Key,
+    /// Its own number's segments (`1.2` is `1`, `2`), by which a dotted
+    /// number below finds it.
+    segments: Key,
     text: Cow<'g, str>,
     our_lead: Option<Cow<'g, str>>,
     partner_lead: Option<Cow<'g, str>>,
@@ -132,34 +136,37 @@ fn fold_number(n: &str) -> Cow<'_, str> {
     }
 }
 
-/// A path of folded clause numbers, outermost first, as one byte string
-/// with each part ended by 0xFF, a byte UTF-8 never uses: two keys are
-/// equal exactly when their parts are, and a key's parent is a prefix of
-/// it, found without a copy. Empty is the agreement's top level.
-type Key = Vec<u8>;
+/// Entries by a key each of them holds. The table holds only their
+/// indexes, a quarter of a megabyte for 50,000 rows, where a map holding
+/// the keys as well spilled out of the processor's cache and missed it on
+/// every row.
+struct Index(hashbrown::HashTable<u32>);
 
-fn push_part(key: &mut Key, part: &str) {
-    key.extend_from_slice(part.as_bytes());
-    key.push(0xFF);
-}
-
-fn key_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Key {
-    let mut key = Key::new();
-    for p in parts {
-        push_part(&mut key, p);
+impl Index {
+    fn with_capacity(n: usize) -> Index {
+        Index(hashbrown::HashTable::with_capacity(n))
     }
-    key
-}
 
-/// The key without its last part.
-fn parent_key(key: &[u8]) -> &[u8] {
-    let body = &key[..key.len().saturating_sub(1)];
-    body.iter().rposition(|&b| b == 0xFF).map_or(&[], |i| &key[..=i])
-}
+    fn hash(key: &[u8]) -> u64 {
+        rustc_hash::FxBuildHasher.hash_one(key)
+    }
 
-/// A number's segments as a key (`1.2` is `1`, `2`).
-fn segments_key(n: &Number) -> Key {
-    key_of(n.segments.iter().map(String::as_str))
+    fn get(&self, entries: &[Entry<'_>], key: &[u8], of: for<'e> fn(&'e Entry<'_>) -> &'e Key) -> Option<usize> {
+        self.0.find(Self::hash(key), |&i| of(&entries[i as usize])[..] == *key).map(|&i| i as usize)
+    }
+
+    /// Indexes `entries[idx]` by its key, in place of any entry with the
+    /// same key.
+    fn insert(&mut self, entries: &[Entry<'_>], idx: usize, of: for<'e> fn(&'e Entry<'_>) -> &'e Key) {
+        let key = &of(&entries[idx])[..];
+        let hash = Self::hash(key);
+        match self.0.find_mut(hash, |&i| of(&entries[i as usize])[..] == *key) {
+            Some(i) => *i = idx as u32,
+            None => {
+                self.0.insert_unique(hash, idx as u32, |&i| Self::hash(of(&entries[i as usize])));
+            }
+        }
+    }
 }
 
 /// The existing clauses of the target, by their number path.
@@ -184,7 +191,12 @@ pub(crate) fn build(
     today: NaiveDate,
     with_import: bool,
 ) -> Result<(ImportPlan, Import), SheetError> {
-    let col = |f: SheetField| mapping.iter().find(|m| m.field == f).map(|m| m.column as usize);
+    // Each field's column, looked up once rather than for every cell.
+    let mut columns = [None; SheetField::ALL.len()];
+    for m in mapping {
+        columns[m.field as usize].get_or_insert(m.column as usize);
+    }
+    let col = |f: SheetField| columns[f as usize];
     let (signed_on, existing, target) = match into {
         ImportInto::New { partner_id, title, kind, signed_on, calendar } => {
             let partner = store.partner(partner_id)?;
@@ -219,11 +231,16 @@ pub(crate) fn build(
         }
     };
 
-    let mut rows: Vec<PlannedRow> = Vec::new();
-    let mut entries: Vec<Entry> = Vec::new();
+    // Sized once for every row: a large sheet's lists and maps would
+    // otherwise be copied over and over as they grow.
+    let height = grid.rows.len().saturating_sub(header_row as usize);
+    let mut rows: Vec<PlannedRow> = Vec::with_capacity(height);
+    let mut entries: Vec<Entry> = Vec::with_capacity(height);
     // Every entry by its key, to find a parent by number and duplicates.
-    let mut by_key: HashMap<Key, usize> = HashMap::default();
-    let mut by_segments: HashMap<Key, usize> = HashMap::default();
+    let mut by_key = Index::with_capacity(height);
+    // The key being built for a row, reused.
+    let mut scratch = Key::new();
+    let mut by_segments = Index::with_capacity(height);
     let mut stack: Vec<(Style, usize)> = Vec::new();
     let mut groups: Option<(String, usize)> = None;
     let mut group_count = 0u32;
@@ -257,7 +274,8 @@ pub(crate) fn build(
         let short = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str| {
             let v = values::text(cell(field));
             match v {
-                Some(t) if t.chars().count() as i64 > SHORT_MAX => {
+                // No more bytes than the limit is no more characters.
+                Some(t) if t.len() as i64 > SHORT_MAX && t.chars().count() as i64 > SHORT_MAX => {
                     let len = t.chars().count() as i64;
                     issue(
                         problems,
@@ -384,10 +402,11 @@ pub(crate) fn build(
         let mut parent = Parent::Top;
         if let Some(g) = &group {
             let g_number = values::number(&Cell::Text(g.clone()));
-            let named =
-                g_number.as_ref().and_then(|n| by_segments.get(&segments_key(n)).copied()).map(Parent::Entry).or_else(
-                    || existing.by_key.get(&key_of([&*fold_number(g)])).map(|c| Parent::Existing(c.id.clone())),
-                );
+            let named = g_number
+                .as_ref()
+                .and_then(|n| by_segments.get(&entries, &n.segments, |e| &e.segments))
+                .map(Parent::Entry)
+                .or_else(|| existing.by_key.get(&key_of([&*fold_number(g)])).map(|c| Parent::Existing(c.id.clone())));
             parent = match named {
                 Some(p) => p,
                 None => {
@@ -398,8 +417,9 @@ pub(crate) fn build(
                             group_count += 1;
                             let own = number
                                 .as_ref()
-                                .filter(|n| n.segments.len() > 1)
-                                .map(|n| n.segments[0].clone())
+                                .filter(|n| n.style == Style::Dotted)
+                                .and_then(|n| n.segments().next())
+                                .map(str::to_owned)
                                 .unwrap_or_else(|| group_count.to_string());
                             // Written in the digits its items are written in:
                             // `۱` above `۱-۱`, not `1`.
@@ -408,8 +428,8 @@ pub(crate) fn build(
                                 .is_some_and(|n| n.written.chars().any(|c| ('\u{06F0}'..='\u{06F9}').contains(&c)));
                             let own = if persian { crate::calendar::persian_digits(&own) } else { own };
                             let key = key_of([&*fold_number(&own)]);
-                            let idx = match by_key.get(&key) {
-                                Some(&idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
+                            let idx = match by_key.get(&entries, &key, |e| &e.key) {
+                                Some(idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
                                 _ => {
                                     let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
                                     entries.push(Entry {
@@ -417,6 +437,7 @@ pub(crate) fn build(
                                         parent: Parent::Top,
                                         number: own.clone(),
                                         key: key.clone(),
+                                        segments: key,
                                         text: Cow::Owned(g.clone()),
                                         our_lead: None,
                                         partner_lead: None,
@@ -431,8 +452,8 @@ pub(crate) fn build(
                                         group_of: Some(g.clone()),
                                     });
                                     let idx = entries.len() - 1;
-                                    by_segments.insert(key.clone(), idx);
-                                    by_key.insert(key, idx);
+                                    by_key.insert(&entries, idx, |e| &e.key);
+                                    by_segments.insert(&entries, idx, |e| &e.segments);
                                     idx
                                 }
                             };
@@ -446,11 +467,11 @@ pub(crate) fn build(
         } else if let Some(n) = &number {
             match n.style {
                 Style::Dotted => {
-                    let segments = segments_key(n);
-                    let prefix = parent_key(&segments);
-                    parent = by_segments.get(prefix).copied().map(Parent::Entry).unwrap_or_else(|| {
-                        existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
-                    });
+                    let prefix = parent_key(&n.segments);
+                    parent =
+                        by_segments.get(&entries, prefix, |e| &e.segments).map(Parent::Entry).unwrap_or_else(|| {
+                            existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
+                        });
                 }
                 style => {
                     if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
@@ -465,26 +486,26 @@ pub(crate) fn build(
             Parent::Entry(i) => Some(i),
             _ => None,
         };
-        let written = match &number {
-            Some(n) => n.written.clone(),
+        // The row's own number, or the next in turn under its parent.
+        let (written, segments, style) = match number {
+            Some(n) => (n.written, n.segments, n.style),
             None => {
                 let next = sequence.entry(parent_idx).or_insert(0);
                 *next += 1;
-                next.to_string()
+                let written = next.to_string();
+                let segments = key_of([written.as_str()]);
+                (written, segments, Style::Digits)
             }
         };
-        let number = number.unwrap_or_else(|| Number {
-            written: written.clone(),
-            segments: vec![written.clone()],
-            style: Style::Digits,
-        });
-        let mut key = match &parent {
-            Parent::Top => Vec::new(),
-            Parent::Entry(i) => entries[*i].key.clone(),
-            Parent::Existing(id) => existing.key_of.get(id).cloned().unwrap_or_default(),
-        };
-        push_part(&mut key, &fold_number(&written));
-        if let Some(&first) = by_key.get(&key) {
+        // Its key: its parent's, and its own number folded.
+        scratch.clear();
+        match &parent {
+            Parent::Top => {}
+            Parent::Entry(i) => scratch.extend_from_slice(&entries[*i].key),
+            Parent::Existing(id) => scratch.extend_from_slice(existing.key_of.get(id).map_or(&[][..], |k| &k[..])),
+        }
+        push_part(&mut scratch, &fold_number(&written));
+        if let Some(first) = by_key.get(&entries, &scratch, |e| &e.key) {
             let first_row = rows.get(entries[first].plan_row).map_or(0, |r| r.row);
             issue(
                 &mut problems,
@@ -494,12 +515,13 @@ pub(crate) fn build(
             rows.push(planned(row_no, vec![written], text.as_deref(), RowAction::Skip, problems));
             continue;
         }
-        let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
+        let existing_id = existing.by_key.get(&scratch[..]).map(|c| c.id.clone());
         entries.push(Entry {
             plan_row: rows.len(),
             parent: parent.clone(),
-            number: written.clone(),
-            key: key.clone(),
+            number: written,
+            key: scratch.clone(),
+            segments,
             text: text.clone().unwrap_or_default(),
             our_lead,
             partner_lead,
@@ -517,10 +539,10 @@ pub(crate) fn build(
         if let Parent::Entry(p) = parent {
             entries[p].children.push(idx);
         }
-        by_key.insert(key, idx);
-        by_segments.insert(segments_key(&number), idx);
+        by_key.insert(&entries, idx, |e| &e.key);
+        by_segments.insert(&entries, idx, |e| &e.segments);
         if group.is_none() {
-            match number.style {
+            match style {
                 Style::Dotted => {
                     stack.retain(|(s, _)| *s == Style::Digits);
                     stack.truncate(1);
@@ -657,13 +679,16 @@ fn planned(row: u32, number: Vec<String>, text: Option<&str>, action: RowAction,
 
 /// `["3", "3.1"]`: the entry's number after its parents'.
 fn path_of(entries: &[Entry<'_>], i: usize) -> Vec<String> {
-    let mut parts = vec![entries[i].number.clone()];
-    let mut at = &entries[i].parent;
-    while let Parent::Entry(p) = at {
-        parts.push(entries[*p].number.clone());
-        at = &entries[*p].parent;
+    let chain = || {
+        std::iter::successors(Some(i), |&at| match entries[at].parent {
+            Parent::Entry(p) => Some(p),
+            _ => None,
+        })
+    };
+    let mut parts = vec![String::new(); chain().count()];
+    for (slot, at) in parts.iter_mut().rev().zip(chain()) {
+        slot.clone_from(&entries[at].number);
     }
-    parts.reverse();
     parts
 }
 

@@ -225,11 +225,50 @@ pub fn themes(cell: &Cell) -> Result<Vec<String>, RowIssue> {
 pub struct Number {
     /// As written, trimmed, without a trailing dot or closing bracket.
     pub written: String,
-    /// Its segments in ASCII digits and lower case: `1-2` and `۱.۲` are
-    /// `["1", "2"]`, `3.a` is `["3", "a"]`, `(iv)` is `["iv"]`.
-    pub segments: Vec<String>,
+    /// Its segments in ASCII digits and lower case, as a [`Key`]: `1-2`
+    /// and `۱.۲` are `1`, `2`; `3.a` is `3`, `a`; `(iv)` is `iv`.
+    pub segments: Key,
     /// The kind of a one-segment number, which decides its level.
     pub style: Style,
+}
+
+impl Number {
+    /// Its segments, outermost first.
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        parts(&self.segments)
+    }
+}
+
+/// A path of clause numbers, outermost first, as one byte string with each
+/// part ended by 0xFF, a byte UTF-8 never uses: two keys are equal exactly
+/// when their parts are, and a key's parent is a prefix of it, found
+/// without a copy. Empty is the top level.
+pub type Key = Vec<u8>;
+
+pub fn push_part(key: &mut Key, part: &str) {
+    key.extend_from_slice(part.as_bytes());
+    key.push(0xFF);
+}
+
+pub fn key_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Key {
+    let mut key = Key::new();
+    for p in parts {
+        push_part(&mut key, p);
+    }
+    key
+}
+
+/// The key without its last part.
+pub fn parent_key(key: &[u8]) -> &[u8] {
+    let body = &key[..key.len().saturating_sub(1)];
+    body.iter().rposition(|&b| b == 0xFF).map_or(&[], |i| &key[..=i])
+}
+
+/// A key's parts, outermost first.
+pub fn parts(key: &[u8]) -> impl Iterator<Item = &str> {
+    key.split(|&b| b == 0xFF)
+        .take(key.iter().filter(|&&b| b == 0xFF).count())
+        .map(|p| std::str::from_utf8(p).expect("a key's parts are text split at a byte UTF-8 never uses"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,19 +287,23 @@ pub fn number(cell: &Cell) -> Option<Number> {
     let trimmed = ascii.trim().trim_end_matches(['.', ')', ']']).trim_start_matches(['(', '[']).trim();
     let written = raw.trim().trim_end_matches('.').trim();
     let written = if written.is_empty() { raw.trim() } else { written }.to_owned();
-    let segments: Vec<String> = trimmed
-        .split(['.', '-', '/', '_'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| lower(s).into_owned())
-        .collect();
-    if segments.is_empty() {
-        return Some(Number { written, segments: vec![trimmed.to_lowercase()], style: Style::Other });
+    let mut segments = Key::with_capacity(trimmed.len() + 1);
+    let mut count = 0;
+    let mut first = "";
+    for s in trimmed.split(['.', '-', '/', '_']).map(str::trim).filter(|s| !s.is_empty()) {
+        if count == 0 {
+            first = s;
+        }
+        count += 1;
+        push_part(&mut segments, &lower(s));
     }
-    let style = if segments.len() > 1 {
+    if count == 0 {
+        return Some(Number { written, segments: key_of([&*trimmed.to_lowercase()]), style: Style::Other });
+    }
+    let style = if count > 1 {
         Style::Dotted
     } else {
-        let s = &segments[0];
+        let s = lower(first);
         if s.bytes().all(|b| b.is_ascii_digit()) {
             Style::Digits
         } else if s.chars().all(|c| "ivxlc".contains(c)) && (s.len() > 1 || raw.contains('(')) {
@@ -337,7 +380,7 @@ mod tests {
             ("2.", &["2"][..], Style::Digits),
         ] {
             let n = number(&t(text)).unwrap();
-            assert_eq!(n.segments, segments, "{text}");
+            assert_eq!(n.segments().collect::<Vec<_>>(), segments, "{text}");
             assert_eq!(n.style, style, "{text}");
         }
         assert_eq!(number(&t("۱-۲")).unwrap().written, "۱-۲");
