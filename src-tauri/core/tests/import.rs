@@ -389,6 +389,42 @@ fn rows_that_cannot_be_imported_stop_the_import_with_their_place() {
     assert!(s.agreements(None).unwrap().is_empty());
 }
 
+/// A group's clause takes the first part of its items' numbers (`2` above
+/// `2.a`); when a row of the sheet already has that number, or another
+/// group took it, the plan says so on the row, as the store would refuse
+/// the second clause 2. The dry run and the import agree.
+#[test]
+fn a_group_whose_number_another_clause_has_is_a_problem_on_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "No.,Action,Group\n2,Two,\n2.a,Two a,Health\n3.1,Three one,Education\n3.2,Three two,Transport\n";
+    let path = write(dir.path(), "groups.csv", csv.as_bytes());
+    let (mut s, partner) = store_with_partner();
+    let req = request(&s, &path, new_into(&partner, None, Calendar::Gregorian));
+    assert!(req.mapping.iter().any(|m| m.field == SheetField::Group), "{:?}", req.mapping);
+    let plan = sheet::plan(&s, &req, today()).unwrap();
+    let problems: Vec<(u32, Option<&str>, &str)> = plan
+        .rows
+        .iter()
+        .flat_map(|r| r.problems.iter().map(move |p| (r.row, p.column.as_deref(), p.code.as_str())))
+        .collect();
+    assert_eq!(problems, [(3, Some("C"), "number_twice"), (5, Some("C"), "number_twice")]);
+    assert_eq!((plan.created, plan.skipped, plan.blocking), (3, 2, 2));
+    let err = sheet::import(&mut s, &req, today()).unwrap_err();
+    assert!(matches!(err, SheetError::ProblemsRemain { count: 2, row: 3, .. }), "{err}");
+    assert!(s.agreements(None).unwrap().is_empty());
+
+    // A group whose items have no dotted numbers gets the next number in
+    // turn that no row above has taken.
+    let csv = "No.,Action,Group\n1,One,\n2,Two,\n1,Item one,Health\n2,Item two,Health\n";
+    let path = write(dir.path(), "turn.csv", csv.as_bytes());
+    let req = request(&s, &path, new_into(&partner, None, Calendar::Gregorian));
+    let plan = sheet::plan(&s, &req, today()).unwrap();
+    let numbers: Vec<String> = plan.rows.iter().map(|r| r.number.join(" › ")).collect();
+    assert_eq!(numbers, ["1", "2", "3", "3 › 1", "3 › 2"]);
+    assert_eq!(plan.blocking, 0);
+    sheet::import(&mut s, &req, today()).unwrap();
+}
+
 #[test]
 fn a_second_import_updates_matched_clauses_adds_new_ones_and_undoes_as_one_step() {
     let dir = tempfile::tempdir().unwrap();

@@ -415,22 +415,53 @@ pub(crate) fn build(
                         Some((title, idx)) if title == g => *idx,
                         _ => {
                             group_count += 1;
-                            let own = number
+                            // The first part of its items' numbers (`2` above
+                            // `2.a`), or the next number in turn.
+                            let from_items = number
                                 .as_ref()
                                 .filter(|n| n.style == Style::Dotted)
                                 .and_then(|n| n.segments().next())
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| group_count.to_string());
+                                .map(str::to_owned);
+                            let invented = from_items.is_none();
                             // Written in the digits its items are written in:
                             // `۱` above `۱-۱`, not `1`.
                             let persian = number
                                 .as_ref()
                                 .is_some_and(|n| n.written.chars().any(|c| ('\u{06F0}'..='\u{06F9}').contains(&c)));
-                            let own = if persian { crate::calendar::persian_digits(&own) } else { own };
-                            let key = key_of([&*fold_number(&own)]);
+                            let in_digits = |n: String| if persian { crate::calendar::persian_digits(&n) } else { n };
+                            let mut own = in_digits(from_items.unwrap_or_else(|| group_count.to_string()));
+                            let mut key = key_of([&*fold_number(&own)]);
+                            // A number in turn passes over the numbers rows
+                            // above already have.
+                            while invented
+                                && by_key
+                                    .get(&entries, &key, |e| &e.key)
+                                    .is_some_and(|i| entries[i].group_of.as_deref() != Some(g))
+                            {
+                                group_count += 1;
+                                own = in_digits(group_count.to_string());
+                                key = key_of([&*fold_number(&own)]);
+                            }
                             let idx = match by_key.get(&entries, &key, |e| &e.key) {
                                 Some(idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
-                                _ => {
+                                // The number the group's clause would take is
+                                // another clause's: the import would refuse
+                                // it, so the plan does.
+                                Some(taken) => {
+                                    let first_row = rows.get(entries[taken].plan_row).map_or(0, |r| r.row);
+                                    issue(
+                                        &mut problems,
+                                        SheetField::Group,
+                                        RowIssue::NumberTwice {
+                                            number: own.clone(),
+                                            first: i64::from(first_row),
+                                            row: i64::from(row_no),
+                                        },
+                                    );
+                                    rows.push(planned(row_no, vec![own], text.as_deref(), RowAction::Skip, problems));
+                                    continue;
+                                }
+                                None => {
                                     let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
                                     entries.push(Entry {
                                         plan_row: rows.len(),
