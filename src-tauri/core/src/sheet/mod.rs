@@ -81,10 +81,11 @@ pub enum SheetError {
     UnknownColumn { head: String },
     #[error("{field} is mapped to two columns: keep one")]
     FieldTwice { field: &'static str },
-    #[error("the import has {count} problems to fix first, the first on row {row}: {first}")]
+    // Worded so that a count of one reads right too.
+    #[error("problems to fix before the import: {count}, the first on row {row}: {first}")]
     ProblemsRemain { count: i64, row: i64, first: String },
     #[error(
-        "{count} values cannot be read (the first on row {row}: {first}): fix them, or import the rows without them"
+        "values that cannot be read: {count}, the first on row {row}: {first}; fix them, or import the rows without them"
     )]
     UnreadableValues { count: i64, row: i64, first: String },
     #[error(transparent)]
