@@ -245,11 +245,13 @@ impl Number {
 /// without a copy. Empty is the top level.
 pub type Key = Vec<u8>;
 
+/// Appends one part (a number's segment, or a folded number) to a key.
 pub fn push_part(key: &mut Key, part: &str) {
     key.extend_from_slice(part.as_bytes());
     key.push(0xFF);
 }
 
+/// The key of these parts, outermost first.
 pub fn key_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Key {
     let mut key = Key::new();
     for p in parts {
