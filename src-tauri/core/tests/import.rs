@@ -425,6 +425,87 @@ fn a_group_whose_number_another_clause_has_is_a_problem_on_its_row() {
     sheet::import(&mut s, &req, today()).unwrap();
 }
 
+/// `sheet::plan` plans a CSV file as it reads it, on two threads; the plan
+/// (or the refusal) must be the one `plan_source` makes of the whole file
+/// read first. Compared over files of every shape the wizard meets, with
+/// header rows inside, on and past the sheet, mappings good and bad, into a
+/// new agreement and into an existing one.
+#[test]
+fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, partner) = store_with_partner();
+    // An agreement to plan into, with clauses the files' numbers match.
+    let seed =
+        write(dir.path(), "seed.csv", "No.,Action,Responsible\n1,Survey,Ministry\n1.1,Visit,\n2,Train,\n".as_bytes());
+    let seed_request = request(&s, &seed, new_into(&partner, None, Calendar::Gregorian));
+    let agreement = sheet::import(&mut s, &seed_request, today()).unwrap().agreement_id;
+    let mut long = String::from("No.,Action,Deadline,Status,Remarks\n");
+    for i in 0..3000 {
+        let n = if i % 4 == 0 { format!("{}", i / 4 + 1) } else { format!("{}.{}", i / 4 + 1, i % 4) };
+        long += &format!("{n},Action {i},{} months,{},\"note, {i}\"\n", 1 + i % 12, ["Done", "Ongoing", "?"][i % 3]);
+    }
+    let files: Vec<(&str, String)> = vec![
+        ("plain", "No.,Action,Responsible,Deadline\n1,Survey,Ministry,2026-03-01\n1.1,Visit,,3 months\n,more text,,\n2,Train,,bad\n".into()),
+        ("title-rows", "Action plan 2026,,\n,,\nNo.,Action,Group\n2,Two,\n2.a,Two a,Health\n3.1,x,Education\n".into()),
+        ("ragged", "No.,Action\n1,One,extra,cells,here\n2\n3,Three\n\n\n".into()),
+        ("trailing-empty", "No.,Action\n1,One\n,\n , \n\n".into()),
+        ("header-only", "No.,Action\n\n".into()),
+        ("empty", "\n \n".into()),
+        ("quoted", "No.,Action\r\n1,\"multi\nline \"\"quoted\"\"\"\r\n1.1,\"a,b\"\r".into()),
+        ("persian", "\u{FEFF}ردیف;اقدام;مهلت\n۱;آموزش;۱۴۰۵/۰۳/۱۵\n۱-۱;زیر بند;۳ ماه\n۱-۱;تکراری;\n".into()),
+        ("long", long),
+    ];
+    let intos =
+        [new_into(&partner, Some("2026-01-10"), Calendar::Gregorian), ImportInto::Existing { agreement_id: agreement }];
+    let (mut compared, mut planned, mut refused) = (0, 0, std::collections::BTreeSet::new());
+    for (name, text) in &files {
+        let path = write(dir.path(), &format!("{name}.csv"), text.as_bytes());
+        let guessed = sheet::preview(&s, &path, &SheetChoice::default()).ok();
+        let mappings = [
+            guessed.as_ref().map(|p| p.mapping.clone()).unwrap_or_default(),
+            vec![
+                FieldColumn { field: SheetField::Number, column: 0 },
+                FieldColumn { field: SheetField::Text, column: 1 },
+            ],
+            vec![FieldColumn { field: SheetField::Text, column: 9 }],
+        ];
+        for header_row in [0, 1, 2, 3, 5, 400] {
+            for mapping in &mappings {
+                for into in &intos {
+                    let req = ImportRequest {
+                        path: path.display().to_string(),
+                        choice: SheetChoice { sheet: None, header_row: Some(header_row), encoding: None },
+                        mapping: mapping.clone(),
+                        into: into.clone(),
+                        drop_unreadable: false,
+                    };
+                    let streamed = sheet::plan(&s, &req, today());
+                    let whole = sheet::Source::read(&path, None)
+                        .and_then(|source| sheet::plan_source(&s, &source, &req, today()));
+                    let context = format!("{name}, header row {header_row}, {mapping:?}, {into:?}");
+                    match (streamed, whole) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(a, b, "{context}");
+                            planned += 1;
+                        }
+                        (Err(a), Err(b)) => {
+                            assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()), "{context}");
+                            refused.insert(a.code());
+                        }
+                        (a, b) => panic!("{context}: streamed {a:?}, whole {b:?}"),
+                    }
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(compared, files.len() * 6 * 3 * 2);
+    // Both kinds of answer were compared, and every check a whole grid
+    // gets before its plan.
+    assert!(planned > 60, "{planned} plans");
+    assert_eq!(refused.into_iter().collect::<Vec<_>>(), ["empty_sheet", "header_outside", "no_rows", "no_such_column"],);
+}
+
 #[test]
 fn a_second_import_updates_matched_clauses_adds_new_ones_and_undoes_as_one_step() {
     let dir = tempfile::tempdir().unwrap();

@@ -550,9 +550,190 @@ fn check_header(grid: &Grid, row: u32) -> Result<u32, SheetError> {
 }
 
 /// The dry run: what the import would do with every row, and every problem.
+///
+/// A CSV file whose header row is chosen is planned as it is read: its
+/// records are read on a second thread while this one plans the rows read
+/// so far ([`plan_csv`]); the plan is the one [`plan_source`] makes of the
+/// whole file read first.
 pub fn plan(store: &Store, request: &ImportRequest, today: NaiveDate) -> Result<plan::ImportPlan, SheetError> {
-    let source = Source::read(Path::new(&request.path), request.choice.encoding)?;
+    let path = Path::new(&request.path);
+    if let (FileKind::Csv, Some(header_row)) = (read::kind_of(path)?, request.choice.header_row) {
+        let sheet = read::csv_sheet_name(&read::file_name(path));
+        // A sheet named that the file does not have is the whole read's
+        // error to give.
+        if request.choice.sheet.as_ref().is_none_or(|s| *s == sheet) {
+            return plan_csv(store, path, sheet, header_row, request, today);
+        }
+    }
+    let source = Source::read(path, request.choice.encoding)?;
     plan_source(store, &source, request, today)
+}
+
+/// [`plan`] of a CSV file, read on a second thread while this one plans.
+///
+/// The reader reads and decodes the file and puts each record on a
+/// [`Shelf`] as it reads it; the plan borrows its cells from there, as it
+/// borrows a grid's. The checks [`prepare`] makes before planning (the
+/// header row inside the sheet, rows below it, the mapping's columns) need
+/// the whole sheet: they are made once it is read, and the reader's errors,
+/// then theirs, come first, as they would. The reader frees the rows it
+/// made once the plan is done with them, after the plan is returned.
+fn plan_csv(
+    store: &Store,
+    path: &Path,
+    sheet: String,
+    header_row: u32,
+    request: &ImportRequest,
+    today: NaiveDate,
+) -> Result<plan::ImportPlan, SheetError> {
+    use std::sync::{Arc, mpsc};
+    let shelf = Arc::new(Shelf::default());
+    let (shape_tx, shape_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    {
+        let shelf = Arc::clone(&shelf);
+        let planner = std::thread::current();
+        let path = path.to_owned();
+        let encoding = request.choice.encoding;
+        std::thread::spawn(move || {
+            let mut shape = CsvShape::default();
+            let mut at = 0;
+            let read = read::csv_text(&path, encoding).and_then(|csv| {
+                read::csv_each(&csv.file, &csv.text, |row| {
+                    if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
+                        shape.rows = at + 1;
+                        shape.width = shape.width.max(last + 1);
+                    }
+                    shelf.put(at, row, &planner);
+                    at += 1;
+                })
+            });
+            shelf.close(at, &planner);
+            let _ = shape_tx.send(read.map(|()| shape));
+            // Until the planner lets go of the rows (or is gone).
+            let _ = release_rx.recv();
+            drop(shelf);
+        });
+    }
+    // About how many rows: a 7-column plan row is about a hundred bytes.
+    let height = std::fs::metadata(path).map_or(0, |m| m.len() as usize / 100).min(read::MAX_ROWS);
+    let rows = Arriving { shelf: &shelf, next: header_row as usize, ready: 0 };
+    let planned = plan::build(store, &sheet, rows, height, header_row, &request.mapping, &request.into, today, false);
+    let read = shape_rx.recv().expect("the CSV reader answers before it ends");
+    drop(shelf);
+    drop(release_tx);
+    let shape = read?;
+    let file = read::file_name(path);
+    if shape.rows == 0 {
+        return Err(SheetError::EmptySheet { file, sheet });
+    }
+    if header_row == 0 || header_row as usize > shape.rows {
+        return Err(SheetError::HeaderOutside { sheet, row: i64::from(header_row), rows: shape.rows as i64 });
+    }
+    if shape.rows <= header_row as usize {
+        return Err(SheetError::NoRows { file, sheet, row: i64::from(header_row) });
+    }
+    check_mapping(&request.mapping, shape.width)?;
+    Ok(planned?.0)
+}
+
+/// What the reading thread of [`plan_csv`] learns of the whole sheet, for
+/// the checks [`prepare`] makes of a grid.
+#[derive(Default)]
+struct CsvShape {
+    /// The rows up to the last that is not empty (a grid's height).
+    rows: usize,
+    /// The widest row, up to its last cell that is not empty.
+    width: usize,
+}
+
+/// Rows a reader puts down one after another while a planner takes them:
+/// a row once put stays where it is, so the planner may borrow from it
+/// while more come. The rows sit in segments of [`Shelf::SEGMENT`], made as
+/// they are needed, up to [`read::MAX_ROWS`] rows. The reader says how many
+/// are ready every [`Shelf::BATCH`] rows, and wakes the planner then, so
+/// neither waits on the other row by row.
+struct Shelf {
+    segments: Vec<std::sync::OnceLock<Segment>>,
+    /// Rows the planner may take.
+    ready: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicBool,
+}
+
+/// A run of [`Shelf::SEGMENT`] rows, each put once.
+type Segment = Box<[std::sync::OnceLock<Vec<Cell>>]>;
+
+impl Default for Shelf {
+    fn default() -> Shelf {
+        Shelf {
+            segments: std::iter::repeat_with(Default::default).take(read::MAX_ROWS / Self::SEGMENT + 1).collect(),
+            ready: Default::default(),
+            done: Default::default(),
+        }
+    }
+}
+
+impl Shelf {
+    const SEGMENT: usize = 4096;
+    const BATCH: usize = 256;
+
+    fn slot(&self, i: usize) -> Option<&std::sync::OnceLock<Vec<Cell>>> {
+        let segment = self.segments.get(i / Self::SEGMENT)?;
+        let segment = segment.get_or_init(|| std::iter::repeat_with(Default::default).take(Self::SEGMENT).collect());
+        segment.get(i % Self::SEGMENT)
+    }
+
+    /// Puts row `at` down, the rows before it being down (a row past the
+    /// limit is the reader's error before it comes here).
+    fn put(&self, at: usize, row: Vec<Cell>, planner: &std::thread::Thread) {
+        if let Some(slot) = self.slot(at) {
+            let _ = slot.set(row);
+        }
+        if (at + 1).is_multiple_of(Self::BATCH) {
+            self.ready.store(at + 1, std::sync::atomic::Ordering::Release);
+            planner.unpark();
+        }
+    }
+
+    /// No more rows than `len`.
+    fn close(&self, len: usize, planner: &std::thread::Thread) {
+        self.ready.store(len, std::sync::atomic::Ordering::Release);
+        self.done.store(true, std::sync::atomic::Ordering::Release);
+        planner.unpark();
+    }
+}
+
+/// The rows of [`plan_csv`] from `next` on, each once the reader says it is
+/// ready; the end once the reader is done.
+struct Arriving<'s> {
+    shelf: &'s Shelf,
+    next: usize,
+    /// Rows known to be ready.
+    ready: usize,
+}
+
+impl<'s> Iterator for Arriving<'s> {
+    type Item = (usize, &'s [Cell]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::sync::atomic::Ordering;
+        while self.next >= self.ready {
+            // Done is read before ready: rows ready before the reader was
+            // done are seen.
+            let done = self.shelf.done.load(Ordering::Acquire);
+            self.ready = self.shelf.ready.load(Ordering::Acquire);
+            if self.next < self.ready {
+                break;
+            }
+            if done {
+                return None;
+            }
+            std::thread::park();
+        }
+        let row = self.shelf.slot(self.next)?.get()?;
+        self.next += 1;
+        Some((self.next - 1, row.as_slice()))
+    }
 }
 
 /// [`plan`] of a file already read.
@@ -633,7 +814,10 @@ fn prepare(
         return Err(SheetError::NoRows { file, sheet: grid.name.clone(), row: i64::from(header_row) });
     }
     check_mapping(&request.mapping, heads.len())?;
-    let (plan, import) = plan::build(store, grid, header_row, &request.mapping, &request.into, today, with_import)?;
+    let rows = grid.rows.iter().enumerate().skip(header_row as usize).map(|(i, r)| (i, r.as_slice()));
+    let height = grid.rows.len().saturating_sub(header_row as usize);
+    let (plan, import) =
+        plan::build(store, &grid.name, rows, height, header_row, &request.mapping, &request.into, today, with_import)?;
     Ok((plan, import, fields::header_key(&heads)))
 }
 

@@ -16,7 +16,7 @@ use std::hash::BuildHasher;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::read::{Cell, Grid};
+use super::read::Cell;
 use super::values::{self, Key, Style, key_of, parent_key, push_part};
 use super::{FieldColumn, ImportInto, Problem, RowIssue, SHORT_MAX, SheetError};
 use crate::deadline::Deadline;
@@ -108,11 +108,11 @@ struct Entry<'g> {
     plan_row: usize,
     parent: Parent,
     number: String,
-    /// Its number folded for matching, with its parents'.
-    key: Key,
+    /// Its number folded for matching, with its parents' (in [`Keys`]).
+    key: Span,
     /// Its own number's segments (`1.2` is `1`, `2`), by which a dotted
-    /// number below finds it.
-    segments: Key,
+    /// number below finds it (in [`Keys`]).
+    segments: Span,
     text: Cow<'g, str>,
     our_lead: Option<Cow<'g, str>>,
     partner_lead: Option<Cow<'g, str>>,
@@ -136,6 +136,31 @@ fn fold_number(n: &str) -> Cow<'_, str> {
     }
 }
 
+/// The keys of a plan's entries, end to end in one buffer: an entry holds
+/// where its keys lie rather than keys of its own, two allocations fewer a
+/// row.
+#[derive(Default)]
+struct Keys(Vec<u8>);
+
+/// Where a key lies in [`Keys`].
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Keys {
+    fn put(&mut self, key: &[u8]) -> Span {
+        let start = self.0.len();
+        self.0.extend_from_slice(key);
+        Span { start, end: self.0.len() }
+    }
+
+    fn get(&self, span: Span) -> &[u8] {
+        &self.0[span.start..span.end]
+    }
+}
+
 /// Entries by a key each of them holds. The table holds only their
 /// indexes, a quarter of a megabyte for 50,000 rows, where a map holding
 /// the keys as well spilled out of the processor's cache and missed it on
@@ -151,19 +176,19 @@ impl Index {
         rustc_hash::FxBuildHasher.hash_one(key)
     }
 
-    fn get(&self, entries: &[Entry<'_>], key: &[u8], of: for<'e> fn(&'e Entry<'_>) -> &'e Key) -> Option<usize> {
-        self.0.find(Self::hash(key), |&i| of(&entries[i as usize])[..] == *key).map(|&i| i as usize)
+    fn get(&self, entries: &[Entry<'_>], keys: &Keys, key: &[u8], of: fn(&Entry<'_>) -> Span) -> Option<usize> {
+        self.0.find(Self::hash(key), |&i| keys.get(of(&entries[i as usize])) == key).map(|&i| i as usize)
     }
 
     /// Indexes `entries[idx]` by its key, in place of any entry with the
     /// same key.
-    fn insert(&mut self, entries: &[Entry<'_>], idx: usize, of: for<'e> fn(&'e Entry<'_>) -> &'e Key) {
-        let key = &of(&entries[idx])[..];
+    fn insert(&mut self, entries: &[Entry<'_>], keys: &Keys, idx: usize, of: fn(&Entry<'_>) -> Span) {
+        let key = keys.get(of(&entries[idx]));
         let hash = Self::hash(key);
-        match self.0.find_mut(hash, |&i| of(&entries[i as usize])[..] == *key) {
+        match self.0.find_mut(hash, |&i| keys.get(of(&entries[i as usize])) == key) {
             Some(i) => *i = idx as u32,
             None => {
-                self.0.insert_unique(hash, idx as u32, |&i| Self::hash(of(&entries[i as usize])));
+                self.0.insert_unique(hash, idx as u32, |&i| Self::hash(keys.get(of(&entries[i as usize]))));
             }
         }
     }
@@ -182,9 +207,16 @@ struct ExistingClause {
     latest_note: Option<String>,
 }
 
-pub(crate) fn build(
+/// Plans `rows`: the sheet's rows below `header_row`, each with its 0-based
+/// index in the sheet, in order. A row may be shorter than the sheet (its
+/// missing cells are empty). `height` is about how many rows there are: it
+/// sizes the plan's tables.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build<'g>(
     store: &Store,
-    grid: &Grid,
+    sheet: &str,
+    rows_in: impl IntoIterator<Item = (usize, &'g [Cell])>,
+    height: usize,
     header_row: u32,
     mapping: &[FieldColumn],
     into: &ImportInto,
@@ -233,24 +265,24 @@ pub(crate) fn build(
 
     // Sized once for every row: a large sheet's lists and maps would
     // otherwise be copied over and over as they grow.
-    let height = grid.rows.len().saturating_sub(header_row as usize);
     let mut rows: Vec<PlannedRow> = Vec::with_capacity(height);
     let mut entries: Vec<Entry> = Vec::with_capacity(height);
     // Every entry by its key, to find a parent by number and duplicates.
     let mut by_key = Index::with_capacity(height);
     // The key being built for a row, reused.
     let mut scratch = Key::new();
+    let mut keys = Keys::default();
     let mut by_segments = Index::with_capacity(height);
     let mut stack: Vec<(Style, usize)> = Vec::new();
     let mut groups: Option<(String, usize)> = None;
     let mut group_count = 0u32;
     let mut sequence: HashMap<Option<usize>, u32> = HashMap::default();
-    let sheet = grid.name.clone();
+    let sheet = sheet.to_owned();
     let empty = Cell::Empty;
     let mut deadlines: HashMap<&str, Result<Deadline, RowIssue>> = HashMap::default();
     let mut statuses: HashMap<&str, Result<Option<ClauseStatus>, RowIssue>> = HashMap::default();
 
-    for (i, cells) in grid.rows.iter().enumerate().skip(header_row as usize) {
+    for (i, cells) in rows_in {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
@@ -404,7 +436,7 @@ pub(crate) fn build(
             let g_number = values::number(&Cell::Text(g.clone()));
             let named = g_number
                 .as_ref()
-                .and_then(|n| by_segments.get(&entries, &n.segments, |e| &e.segments))
+                .and_then(|n| by_segments.get(&entries, &keys, &n.segments, |e| e.segments))
                 .map(Parent::Entry)
                 .or_else(|| existing.by_key.get(&key_of([&*fold_number(g)])).map(|c| Parent::Existing(c.id.clone())));
             parent = match named {
@@ -435,14 +467,14 @@ pub(crate) fn build(
                             // above already have.
                             while invented
                                 && by_key
-                                    .get(&entries, &key, |e| &e.key)
+                                    .get(&entries, &keys, &key, |e| e.key)
                                     .is_some_and(|i| entries[i].group_of.as_deref() != Some(g))
                             {
                                 group_count += 1;
                                 own = in_digits(group_count.to_string());
                                 key = key_of([&*fold_number(&own)]);
                             }
-                            let idx = match by_key.get(&entries, &key, |e| &e.key) {
+                            let idx = match by_key.get(&entries, &keys, &key, |e| e.key) {
                                 Some(idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
                                 // The number the group's clause would take is
                                 // another clause's: the import would refuse
@@ -467,8 +499,8 @@ pub(crate) fn build(
                                         plan_row: rows.len(),
                                         parent: Parent::Top,
                                         number: own.clone(),
-                                        key: key.clone(),
-                                        segments: key,
+                                        key: keys.put(&key),
+                                        segments: Span { start: 0, end: 0 },
                                         text: Cow::Owned(g.clone()),
                                         our_lead: None,
                                         partner_lead: None,
@@ -483,8 +515,10 @@ pub(crate) fn build(
                                         group_of: Some(g.clone()),
                                     });
                                     let idx = entries.len() - 1;
-                                    by_key.insert(&entries, idx, |e| &e.key);
-                                    by_segments.insert(&entries, idx, |e| &e.segments);
+                                    // Its own number is its whole key.
+                                    entries[idx].segments = entries[idx].key;
+                                    by_key.insert(&entries, &keys, idx, |e| e.key);
+                                    by_segments.insert(&entries, &keys, idx, |e| e.segments);
                                     idx
                                 }
                             };
@@ -500,9 +534,9 @@ pub(crate) fn build(
                 Style::Dotted => {
                     let prefix = parent_key(&n.segments);
                     parent =
-                        by_segments.get(&entries, prefix, |e| &e.segments).map(Parent::Entry).unwrap_or_else(|| {
-                            existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone()))
-                        });
+                        by_segments.get(&entries, &keys, prefix, |e| e.segments).map(Parent::Entry).unwrap_or_else(
+                            || existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone())),
+                        );
                 }
                 style => {
                     if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
@@ -532,11 +566,11 @@ pub(crate) fn build(
         scratch.clear();
         match &parent {
             Parent::Top => {}
-            Parent::Entry(i) => scratch.extend_from_slice(&entries[*i].key),
+            Parent::Entry(i) => scratch.extend_from_slice(keys.get(entries[*i].key)),
             Parent::Existing(id) => scratch.extend_from_slice(existing.key_of.get(id).map_or(&[][..], |k| &k[..])),
         }
         push_part(&mut scratch, &fold_number(&written));
-        if let Some(first) = by_key.get(&entries, &scratch, |e| &e.key) {
+        if let Some(first) = by_key.get(&entries, &keys, &scratch, |e| e.key) {
             let first_row = rows.get(entries[first].plan_row).map_or(0, |r| r.row);
             issue(
                 &mut problems,
@@ -551,8 +585,8 @@ pub(crate) fn build(
             plan_row: rows.len(),
             parent: parent.clone(),
             number: written,
-            key: scratch.clone(),
-            segments,
+            key: keys.put(&scratch),
+            segments: keys.put(&segments),
             text: text.clone().unwrap_or_default(),
             our_lead,
             partner_lead,
@@ -570,8 +604,8 @@ pub(crate) fn build(
         if let Parent::Entry(p) = parent {
             entries[p].children.push(idx);
         }
-        by_key.insert(&entries, idx, |e| &e.key);
-        by_segments.insert(&entries, idx, |e| &e.segments);
+        by_key.insert(&entries, &keys, idx, |e| e.key);
+        by_segments.insert(&entries, &keys, idx, |e| e.segments);
         if group.is_none() {
             match style {
                 Style::Dotted => {
@@ -582,20 +616,13 @@ pub(crate) fn build(
                 style => stack.push((style, idx)),
             }
         }
-        rows.push(planned(row_no, Vec::new(), text.as_deref(), RowAction::Create, problems));
-    }
-    // Group title clauses are children of nobody; link the rest.
-    for (i, e) in entries.iter().enumerate() {
-        if let Some(r) = rows.get_mut(e.plan_row)
-            && e.group_of.is_none()
-        {
-            r.number = path_of(&entries, i);
-        }
+        // Its parents are all planned by now: its path is known.
+        rows.push(planned(row_no, path_of(&entries, idx), text.as_deref(), RowAction::Create, problems));
     }
 
     // Match and build the import.
     let mut plan = ImportPlan {
-        sheet: grid.name.clone(),
+        sheet: sheet.clone(),
         header_row,
         rows,
         created: 0,
@@ -615,7 +642,7 @@ pub(crate) fn build(
             (Some(r), _) => Some(ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None }),
             (None, _) => None,
         };
-        match e.existing.as_ref().and_then(|id| existing.by_key.get(&e.key).filter(|c| &c.id == id)) {
+        match e.existing.as_ref().and_then(|id| existing.by_key.get(keys.get(e.key)).filter(|c| &c.id == id)) {
             Some(old) => {
                 let patch = patch_of(e, &old.clause);
                 let notes: Vec<ImportNote> = note(old.latest_note.as_ref()).into_iter().collect();
@@ -660,9 +687,11 @@ pub(crate) fn build(
         }
     }
     // A group's clause shows on its first item's row, before the item.
-    group_rows.append(&mut plan.rows);
-    plan.rows = group_rows;
-    plan.rows.sort_by_key(|r| r.row);
+    if !group_rows.is_empty() {
+        group_rows.append(&mut plan.rows);
+        plan.rows = group_rows;
+        plan.rows.sort_by_key(|r| r.row);
+    }
 
     // A dry run needs no copy of the rows to write.
     if !with_import {

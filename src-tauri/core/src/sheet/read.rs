@@ -126,15 +126,33 @@ pub fn kind_of(path: &Path) -> Result<FileKind, SheetError> {
 pub fn read(path: &Path, encoding: Option<TextEncoding>) -> Result<Book, SheetError> {
     let kind = kind_of(path)?;
     let file = file_name(path);
-    let size = std::fs::metadata(path)
-        .map_err(|e| SheetError::Unreadable { file: file.clone(), reason: e.to_string() })?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(SheetError::TooLarge { file, bytes: size, max: MAX_FILE_BYTES });
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| SheetError::Unreadable { file: file.clone(), reason: e.to_string() })?;
+    let bytes = file_bytes(path, &file)?;
     read_bytes(&file, kind, bytes, encoding)
+}
+
+/// A file's bytes, refused unread past [`MAX_FILE_BYTES`].
+fn file_bytes(path: &Path, file: &str) -> Result<Vec<u8>, SheetError> {
+    let unreadable = |e: std::io::Error| SheetError::Unreadable { file: file.to_owned(), reason: e.to_string() };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge { file: file.to_owned(), bytes: size, max: MAX_FILE_BYTES });
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// A CSV file's text, checked and decoded as [`read`] does it, for a
+/// caller that reads its records itself ([`csv_each`]): its file name and
+/// its text.
+pub(crate) struct CsvText {
+    pub file: String,
+    pub text: String,
+}
+
+pub(crate) fn csv_text(path: &Path, encoding: Option<TextEncoding>) -> Result<CsvText, SheetError> {
+    let file = file_name(path);
+    let bytes = file_bytes(path, &file)?;
+    let (text, _) = csv_decoded(&file, bytes, encoding)?;
+    Ok(CsvText { file, text })
 }
 
 /// Reads a file's bytes as `kind`; `file` names it in errors.
@@ -152,10 +170,7 @@ pub fn read_bytes(
     let not_what_it_says = || SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(kind) };
     match kind {
         FileKind::Csv => {
-            if is_zip || is_ole || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&bytes) {
-                return Err(not_what_it_says());
-            }
-            let (text, encoding) = decode(file, bytes, encoding)?;
+            let (text, encoding) = csv_decoded(file, bytes, encoding)?;
             let rows = csv_rows(file, &text)?;
             Ok(Book { kind, encoding: Some(encoding), sheets: vec![Grid { name: csv_sheet_name(file), rows }] })
         }
@@ -192,7 +207,8 @@ pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn csv_sheet_name(file: &str) -> String {
+/// The name of a CSV file's one sheet: its file name without extension.
+pub(crate) fn csv_sheet_name(file: &str) -> String {
     Path::new(file).file_stem().map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
@@ -302,6 +318,24 @@ fn trim(rows: &mut Vec<Vec<Cell>>) {
     }
 }
 
+/// A CSV file's bytes as text: refused when they are a workbook or binary,
+/// else decoded.
+fn csv_decoded(
+    file: &str,
+    bytes: Vec<u8>,
+    encoding: Option<TextEncoding>,
+) -> Result<(String, TextEncoding), SheetError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge { file: file.to_owned(), bytes: bytes.len() as u64, max: MAX_FILE_BYTES });
+    }
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if is_zip || is_ole || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&bytes) {
+        return Err(SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(FileKind::Csv) });
+    }
+    decode(file, bytes, encoding)
+}
+
 fn looks_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
@@ -357,10 +391,20 @@ pub(crate) fn encoding_word(e: TextEncoding) -> &'static str {
     }
 }
 
-/// The rows of a CSV text. The delimiter is the one of `,`, `;` and tab
-/// that splits the first line most (Excel writes `;` where `,` is the
-/// decimal mark).
+/// The rows of a CSV text, each as long as the widest, without the empty
+/// rows at its end.
 fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
+    let mut rows = Vec::new();
+    csv_each(file, text, |row| rows.push(row))?;
+    trim(&mut rows);
+    Ok(rows)
+}
+
+/// Hands each record of a CSV text to `each` as a row of cells, as it is
+/// read; at most [`MAX_ROWS`] of them and [`MAX_COLUMNS`] cells each. The
+/// delimiter is the one of `,`, `;` and tab that splits the first line
+/// most (Excel writes `;` where `,` is the decimal mark).
+pub(crate) fn csv_each(file: &str, text: &str, mut each: impl FnMut(Vec<Cell>)) -> Result<(), SheetError> {
     let first = text.lines().next().unwrap_or_default();
     let delimiter =
         [b',', b';', b'\t'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',');
@@ -369,24 +413,23 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
     // One record read into again and again (the csv crate checks it is
     // UTF-8 once); each cell is copied out of it once.
     let mut record = csv::StringRecord::new();
-    let mut rows = Vec::new();
+    let mut count = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Err(e) => return Err(SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() }),
         }
-        if rows.len() >= MAX_ROWS {
+        if count >= MAX_ROWS {
             return Err(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 });
         }
+        count += 1;
         let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
         for field in record.iter().take(MAX_COLUMNS) {
             row.push(if field.trim().is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
         }
-        rows.push(row);
+        each(row);
     }
-    trim(&mut rows);
-    Ok(rows)
 }
 
 /// The letters of a 0-based column: A, B, …, Z, AA.
