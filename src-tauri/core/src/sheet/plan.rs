@@ -16,7 +16,7 @@ use std::hash::BuildHasher;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::read::Cell;
+use super::read::{Cell, trim_text};
 use super::values::{self, Key, Style, key_of, parent_key, push_part};
 use super::{FieldColumn, ImportInto, Problem, RowIssue, SHORT_MAX, SheetError};
 use crate::deadline::Deadline;
@@ -131,8 +131,8 @@ struct Entry<'g> {
 
 fn fold_number(n: &str) -> Cow<'_, str> {
     match crate::calendar::ascii_digits(n) {
-        Cow::Borrowed(b) => values::lower(b.trim()),
-        Cow::Owned(o) => Cow::Owned(values::lower(o.trim()).into_owned()),
+        Cow::Borrowed(b) => values::lower(trim_text(b)),
+        Cow::Owned(o) => Cow::Owned(values::lower(trim_text(&o)).into_owned()),
     }
 }
 

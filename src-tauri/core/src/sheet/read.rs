@@ -80,7 +80,7 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => t.trim().is_empty(),
+            Cell::Text(t) => trim_text(t).is_empty(),
             _ => false,
         }
     }
@@ -307,6 +307,16 @@ fn cell(data: &Data) -> Cell {
     }
 }
 
+/// `s.trim()`, answered at once for text that starts and ends with a
+/// visible ASCII character, as nearly every cell does (`str::trim` decodes
+/// a character at each end to ask whether it is white space).
+pub(crate) fn trim_text(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Drops trailing empty rows and columns, and makes every row as wide.
 fn trim(rows: &mut Vec<Vec<Cell>>) {
     while rows.last().is_some_and(|r| r.iter().all(Cell::is_empty)) {
@@ -426,7 +436,7 @@ pub(crate) fn csv_each(file: &str, text: &str, mut each: impl FnMut(Vec<Cell>)) 
         count += 1;
         let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
         for field in record.iter().take(MAX_COLUMNS) {
-            row.push(if field.trim().is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
+            row.push(if trim_text(field).is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
         }
         each(row);
     }
@@ -470,6 +480,15 @@ mod tests {
             assert_eq!(column_index(l), Some(i));
         }
         assert_eq!(column_index("No."), None);
+    }
+
+    #[test]
+    fn trim_text_is_str_trim() {
+        for s in
+            ["", " ", "a", " a", "a ", "\ta\r", "\u{A0}x\u{3000}", "x\u{2003}", "ab", "(1)", "\u{FEFF}a", "۱ ", " ۱"]
+        {
+            assert_eq!(trim_text(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]

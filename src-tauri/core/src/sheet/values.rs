@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use super::RowIssue;
-use super::read::Cell;
+use super::read::{Cell, trim_text};
 use crate::calendar::{self, ascii_digits};
 use crate::deadline::Deadline;
 use crate::model::TAG_MAX_CHARS;
@@ -119,7 +119,7 @@ fn fold(s: &str) -> String {
 pub fn text(cell: &Cell) -> Option<Cow<'_, str>> {
     let t: Cow<'_, str> = match cell {
         Cell::Empty => return None,
-        Cell::Text(t) => Cow::Borrowed(t.trim()),
+        Cell::Text(t) => Cow::Borrowed(trim_text(t)),
         other => Cow::Owned(other.display().trim().to_owned()),
     };
     if t.is_empty() {
@@ -286,9 +286,9 @@ pub enum Style {
 pub fn number(cell: &Cell) -> Option<Number> {
     let raw = text(cell)?;
     let ascii = ascii_digits(&raw);
-    let trimmed = ascii.trim().trim_end_matches(['.', ')', ']']).trim_start_matches(['(', '[']).trim();
-    let written = raw.trim().trim_end_matches('.').trim();
-    let written = if written.is_empty() { raw.trim() } else { written }.to_owned();
+    let trimmed = trim_text(trim_text(&ascii).trim_end_matches(['.', ')', ']']).trim_start_matches(['(', '[']));
+    let written = trim_text(trim_text(&raw).trim_end_matches('.'));
+    let written = if written.is_empty() { trim_text(&raw) } else { written }.to_owned();
     let mut segments = Key::with_capacity(trimmed.len() + 1);
     let mut count = 0;
     let mut first = "";
