@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clausebook_core::Store;
 use clausebook_core::deadline::Deadline;
 use clausebook_core::model::{ClauseStatus, NewPartner};
-use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError};
+use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
 use clausebook_core::store::clauses::ClauseRow;
 use clausebook_core::vocab::{AgreementKind, Calendar, SheetField};
 use rust_xlsxwriter::{Format, Workbook};
@@ -427,8 +427,11 @@ fn a_group_whose_number_another_clause_has_is_a_problem_on_its_row() {
 
 /// `sheet::plan` plans a CSV file as it reads it, on two threads; the plan
 /// (or the refusal) must be the one `plan_source` makes of the whole file
-/// read first. Compared over files of every shape the wizard meets, with
-/// header rows inside, on and past the sheet, mappings good and bad, into a
+/// read first. Compared over files of every shape and encoding the wizard
+/// meets (Windows-1256 found only after thousands of UTF-8 rows, UTF-16, a
+/// first line longer than what the stream looks at first, old Mac line
+/// ends, a workbook named .csv), with header rows inside, on and past the
+/// sheet, mappings good and bad, each encoding asked for or none, into a
 /// new agreement and into an existing one.
 #[test]
 fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
@@ -444,7 +447,23 @@ fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
         let n = if i % 4 == 0 { format!("{}", i / 4 + 1) } else { format!("{}.{}", i / 4 + 1, i % 4) };
         long += &format!("{n},Action {i},{} months,{},\"note, {i}\"\n", 1 + i % 12, ["Done", "Ongoing", "?"][i % 3]);
     }
-    let files: Vec<(&str, String)> = vec![
+    let mut late_1256 = long.clone().into_bytes();
+    late_1256.extend(encoding_rs::WINDOWS_1256.encode("9999,آموزش,3 months,Done,\n").0.iter());
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "No.\tAction\n1\tTrain\n1.1\tVisit\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let wide_head = format!("No.,Action,{}\n1,One,x\n2,Two,y\n", "h".repeat(70_000));
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("cp1256", encoding_rs::WINDOWS_1256.encode("ردیف;اقدام\n۱;آموزش\n۲;بازدید\n").0.into_owned()),
+        ("late-cp1256", late_1256),
+        ("utf16", utf16),
+        ("wide-head", wide_head.into_bytes()),
+        ("old-mac", b"No.,Action\r1,One\r1.1,Sub\r2,Two\r".to_vec()),
+        ("workbook", b"PK\x03\x04 not really a zip".to_vec()),
+        ("bad-utf8", b"No.,Action\n1,\xE1\xE2 caf\n".to_vec()),
+    ];
+    let text_files: Vec<(&str, String)> = vec![
         ("plain", "No.,Action,Responsible,Deadline\n1,Survey,Ministry,2026-03-01\n1.1,Visit,,3 months\n,more text,,\n2,Train,,bad\n".into()),
         ("title-rows", "Action plan 2026,,\n,,\nNo.,Action,Group\n2,Two,\n2.a,Two a,Health\n3.1,x,Education\n".into()),
         ("ragged", "No.,Action\n1,One,extra,cells,here\n2\n3,Three\n\n\n".into()),
@@ -455,11 +474,12 @@ fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
         ("persian", "\u{FEFF}ردیف;اقدام;مهلت\n۱;آموزش;۱۴۰۵/۰۳/۱۵\n۱-۱;زیر بند;۳ ماه\n۱-۱;تکراری;\n".into()),
         ("long", long),
     ];
+    files.extend(text_files.into_iter().map(|(name, text)| (name, text.into_bytes())));
     let intos =
         [new_into(&partner, Some("2026-01-10"), Calendar::Gregorian), ImportInto::Existing { agreement_id: agreement }];
     let (mut compared, mut planned, mut refused) = (0, 0, std::collections::BTreeSet::new());
-    for (name, text) in &files {
-        let path = write(dir.path(), &format!("{name}.csv"), text.as_bytes());
+    for (name, bytes) in &files {
+        let path = write(dir.path(), &format!("{name}.csv"), bytes);
         let guessed = sheet::preview(&s, &path, &SheetChoice::default()).ok();
         let mappings = [
             guessed.as_ref().map(|p| p.mapping.clone()).unwrap_or_default(),
@@ -470,40 +490,44 @@ fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
             vec![FieldColumn { field: SheetField::Text, column: 9 }],
         ];
         for header_row in [0, 1, 2, 3, 5, 400] {
-            for mapping in &mappings {
-                for into in &intos {
-                    let req = ImportRequest {
-                        path: path.display().to_string(),
-                        choice: SheetChoice { sheet: None, header_row: Some(header_row), encoding: None },
-                        mapping: mapping.clone(),
-                        into: into.clone(),
-                        drop_unreadable: false,
-                    };
-                    let streamed = sheet::plan(&s, &req, today());
-                    let whole = sheet::Source::read(&path, None)
-                        .and_then(|source| sheet::plan_source(&s, &source, &req, today()));
-                    let context = format!("{name}, header row {header_row}, {mapping:?}, {into:?}");
-                    match (streamed, whole) {
-                        (Ok(a), Ok(b)) => {
-                            assert_eq!(a, b, "{context}");
-                            planned += 1;
-                        }
-                        (Err(a), Err(b)) => {
-                            assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()), "{context}");
-                            refused.insert(a.code());
-                        }
-                        (a, b) => panic!("{context}: streamed {a:?}, whole {b:?}"),
+            for (mapping, into, encoding) in mappings.iter().flat_map(|m| {
+                intos.iter().flat_map(move |i| {
+                    [None, Some(TextEncoding::Utf8), Some(TextEncoding::Windows1256)].map(|e| (m, i, e))
+                })
+            }) {
+                let req = ImportRequest {
+                    path: path.display().to_string(),
+                    choice: SheetChoice { sheet: None, header_row: Some(header_row), encoding },
+                    mapping: mapping.clone(),
+                    into: into.clone(),
+                    drop_unreadable: false,
+                };
+                let streamed = sheet::plan(&s, &req, today());
+                let whole = sheet::Source::read(&path, encoding)
+                    .and_then(|source| sheet::plan_source(&s, &source, &req, today()));
+                let context = format!("{name}, header row {header_row}, {encoding:?}, {mapping:?}, {into:?}");
+                match (streamed, whole) {
+                    (Ok(a), Ok(b)) => {
+                        assert_eq!(a, b, "{context}");
+                        planned += 1;
                     }
-                    compared += 1;
+                    (Err(a), Err(b)) => {
+                        assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()), "{context}");
+                        refused.insert(a.code());
+                    }
+                    (a, b) => panic!("{context}: streamed {a:?}, whole {b:?}"),
                 }
+                compared += 1;
             }
         }
     }
-    assert_eq!(compared, files.len() * 6 * 3 * 2);
+    assert_eq!(compared, files.len() * 6 * 3 * 2 * 3);
     // Both kinds of answer were compared, and every check a whole grid
-    // gets before its plan.
-    assert!(planned > 60, "{planned} plans");
-    assert_eq!(refused.into_iter().collect::<Vec<_>>(), ["empty_sheet", "header_outside", "no_rows", "no_such_column"],);
+    // gets before its plan, and the file's own refusals.
+    assert!(planned > 300, "{planned} plans");
+    for code in ["empty_sheet", "header_outside", "no_rows", "no_such_column", "bad_encoding", "not_its_kind"] {
+        assert!(refused.contains(code), "{code} never compared: {refused:?}");
+    }
 }
 
 #[test]

@@ -571,9 +571,10 @@ pub fn plan(store: &Store, request: &ImportRequest, today: NaiveDate) -> Result<
 
 /// [`plan`] of a CSV file, read on a second thread while this one plans.
 ///
-/// The reader reads and decodes the file and puts each record on a
-/// [`Shelf`] as it reads it; the plan borrows its cells from there, as it
-/// borrows a grid's. The checks [`prepare`] makes before planning (the
+/// The reader reads the file ([`read::csv_stream`]) and puts each record
+/// on a [`Shelf`] as it reads it; the plan borrows its cells from there, as
+/// it borrows a grid's. A file that turns out not to be UTF-8 is planned
+/// again, read whole, as [`plan_source`] plans it. The checks [`prepare`] makes before planning (the
 /// header row inside the sheet, rows below it, the mapping's columns) need
 /// the whole sheet: they are made once it is read, and the reader's errors,
 /// then theirs, come first, as they would. The reader frees the rows it
@@ -598,18 +599,19 @@ fn plan_csv(
         std::thread::spawn(move || {
             let mut shape = CsvShape::default();
             let mut at = 0;
-            let read = read::csv_text(&path, encoding).and_then(|csv| {
-                read::csv_each(&csv.file, &csv.text, |row| {
-                    if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
-                        shape.rows = at + 1;
-                        shape.width = shape.width.max(last + 1);
-                    }
-                    shelf.put(at, row, &planner);
-                    at += 1;
-                })
+            let read = read::csv_stream(&path, encoding, |row| {
+                if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
+                    shape.rows = at + 1;
+                    shape.width = shape.width.max(last + 1);
+                }
+                shelf.put(at, row, &planner);
+                at += 1;
             });
             shelf.close(at, &planner);
-            let _ = shape_tx.send(read.map(|()| shape));
+            let _ = shape_tx.send(read.map(|streamed| match streamed {
+                read::Streamed::Read => Some(shape),
+                read::Streamed::ReadWhole => None,
+            }));
             // Until the planner lets go of the rows (or is gone).
             let _ = release_rx.recv();
             drop(shelf);
@@ -622,7 +624,10 @@ fn plan_csv(
     let read = shape_rx.recv().expect("the CSV reader answers before it ends");
     drop(shelf);
     drop(release_tx);
-    let shape = read?;
+    // Not UTF-8 after all: the plan of the file read whole and decoded.
+    let Some(shape) = read? else {
+        return plan_source(store, &Source::read(path, request.choice.encoding)?, request, today);
+    };
     let file = read::file_name(path);
     if shape.rows == 0 {
         return Err(SheetError::EmptySheet { file, sheet });

@@ -140,21 +140,6 @@ fn file_bytes(path: &Path, file: &str) -> Result<Vec<u8>, SheetError> {
     std::fs::read(path).map_err(unreadable)
 }
 
-/// A CSV file's text, checked and decoded as [`read`] does it, for a
-/// caller that reads its records itself ([`csv_each`]): its file name and
-/// its text.
-pub(crate) struct CsvText {
-    pub file: String,
-    pub text: String,
-}
-
-pub(crate) fn csv_text(path: &Path, encoding: Option<TextEncoding>) -> Result<CsvText, SheetError> {
-    let file = file_name(path);
-    let bytes = file_bytes(path, &file)?;
-    let (text, _) = csv_decoded(&file, bytes, encoding)?;
-    Ok(CsvText { file, text })
-}
-
 /// Reads a file's bytes as `kind`; `file` names it in errors.
 pub fn read_bytes(
     file: &str,
@@ -411,15 +396,104 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
 }
 
 /// Hands each record of a CSV text to `each` as a row of cells, as it is
-/// read; at most [`MAX_ROWS`] of them and [`MAX_COLUMNS`] cells each. The
-/// delimiter is the one of `,`, `;` and tab that splits the first line
-/// most (Excel writes `;` where `,` is the decimal mark).
-pub(crate) fn csv_each(file: &str, text: &str, mut each: impl FnMut(Vec<Cell>)) -> Result<(), SheetError> {
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter =
-        [b',', b';', b'\t'].into_iter().max_by_key(|d| first.bytes().filter(|b| b == d).count()).unwrap_or(b',');
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+/// read; at most [`MAX_ROWS`] of them and [`MAX_COLUMNS`] cells each.
+pub(crate) fn csv_each(file: &str, text: &str, each: impl FnMut(Vec<Cell>)) -> Result<(), SheetError> {
+    let reader = csv_reader(delimiter(text.as_bytes()), text.as_bytes());
+    each_record(file, reader, each).map_err(|e| match e {
+        RecordError::Sheet(e) => e,
+        RecordError::NotUtf8(reason) => SheetError::Corrupt { file: file.to_owned(), reason },
+    })
+}
+
+/// What [`csv_stream`] did.
+pub(crate) enum Streamed {
+    /// Every record was handed on.
+    Read,
+    /// The file is not UTF-8 (or says it is UTF-16): it is read whole and
+    /// decoded as [`read`] does. Records handed on before this was found
+    /// are to be forgotten.
+    ReadWhole,
+}
+
+/// [`csv_each`] straight from the file, without its whole text in memory
+/// first, for a UTF-8 file (said to be, or found to be: a record that is
+/// not UTF-8 ends the stream with [`Streamed::ReadWhole`], as [`read`]
+/// would then decode the whole file as Windows-1256). The file is checked
+/// as [`read`] checks it, from its size and its first bytes.
+pub(crate) fn csv_stream(
+    path: &Path,
+    encoding: Option<TextEncoding>,
+    each: impl FnMut(Vec<Cell>),
+) -> Result<Streamed, SheetError> {
+    use std::io::Read as _;
+    if encoding.is_some_and(|e| e != TextEncoding::Utf8) {
+        return Ok(Streamed::ReadWhole);
+    }
+    let file = file_name(path);
+    let unreadable = |e: std::io::Error| SheetError::Unreadable { file: file.clone(), reason: e.to_string() };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SheetError::TooLarge { file, bytes: size, max: MAX_FILE_BYTES });
+    }
+    let mut input = std::fs::File::open(path).map_err(unreadable)?;
+    // The first bytes: what the file is, and its first line for the
+    // delimiter.
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut input).take(HEAD as u64).read_to_end(&mut head).map_err(unreadable)?;
+    let is_zip = head.starts_with(b"PK\x03\x04");
+    let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if is_zip || is_ole || head.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&head) {
+        return Err(SheetError::NotItsKind { file, kind: kind_word(FileKind::Csv) });
+    }
+    let body = head.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&head);
+    let whole_head = head.len() < HEAD;
+    // A first line longer than the first bytes, or a UTF-16 file: read whole.
+    if looks_utf16(&head) || !whole_head && !body.contains(&b'\n') {
+        return Ok(Streamed::ReadWhole);
+    }
+    let delimiter = delimiter(body);
+    let reader = csv_reader(delimiter, std::io::Cursor::new(body).chain(input));
+    match each_record(&file, reader, each) {
+        Ok(()) => Ok(Streamed::Read),
+        Err(RecordError::NotUtf8(_)) if encoding.is_none() => Ok(Streamed::ReadWhole),
+        Err(RecordError::NotUtf8(_)) => Err(SheetError::Encoding { file, encoding: encoding_word(TextEncoding::Utf8) }),
+        Err(RecordError::Sheet(e)) => Err(e),
+    }
+}
+
+/// How many first bytes [`csv_stream`] reads to know a file.
+const HEAD: usize = 64 * 1024;
+
+/// The one of `,`, `;` and tab that splits the first line most (Excel
+/// writes `;` where `,` is the decimal mark).
+fn delimiter(text: &[u8]) -> u8 {
+    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    [b',', b';', b'\t'].into_iter().max_by_key(|d| first.iter().filter(|b| *b == d).count()).unwrap_or(b',')
+}
+
+fn csv_reader<R: std::io::Read>(delimiter: u8, input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(HEAD)
+        .from_reader(input)
+}
+
+/// Why [`each_record`] stopped early.
+enum RecordError {
+    Sheet(SheetError),
+    /// A record that is not UTF-8.
+    NotUtf8(String),
+}
+
+/// Hands each record to `each` as a row of cells: at most [`MAX_ROWS`] of
+/// them and [`MAX_COLUMNS`] cells each.
+fn each_record<R: std::io::Read>(
+    file: &str,
+    mut reader: csv::Reader<R>,
+    mut each: impl FnMut(Vec<Cell>),
+) -> Result<(), RecordError> {
     // One record read into again and again (the csv crate checks it is
     // UTF-8 once); each cell is copied out of it once.
     let mut record = csv::StringRecord::new();
@@ -428,10 +502,18 @@ pub(crate) fn csv_each(file: &str, text: &str, mut each: impl FnMut(Vec<Cell>)) 
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
-            Err(e) => return Err(SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() }),
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => RecordError::NotUtf8(e.to_string()),
+                    csv::ErrorKind::Io(io) => {
+                        RecordError::Sheet(SheetError::Unreadable { file: file.to_owned(), reason: io.to_string() })
+                    }
+                    _ => RecordError::Sheet(SheetError::Corrupt { file: file.to_owned(), reason: e.to_string() }),
+                });
+            }
         }
         if count >= MAX_ROWS {
-            return Err(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 });
+            return Err(RecordError::Sheet(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 }));
         }
         count += 1;
         let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
