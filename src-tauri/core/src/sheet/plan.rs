@@ -616,8 +616,19 @@ pub(crate) fn build<'g>(
                 style => stack.push((style, idx)),
             }
         }
-        // Its parents are all planned by now: its path is known.
-        rows.push(planned(row_no, path_of(&entries, idx), text.as_deref(), RowAction::Create, problems));
+        // Its parent's path, then its number. A parent of its own row has
+        // its path there already.
+        let path = match entries[idx].parent {
+            Parent::Entry(p) if entries[p].group_of.is_none() => {
+                let above = &rows[entries[p].plan_row].number;
+                let mut path = Vec::with_capacity(above.len() + 1);
+                path.extend_from_slice(above);
+                path.push(entries[idx].number.clone());
+                path
+            }
+            _ => path_of(&entries, idx),
+        };
+        rows.push(planned(row_no, path, text.as_deref(), RowAction::Create, problems));
     }
 
     // Match and build the import.
