@@ -150,8 +150,8 @@ pub fn read_bytes(
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(SheetError::TooLarge { file: file.to_owned(), bytes: bytes.len() as u64, max: MAX_FILE_BYTES });
     }
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let is_zip = bytes.starts_with(ZIP);
+    let is_ole = bytes.starts_with(OLE);
     let not_what_it_says = || SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(kind) };
     match kind {
         FileKind::Csv => {
@@ -323,13 +323,22 @@ fn csv_decoded(
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(SheetError::TooLarge { file: file.to_owned(), bytes: bytes.len() as u64, max: MAX_FILE_BYTES });
     }
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    if is_zip || is_ole || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&bytes) {
+    if not_text(&bytes) {
         return Err(SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(FileKind::Csv) });
     }
     decode(file, bytes, encoding)
 }
+
+/// Whether a file named as text begins as a workbook (a zip archive or an
+/// OLE container) or as binary data does: many NUL bytes, not UTF-16.
+fn not_text(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP)
+        || bytes.starts_with(OLE)
+        || bytes.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(bytes)
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fn looks_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
@@ -440,9 +449,7 @@ pub(crate) fn csv_stream(
     // delimiter.
     let mut head = Vec::with_capacity(HEAD);
     (&mut input).take(HEAD as u64).read_to_end(&mut head).map_err(unreadable)?;
-    let is_zip = head.starts_with(b"PK\x03\x04");
-    let is_ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    if is_zip || is_ole || head.iter().take(4096).filter(|&&b| b == 0).count() > 64 && !looks_utf16(&head) {
+    if not_text(&head) {
         return Err(SheetError::NotItsKind { file, kind: kind_word(FileKind::Csv) });
     }
     let body = head.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&head);
