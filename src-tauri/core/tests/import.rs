@@ -521,6 +521,30 @@ fn a_csv_planned_as_it_is_read_is_planned_as_the_whole_file_is() {
             }
         }
     }
+    // Past the most rows read, a file that is not UTF-8 further on is
+    // refused for its encoding first, as the whole file is.
+    let mut too_long = "1\n".repeat(sheet::read::MAX_ROWS + 1).into_bytes();
+    too_long.extend(b"\xE1\n");
+    let path = write(dir.path(), "too-long.csv", &too_long);
+    for (bom, encoding, code) in [
+        (false, Some(TextEncoding::Utf8), "bad_encoding"),
+        (true, None, "bad_encoding"),
+        (false, None, "too_many_rows"),
+    ] {
+        let bytes = if bom { [&b"\xEF\xBB\xBF"[..], &too_long].concat() } else { too_long.clone() };
+        std::fs::write(&path, bytes).unwrap();
+        let req = ImportRequest {
+            path: path.display().to_string(),
+            choice: SheetChoice { sheet: None, header_row: Some(1), encoding },
+            mapping: vec![FieldColumn { field: SheetField::Text, column: 0 }],
+            into: intos[0].clone(),
+            drop_unreadable: false,
+        };
+        let streamed = sheet::plan(&s, &req, today()).unwrap_err();
+        let Err(whole) = sheet::Source::read(&path, encoding) else { panic!("{bom} {encoding:?}: read") };
+        assert_eq!((streamed.code(), streamed.to_string()), (whole.code(), whole.to_string()));
+        assert_eq!(streamed.code(), code, "{bom} {encoding:?}");
+    }
     assert_eq!(compared, files.len() * 6 * 3 * 2 * 3);
     // Both kinds of answer were compared, and every check a whole grid
     // gets before its plan, and the file's own refusals.

@@ -598,16 +598,15 @@ fn plan_csv(
         let encoding = request.choice.encoding;
         std::thread::spawn(move || {
             let mut shape = CsvShape::default();
-            let mut at = 0;
+            let mut putting = Putting { shelf: &shelf, planner: &planner, at: 0 };
             let read = read::csv_stream(&path, encoding, |row| {
                 if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
-                    shape.rows = at + 1;
+                    shape.rows = putting.at + 1;
                     shape.width = shape.width.max(last + 1);
                 }
-                shelf.put(at, row, &planner);
-                at += 1;
+                putting.put(row);
             });
-            shelf.close(at, &planner);
+            drop(putting);
             let _ = shape_tx.send(read.map(|streamed| match streamed {
                 read::Streamed::Read => Some(shape),
                 read::Streamed::ReadWhole => None,
@@ -617,14 +616,17 @@ fn plan_csv(
             drop(shelf);
         });
     }
-    // About how many rows: a 7-column plan row is about a hundred bytes.
-    let height = std::fs::metadata(path).map_or(0, |m| m.len() as usize / 100).min(read::MAX_ROWS);
+    // About how many rows (a 7-column plan row is about a hundred bytes),
+    // up to a number the tables grow past cheaply.
+    let height = std::fs::metadata(path).map_or(0, |m| m.len() as usize / 100).min(1 << 16);
     let rows = Arriving { shelf: &shelf, next: header_row as usize, ready: 0 };
     let planned = plan::build(store, &sheet, rows, height, header_row, &request.mapping, &request.into, today, false);
-    let read = shape_rx.recv().expect("the CSV reader answers before it ends");
+    // A reader that ended without a word (it cannot panic, but if it did)
+    // leaves the file to be read whole.
+    let read = shape_rx.recv().unwrap_or(Ok(None));
     drop(shelf);
     drop(release_tx);
-    // Not UTF-8 after all: the plan of the file read whole and decoded.
+    // Not UTF-8 after all, or too long: the plan of the file read whole.
     let Some(shape) = read? else {
         return plan_source(store, &Source::read(path, request.choice.encoding)?, request, today);
     };
@@ -705,6 +707,29 @@ impl Shelf {
         self.ready.store(len, std::sync::atomic::Ordering::Release);
         self.done.store(true, std::sync::atomic::Ordering::Release);
         planner.unpark();
+    }
+}
+
+/// The reader's side of a [`Shelf`]: puts rows down one after another, and
+/// says there are no more when it is dropped, even by a panic, so that the
+/// planner never waits for rows that will not come.
+struct Putting<'s> {
+    shelf: &'s Shelf,
+    planner: &'s std::thread::Thread,
+    /// Rows put so far.
+    at: usize,
+}
+
+impl Putting<'_> {
+    fn put(&mut self, row: Vec<Cell>) {
+        self.shelf.put(self.at, row, self.planner);
+        self.at += 1;
+    }
+}
+
+impl Drop for Putting<'_> {
+    fn drop(&mut self) {
+        self.shelf.close(self.at, self.planner);
     }
 }
 
@@ -863,3 +888,37 @@ pub fn resolve_column(heads: &[String], column: &str) -> Result<u32, SheetError>
 
 /// The short-text limit, in the units problems report.
 pub(crate) const SHORT_MAX: i64 = SHORT_TEXT_MAX_CHARS as i64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The planner takes every row put, in order, and ends when the reader
+    /// is done, even when the reader dies mid-way: it never waits for rows
+    /// that will not come.
+    #[test]
+    fn a_shelf_hands_over_every_row_and_ends_even_when_its_reader_dies() {
+        for rows in [0, 1, 255, 256, 257, 5000] {
+            for dies in [false, true] {
+                let shelf = Shelf::default();
+                let planner = std::thread::current();
+                let taken: Vec<(usize, String)> = std::thread::scope(|scope| {
+                    let reader = scope.spawn(|| {
+                        let mut putting = Putting { shelf: &shelf, planner: &planner, at: 0 };
+                        for i in 0..rows {
+                            putting.put(vec![Cell::Text(i.to_string())]);
+                        }
+                        assert!(!dies, "the reader dies");
+                    });
+                    let taken = Arriving { shelf: &shelf, next: 0, ready: 0 }
+                        .map(|(i, cells)| (i, cells[0].display()))
+                        .collect();
+                    assert_eq!(reader.join().is_err(), dies);
+                    taken
+                });
+                let want: Vec<(usize, String)> = (0..rows).map(|i| (i, i.to_string())).collect();
+                assert_eq!(taken, want, "{rows} rows, dies: {dies}");
+            }
+        }
+    }
+}

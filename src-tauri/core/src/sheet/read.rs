@@ -418,9 +418,10 @@ pub(crate) fn csv_each(file: &str, text: &str, each: impl FnMut(Vec<Cell>)) -> R
 pub(crate) enum Streamed {
     /// Every record was handed on.
     Read,
-    /// The file is not UTF-8 (or says it is UTF-16): it is read whole and
-    /// decoded as [`read`] does. Records handed on before this was found
-    /// are to be forgotten.
+    /// The file is to be read whole and decoded as [`read`] does: it is not
+    /// UTF-8, says it is UTF-16, or has more rows than are read (whose
+    /// refusal waits on the whole file's encoding). Records handed on
+    /// before this was found are to be forgotten.
     ReadWhole,
 }
 
@@ -464,6 +465,10 @@ pub(crate) fn csv_stream(
         Ok(()) => Ok(Streamed::Read),
         Err(RecordError::NotUtf8(_)) if encoding.is_none() => Ok(Streamed::ReadWhole),
         Err(RecordError::NotUtf8(_)) => Err(SheetError::Encoding { file, encoding: encoding_word(TextEncoding::Utf8) }),
+        // Past the last row read, the whole file decides: read whole, a
+        // file that is not UTF-8 after its 250,000th row is refused for
+        // that first, as read() refuses it.
+        Err(RecordError::Sheet(SheetError::TooManyRows { .. })) => Ok(Streamed::ReadWhole),
         Err(RecordError::Sheet(e)) => Err(e),
     }
 }
