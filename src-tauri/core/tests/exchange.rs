@@ -846,8 +846,8 @@ impl World {
 proptest! {
     // 24 cases in `make test`, the same ones every run (a fixed seed): a
     // case that fails only now and then would fail CI at random. For a
-    // search, PROPTEST_CASES=500 and PROPTEST_RNG_SEED=<any number>. A case
-    // such a search found is kept below, ignored while it fails.
+    // search, PROPTEST_CASES=500 and PROPTEST_RNG_SEED=<any number>; a case
+    // a search finds becomes a test of its own, as the one below.
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
         rng_seed: match ProptestConfig::default().rng_seed {
@@ -877,26 +877,23 @@ proptest! {
 }
 
 /// Found by the property test above (stop 31, one run in three): A and B
-/// end with different texts for clause 3, and no conflict open. What the
+/// ended with different texts for clause 3, and no conflict open. What the
 /// merge did, logged field by field:
 ///
 /// - A edits the text to Alpha; C to Beta; B to Beta, then to Alpha.
 /// - A receives C's Beta: a conflict; A chooses Beta (the larger).
 /// - A receives B's two changes. The first (Beta, made on top of the
-///   record's creation) equals the value here, so nothing is asked, and the
-///   field takes B's version with it. The second (Beta to Alpha, made on
-///   top of that version) then applies at A as if A had not changed the
-///   field: A has Alpha.
-/// - B, receiving C's and A's files, ends with Beta and no conflict open,
-///   and has no change of its own to send; A's Alpha came from B and goes
-///   nowhere.
+///   record's creation) equals the value here, so nothing was asked, and
+///   the field took B's version with it. The second (Beta to Alpha, made on
+///   top of that version) then applied at A as if A had not changed the
+///   field: A had Alpha.
+/// - B, receiving C's and A's files, ended with Beta and no conflict open,
+///   with no change of its own to send; A's Alpha went nowhere.
 ///
-/// A field whose value here came from this register's own choice should
-/// not take an arriving version only because the values agree. Not fixed
-/// yet: ignored so that `make test` stays a true signal; run it with
-/// `--ignored`.
+/// A value that arrives equal to the value here, from a change made apart
+/// from it, no longer brings its version: the field keeps the change it
+/// came from here, and B's next change is a conflict at A.
 #[test]
-#[ignore = "known divergence of the exchange merge (see above)"]
 fn two_registers_agreeing_by_chance_then_one_changing_again_end_alike() {
     let ops = [
         Op::Delete { at: 1, clause: 0 },

@@ -1439,6 +1439,12 @@ impl Merge<'_> {
             } else if cur != new {
                 self.kept.insert(k);
                 self.conflict(w, shape, key, i, ConflictKind::BothChanged, &old, cur, new, None)?;
+            } else {
+                // The same value by chance, from changes made apart: the
+                // field keeps the change it came from here, so that a later
+                // change there, made on top of theirs, is not taken for one
+                // made on top of this.
+                self.kept.insert(k);
             }
         }
         // An edit there to a record deleted here.
