@@ -475,7 +475,7 @@ pub fn preview_source(store: &Store, source: &Source, choice: &SheetChoice) -> R
     let file = source.file.clone();
     let grid = pick_sheet(&file, book, choice.sheet.as_deref())?;
     let header_row = match choice.header_row {
-        Some(r) => check_header(grid, r)?,
+        Some(r) => check_header(&grid.name, grid.rows.len(), r)?,
         None => fields::guess_header_row(grid),
     };
     let header = &grid.rows[header_row as usize - 1];
@@ -538,15 +538,32 @@ fn pick_sheet<'b>(file: &str, book: &'b Book, name: Option<&str>) -> Result<&'b 
     Ok(grid)
 }
 
-fn check_header(grid: &Grid, row: u32) -> Result<u32, SheetError> {
-    if row == 0 || row as usize > grid.rows.len() {
-        return Err(SheetError::HeaderOutside {
-            sheet: grid.name.clone(),
-            row: i64::from(row),
-            rows: grid.rows.len() as i64,
-        });
+fn check_header(sheet: &str, rows: usize, row: u32) -> Result<u32, SheetError> {
+    if row == 0 || row as usize > rows {
+        return Err(SheetError::HeaderOutside { sheet: sheet.to_owned(), row: i64::from(row), rows: rows as i64 });
     }
     Ok(row)
+}
+
+/// What a sheet must be before it is planned, from its extent: not empty,
+/// its header row inside it, rows below the header, and the mapping's
+/// columns within its width.
+fn check_sheet(
+    file: &str,
+    sheet: &str,
+    extent: read::Extent,
+    header_row: u32,
+    mapping: &[FieldColumn],
+) -> Result<(), SheetError> {
+    if extent.rows == 0 {
+        return Err(SheetError::EmptySheet { file: file.to_owned(), sheet: sheet.to_owned() });
+    }
+    check_header(sheet, extent.rows, header_row)?;
+    // The last row of an extent is not empty.
+    if extent.rows <= header_row as usize {
+        return Err(SheetError::NoRows { file: file.to_owned(), sheet: sheet.to_owned(), row: i64::from(header_row) });
+    }
+    check_mapping(mapping, extent.width)
 }
 
 /// The dry run: what the import would do with every row, and every problem.
@@ -574,11 +591,11 @@ pub fn plan(store: &Store, request: &ImportRequest, today: NaiveDate) -> Result<
 /// The reader reads the file ([`read::csv_stream`]) and puts each record
 /// on a [`Shelf`] as it reads it; the plan borrows its cells from there, as
 /// it borrows a grid's. A file that turns out not to be UTF-8 is planned
-/// again, read whole, as [`plan_source`] plans it. The checks [`prepare`] makes before planning (the
-/// header row inside the sheet, rows below it, the mapping's columns) need
-/// the whole sheet: they are made once it is read, and the reader's errors,
-/// then theirs, come first, as they would. The reader frees the rows it
-/// made once the plan is done with them, after the plan is returned.
+/// again, read whole, as [`plan_source`] plans it. The checks a grid gets
+/// before planning ([`check_sheet`]) need the sheet's extent: they are
+/// made once it is read, and the reader's errors, then theirs, come first,
+/// as they would. The reader frees the rows it made once the plan is done
+/// with them, after the plan is returned.
 fn plan_csv(
     store: &Store,
     path: &Path,
@@ -589,7 +606,7 @@ fn plan_csv(
 ) -> Result<plan::ImportPlan, SheetError> {
     use std::sync::{Arc, mpsc};
     let shelf = Arc::new(Shelf::default());
-    let (shape_tx, shape_rx) = mpsc::channel();
+    let (extent_tx, extent_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel::<()>();
     {
         let shelf = Arc::clone(&shelf);
@@ -597,18 +614,15 @@ fn plan_csv(
         let path = path.to_owned();
         let encoding = request.choice.encoding;
         std::thread::spawn(move || {
-            let mut shape = CsvShape::default();
+            let mut extent = read::Extent::default();
             let mut putting = Putting { shelf: &shelf, planner: &planner, at: 0 };
             let read = read::csv_stream(&path, encoding, |row| {
-                if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
-                    shape.rows = putting.at + 1;
-                    shape.width = shape.width.max(last + 1);
-                }
+                extent.add(putting.at, &row);
                 putting.put(row);
             });
             drop(putting);
-            let _ = shape_tx.send(read.map(|streamed| match streamed {
-                read::Streamed::Read => Some(shape),
+            let _ = extent_tx.send(read.map(|streamed| match streamed {
+                read::Streamed::Read => Some(extent),
                 read::Streamed::ReadWhole => None,
             }));
             // Until the planner lets go of the rows (or is gone).
@@ -623,35 +637,15 @@ fn plan_csv(
     let planned = plan::build(store, &sheet, rows, height, header_row, &request.mapping, &request.into, today, false);
     // A reader that ended without a word (it cannot panic, but if it did)
     // leaves the file to be read whole.
-    let read = shape_rx.recv().unwrap_or(Ok(None));
+    let read = extent_rx.recv().unwrap_or(Ok(None));
     drop(shelf);
     drop(release_tx);
     // Not UTF-8 after all, or too long: the plan of the file read whole.
-    let Some(shape) = read? else {
+    let Some(extent) = read? else {
         return plan_source(store, &Source::read(path, request.choice.encoding)?, request, today);
     };
-    let file = read::file_name(path);
-    if shape.rows == 0 {
-        return Err(SheetError::EmptySheet { file, sheet });
-    }
-    if header_row == 0 || header_row as usize > shape.rows {
-        return Err(SheetError::HeaderOutside { sheet, row: i64::from(header_row), rows: shape.rows as i64 });
-    }
-    if shape.rows <= header_row as usize {
-        return Err(SheetError::NoRows { file, sheet, row: i64::from(header_row) });
-    }
-    check_mapping(&request.mapping, shape.width)?;
+    check_sheet(&read::file_name(path), &sheet, extent, header_row, &request.mapping)?;
     Ok(planned?.0)
-}
-
-/// What the reading thread of [`plan_csv`] learns of the whole sheet, for
-/// the checks [`prepare`] makes of a grid.
-#[derive(Default)]
-struct CsvShape {
-    /// The rows up to the last that is not empty (a grid's height).
-    rows: usize,
-    /// The widest row, up to its last cell that is not empty.
-    width: usize,
 }
 
 /// Rows a reader puts down one after another while a planner takes them:
@@ -833,17 +827,9 @@ fn prepare(
 ) -> Result<(plan::ImportPlan, crate::store::import::Import, String), SheetError> {
     let file = source.file.clone();
     let grid = pick_sheet(&file, &source.book, request.choice.sheet.as_deref())?;
-    let header_row = match request.choice.header_row {
-        Some(r) => check_header(grid, r)?,
-        None => fields::guess_header_row(grid),
-    };
+    let header_row = request.choice.header_row.unwrap_or_else(|| fields::guess_header_row(grid));
+    check_sheet(&file, &grid.name, grid.extent(), header_row, &request.mapping)?;
     let heads: Vec<String> = grid.rows[header_row as usize - 1].iter().map(|c| c.display().trim().to_owned()).collect();
-    if grid.rows.len() <= header_row as usize
-        || grid.rows[header_row as usize..].iter().all(|r| r.iter().all(Cell::is_empty))
-    {
-        return Err(SheetError::NoRows { file, sheet: grid.name.clone(), row: i64::from(header_row) });
-    }
-    check_mapping(&request.mapping, heads.len())?;
     let rows = grid.rows.iter().enumerate().skip(header_row as usize).map(|(i, r)| (i, r.as_slice()));
     let height = grid.rows.len().saturating_sub(header_row as usize);
     let (plan, import) =

@@ -98,6 +98,11 @@ impl Grid {
     pub fn width(&self) -> usize {
         self.rows.first().map_or(0, Vec::len)
     }
+
+    /// A grid is cut to its extent when it is read.
+    pub(crate) fn extent(&self) -> Extent {
+        Extent { rows: self.rows.len(), width: self.width() }
+    }
 }
 
 /// A file read whole.
@@ -302,27 +307,45 @@ pub(crate) fn trim_text(s: &str) -> &str {
     }
 }
 
-/// Drops trailing empty rows and columns, and makes every row as wide.
-fn trim(rows: &mut Vec<Vec<Cell>>) {
-    while rows.last().is_some_and(|r| r.iter().all(Cell::is_empty)) {
-        rows.pop();
-    }
-    let width = rows.iter().map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1)).max().unwrap_or(0);
-    for r in rows.iter_mut() {
-        r.resize(width, Cell::Empty);
+/// How far a sheet's cells reach: its rows up to the last that is not
+/// empty, and its columns up to the last cell that is not empty in any row.
+/// A grid is cut to its extent; a sheet read row by row learns it as it
+/// goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Extent {
+    pub rows: usize,
+    pub width: usize,
+}
+
+impl Extent {
+    /// Takes in row `index` (0-based), the rows before it taken in.
+    pub fn add(&mut self, index: usize, row: &[Cell]) {
+        if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
+            self.rows = index + 1;
+            self.width = self.width.max(last + 1);
+        }
     }
 }
 
-/// A CSV file's bytes as text: refused when they are a workbook or binary,
-/// else decoded.
+/// Cuts rows to their [`Extent`], and makes every row as wide.
+fn trim(rows: &mut Vec<Vec<Cell>>) {
+    let mut extent = Extent::default();
+    for (i, r) in rows.iter().enumerate() {
+        extent.add(i, r);
+    }
+    rows.truncate(extent.rows);
+    for r in rows.iter_mut() {
+        r.resize(extent.width, Cell::Empty);
+    }
+}
+
+/// A CSV file's bytes (their size checked) as text: refused when they are
+/// a workbook or binary, else decoded.
 fn csv_decoded(
     file: &str,
     bytes: Vec<u8>,
     encoding: Option<TextEncoding>,
 ) -> Result<(String, TextEncoding), SheetError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SheetError::TooLarge { file: file.to_owned(), bytes: bytes.len() as u64, max: MAX_FILE_BYTES });
-    }
     if not_text(&bytes) {
         return Err(SheetError::NotItsKind { file: file.to_owned(), kind: kind_word(FileKind::Csv) });
     }
