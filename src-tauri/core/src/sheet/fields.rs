@@ -198,7 +198,7 @@ pub fn guess_mapping(heads: &[String], body: &[Vec<Cell>]) -> Vec<FieldColumn> {
         filled.peek().is_some()
             && filled.all(|c| {
                 c.display().chars().count() <= 8
-                    && super::values::number(c).is_some_and(|n| n.style != super::values::Style::Other)
+                    && super::values::number(c.view()).is_some_and(|n| n.style != super::values::Style::Other)
             })
     };
     for c in &mut candidates {

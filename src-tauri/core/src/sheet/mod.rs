@@ -38,6 +38,7 @@ use crate::store::import::ImportError;
 use crate::store::{Store, StoreError};
 use crate::vocab::Calendar;
 use crate::vocab::SheetField;
+use read::Record;
 
 pub use crate::model::FieldColumn;
 pub use fields::guess_mapping;
@@ -615,9 +616,9 @@ fn plan_csv(
         let encoding = request.choice.encoding;
         std::thread::spawn(move || {
             let mut extent = read::Extent::default();
-            let mut putting = Putting { shelf: &shelf, planner: &planner, at: 0 };
+            let mut putting = Putting::new(&shelf, &planner);
             let read = read::csv_stream(&path, encoding, |row| {
-                extent.add(putting.at, &row);
+                extent.add(putting.count(), &row);
                 putting.put(row);
             });
             drop(putting);
@@ -633,7 +634,7 @@ fn plan_csv(
     // About how many rows (a 7-column plan row is about a hundred bytes),
     // up to a number the tables grow past cheaply.
     let height = std::fs::metadata(path).map_or(0, |m| m.len() as usize / 100).min(1 << 16);
-    let rows = Arriving { shelf: &shelf, next: header_row as usize, ready: 0 };
+    let rows = Arriving::new(&shelf, header_row as usize);
     let planned = plan::build(store, &sheet, rows, height, header_row, &request.mapping, &request.into, today, false);
     // A reader that ended without a word (it cannot panic, but if it did)
     // leaves the file to be read whole.
@@ -650,24 +651,21 @@ fn plan_csv(
 
 /// Rows a reader puts down one after another while a planner takes them:
 /// a row once put stays where it is, so the planner may borrow from it
-/// while more come. The rows sit in segments of [`Shelf::SEGMENT`], made as
-/// they are needed, up to [`read::MAX_ROWS`] rows. The reader says how many
-/// are ready every [`Shelf::BATCH`] rows, and wakes the planner then, so
-/// neither waits on the other row by row.
+/// while more come. The reader hands the rows over in batches of
+/// [`Shelf::BATCH`], each set once, up to [`read::MAX_ROWS`] rows, and wakes
+/// the planner then: neither waits on the other, nor pays for a handover,
+/// row by row.
 struct Shelf {
-    segments: Vec<std::sync::OnceLock<Segment>>,
+    batches: Vec<std::sync::OnceLock<Box<[Record]>>>,
     /// Rows the planner may take.
     ready: std::sync::atomic::AtomicUsize,
     done: std::sync::atomic::AtomicBool,
 }
 
-/// A run of [`Shelf::SEGMENT`] rows, each put once.
-type Segment = Box<[std::sync::OnceLock<Vec<Cell>>]>;
-
 impl Default for Shelf {
     fn default() -> Shelf {
         Shelf {
-            segments: std::iter::repeat_with(Default::default).take(read::MAX_ROWS / Self::SEGMENT + 1).collect(),
+            batches: std::iter::repeat_with(Default::default).take(read::MAX_ROWS / Self::BATCH + 1).collect(),
             ready: Default::default(),
             done: Default::default(),
         }
@@ -675,30 +673,22 @@ impl Default for Shelf {
 }
 
 impl Shelf {
-    const SEGMENT: usize = 4096;
     const BATCH: usize = 256;
 
-    fn slot(&self, i: usize) -> Option<&std::sync::OnceLock<Vec<Cell>>> {
-        let segment = self.segments.get(i / Self::SEGMENT)?;
-        let segment = segment.get_or_init(|| std::iter::repeat_with(Default::default).take(Self::SEGMENT).collect());
-        segment.get(i % Self::SEGMENT)
-    }
-
-    /// Puts row `at` down, the rows before it being down (a row past the
+    /// Puts down the batch of rows from row `at` on (a multiple of
+    /// [`Shelf::BATCH`]), the batches before it being down (a row past the
     /// limit is the reader's error before it comes here).
-    fn put(&self, at: usize, row: Vec<Cell>, planner: &std::thread::Thread) {
-        if let Some(slot) = self.slot(at) {
-            let _ = slot.set(row);
+    fn put(&self, at: usize, batch: Vec<Record>, planner: &std::thread::Thread) {
+        let len = batch.len();
+        if let Some(slot) = self.batches.get(at / Self::BATCH) {
+            let _ = slot.set(batch.into_boxed_slice());
         }
-        if (at + 1).is_multiple_of(Self::BATCH) {
-            self.ready.store(at + 1, std::sync::atomic::Ordering::Release);
-            planner.unpark();
-        }
+        self.ready.store(at + len, std::sync::atomic::Ordering::Release);
+        planner.unpark();
     }
 
-    /// No more rows than `len`.
-    fn close(&self, len: usize, planner: &std::thread::Thread) {
-        self.ready.store(len, std::sync::atomic::Ordering::Release);
+    /// No more rows.
+    fn close(&self, planner: &std::thread::Thread) {
         self.done.store(true, std::sync::atomic::Ordering::Release);
         planner.unpark();
     }
@@ -710,20 +700,43 @@ impl Shelf {
 struct Putting<'s> {
     shelf: &'s Shelf,
     planner: &'s std::thread::Thread,
-    /// Rows put so far.
+    /// Rows put down so far.
     at: usize,
+    /// Rows read since, not yet put down.
+    batch: Vec<Record>,
 }
 
-impl Putting<'_> {
-    fn put(&mut self, row: Vec<Cell>) {
-        self.shelf.put(self.at, row, self.planner);
-        self.at += 1;
+impl<'s> Putting<'s> {
+    fn new(shelf: &'s Shelf, planner: &'s std::thread::Thread) -> Putting<'s> {
+        Putting { shelf, planner, at: 0, batch: Vec::with_capacity(Shelf::BATCH) }
+    }
+
+    fn put(&mut self, row: Record) {
+        self.batch.push(row);
+        if self.batch.len() == Shelf::BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(Shelf::BATCH));
+        let len = batch.len();
+        self.shelf.put(self.at, batch, self.planner);
+        self.at += len;
+    }
+
+    /// Rows read so far.
+    fn count(&self) -> usize {
+        self.at + self.batch.len()
     }
 }
 
 impl Drop for Putting<'_> {
     fn drop(&mut self) {
-        self.shelf.close(self.at, self.planner);
+        if !self.batch.is_empty() {
+            self.flush();
+        }
+        self.shelf.close(self.planner);
     }
 }
 
@@ -734,10 +747,18 @@ struct Arriving<'s> {
     next: usize,
     /// Rows known to be ready.
     ready: usize,
+    /// The batch row `next` is in, and where it starts.
+    batch: (usize, &'s [Record]),
+}
+
+impl<'s> Arriving<'s> {
+    fn new(shelf: &'s Shelf, next: usize) -> Arriving<'s> {
+        Arriving { shelf, next, ready: 0, batch: (0, &[]) }
+    }
 }
 
 impl<'s> Iterator for Arriving<'s> {
-    type Item = (usize, &'s [Cell]);
+    type Item = (usize, &'s Record);
 
     fn next(&mut self) -> Option<Self::Item> {
         use std::sync::atomic::Ordering;
@@ -754,9 +775,14 @@ impl<'s> Iterator for Arriving<'s> {
             }
             std::thread::park();
         }
-        let row = self.shelf.slot(self.next)?.get()?;
+        let (start, rows) = self.batch;
+        if self.next - start >= rows.len() {
+            let b = self.next / Shelf::BATCH;
+            self.batch = (b * Shelf::BATCH, self.shelf.batches.get(b)?.get()?);
+        }
+        let row = self.batch.1.get(self.next - self.batch.0)?;
         self.next += 1;
-        Some((self.next - 1, row.as_slice()))
+        Some((self.next - 1, row))
     }
 }
 
@@ -890,15 +916,14 @@ mod tests {
                 let planner = std::thread::current();
                 let taken: Vec<(usize, String)> = std::thread::scope(|scope| {
                     let reader = scope.spawn(|| {
-                        let mut putting = Putting { shelf: &shelf, planner: &planner, at: 0 };
+                        let mut putting = Putting::new(&shelf, &planner);
                         for i in 0..rows {
-                            putting.put(vec![Cell::Text(i.to_string())]);
+                            putting.put(Record::of(&csv::StringRecord::from(vec![i.to_string()])));
                         }
                         assert!(!dies, "the reader dies");
                     });
-                    let taken = Arriving { shelf: &shelf, next: 0, ready: 0 }
-                        .map(|(i, cells)| (i, cells[0].display()))
-                        .collect();
+                    let taken =
+                        Arriving::new(&shelf, 0).map(|(i, row)| (i, read::Row::cell(row, 0).display())).collect();
                     assert_eq!(reader.join().is_err(), dies);
                     taken
                 });

@@ -16,7 +16,7 @@ use std::hash::BuildHasher;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::read::{Cell, trim_text};
+use super::read::{Cell, Row, trim_text};
 use super::values::{self, Key, Style, key_of, parent_key, push_part};
 use super::{FieldColumn, ImportInto, Problem, RowIssue, SHORT_MAX, SheetError};
 use crate::deadline::Deadline;
@@ -93,26 +93,55 @@ pub struct ImportDone {
     pub dropped: u32,
 }
 
-/// Where an entry hangs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where an entry hangs: an entry's index, or an existing clause's in
+/// [`Existing`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Parent {
     Top,
     Entry(usize),
-    Existing(String),
+    Existing(usize),
 }
 
-/// One clause of the sheet, as the rows describe it.
+/// One clause of the sheet: where it stands in the tree. What its rows
+/// say of it are its [`Values`], kept apart.
 #[derive(Debug)]
-struct Entry<'g> {
+struct Entry {
     /// The row it starts on (its plan row's index).
     plan_row: usize,
     parent: Parent,
-    number: String,
+    /// Its number as written (in [`Keys`]).
+    number: Span,
     /// Its number folded for matching, with its parents' (in [`Keys`]).
     key: Span,
     /// Its own number's segments (`1.2` is `1`, `2`), by which a dotted
     /// number below finds it (in [`Keys`]).
     segments: Span,
+    /// Whether its rows have remarks (a progress note).
+    remarks: bool,
+    /// The existing clause it updates (its index in [`Existing`]).
+    existing: Option<usize>,
+    /// Its children, in order: the first, the last, and each one's next
+    /// ([`NONE`] for none).
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    /// A clause made of a group's title: the title (in [`Keys`]).
+    group_of: Option<Span>,
+}
+
+/// No entry, in an [`Entry`]'s links.
+const NONE: u32 = u32::MAX;
+
+// An entry holds no memory of its own: the plan's entries are let go of at
+// once, not read again one by one.
+const _: () = assert!(!std::mem::needs_drop::<Entry>());
+
+/// What a clause's rows say of it, kept only by a plan that writes them
+/// or compares them with the clause they update: a dry run into a new
+/// agreement reads every value (its problems are the plan's) and keeps
+/// none of them.
+#[derive(Debug, Default)]
+struct Values<'g> {
     text: Cow<'g, str>,
     our_lead: Option<Cow<'g, str>>,
     partner_lead: Option<Cow<'g, str>>,
@@ -122,11 +151,6 @@ struct Entry<'g> {
     indicator: Option<Cow<'g, str>>,
     themes: Option<Vec<String>>,
     remarks: Option<Cow<'g, str>>,
-    /// The existing clause it updates.
-    existing: Option<String>,
-    children: Vec<usize>,
-    /// A clause made of a group's title.
-    group_of: Option<String>,
 }
 
 fn fold_number(n: &str) -> Cow<'_, str> {
@@ -136,28 +160,33 @@ fn fold_number(n: &str) -> Cow<'_, str> {
     }
 }
 
-/// The keys of a plan's entries, end to end in one buffer: an entry holds
-/// where its keys lie rather than keys of its own, two allocations fewer a
-/// row.
+/// The keys of a plan's entries, and their numbers as written, end to end
+/// in one buffer: an entry holds where they lie rather than texts of its
+/// own, three allocations fewer a row.
 #[derive(Default)]
 struct Keys(Vec<u8>);
 
 /// Where a key lies in [`Keys`].
 #[derive(Debug, Clone, Copy)]
 struct Span {
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Keys {
     fn put(&mut self, key: &[u8]) -> Span {
-        let start = self.0.len();
+        let start = self.0.len() as u32;
         self.0.extend_from_slice(key);
-        Span { start, end: self.0.len() }
+        Span { start, end: self.0.len() as u32 }
     }
 
     fn get(&self, span: Span) -> &[u8] {
-        &self.0[span.start..span.end]
+        &self.0[span.start as usize..span.end as usize]
+    }
+
+    /// A text put in as it is ([`Keys::put`] of its bytes).
+    fn text(&self, span: Span) -> &str {
+        std::str::from_utf8(self.get(span)).unwrap_or_default()
     }
 }
 
@@ -176,13 +205,13 @@ impl Index {
         rustc_hash::FxBuildHasher.hash_one(key)
     }
 
-    fn get(&self, entries: &[Entry<'_>], keys: &Keys, key: &[u8], of: fn(&Entry<'_>) -> Span) -> Option<usize> {
+    fn get(&self, entries: &[Entry], keys: &Keys, key: &[u8], of: fn(&Entry) -> Span) -> Option<usize> {
         self.0.find(Self::hash(key), |&i| keys.get(of(&entries[i as usize])) == key).map(|&i| i as usize)
     }
 
     /// Indexes `entries[idx]` by its key, in place of any entry with the
     /// same key.
-    fn insert(&mut self, entries: &[Entry<'_>], keys: &Keys, idx: usize, of: fn(&Entry<'_>) -> Span) {
+    fn insert(&mut self, entries: &[Entry], keys: &Keys, idx: usize, of: fn(&Entry) -> Span) {
         let key = keys.get(of(&entries[idx]));
         let hash = Self::hash(key);
         match self.0.find_mut(hash, |&i| keys.get(of(&entries[i as usize])) == key) {
@@ -194,17 +223,27 @@ impl Index {
     }
 }
 
-/// The existing clauses of the target, by their number path.
+/// The existing clauses of the target, and each one's index by its number
+/// path. An entry names them by index: it holds no text of its own, and a
+/// plan of 50,000 rows drops its entries without reading them again.
+#[derive(Default)]
 struct Existing {
-    by_key: HashMap<Key, ExistingClause>,
-    /// The number path of each clause, by its id.
-    key_of: HashMap<String, Key>,
+    clauses: Vec<ExistingClause>,
+    by_key: HashMap<Key, usize>,
 }
 
 struct ExistingClause {
     id: String,
+    /// Its number path.
+    key: Key,
     clause: crate::model::Clause,
     latest_note: Option<String>,
+}
+
+impl Existing {
+    fn get(&self, key: &[u8]) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
 }
 
 /// Plans `rows`: the sheet's rows below `header_row`, each with its 0-based
@@ -212,10 +251,10 @@ struct ExistingClause {
 /// missing cells are empty). `height` is about how many rows there are: it
 /// sizes the plan's tables.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn build<'g>(
+pub(crate) fn build<'g, R: Row<'g>>(
     store: &Store,
     sheet: &str,
-    rows_in: impl IntoIterator<Item = (usize, &'g [Cell])>,
+    rows_in: impl IntoIterator<Item = (usize, R)>,
     height: usize,
     header_row: u32,
     mapping: &[FieldColumn],
@@ -239,27 +278,28 @@ pub(crate) fn build<'g>(
             if signed_on.is_some() {
                 new.status = AgreementStatus::Signed;
             }
-            (*signed_on, Existing { by_key: HashMap::default(), key_of: HashMap::default() }, ImportTarget::New(new))
+            (*signed_on, Existing::default(), ImportTarget::New(new))
         }
         ImportInto::Existing { agreement_id } => {
             let agreement = store.agreement(agreement_id)?;
             let rows = store.clause_rows(&agreement.id, today)?;
+            // Each clause's key by its id, for its children's (a parent
+            // comes before its children).
             let mut keys: HashMap<String, Key> = HashMap::default();
-            let mut by_key = HashMap::default();
+            let mut existing = Existing::default();
             for r in rows {
                 let mut key = r.clause.parent_id.as_ref().and_then(|p| keys.get(p)).cloned().unwrap_or_default();
                 push_part(&mut key, &fold_number(&r.clause.number));
                 keys.insert(r.clause.id.clone(), key.clone());
-                by_key.insert(
+                existing.by_key.insert(key.clone(), existing.clauses.len());
+                existing.clauses.push(ExistingClause {
+                    id: r.clause.id.clone(),
                     key,
-                    ExistingClause {
-                        id: r.clause.id.clone(),
-                        latest_note: r.latest_note.map(|n| n.text),
-                        clause: r.clause,
-                    },
-                );
+                    latest_note: r.latest_note.map(|n| n.text),
+                    clause: r.clause,
+                });
             }
-            (agreement.signed_on, Existing { by_key, key_of: keys }, ImportTarget::Existing(agreement.id))
+            (agreement.signed_on, existing, ImportTarget::Existing(agreement.id))
         }
     };
 
@@ -267,6 +307,10 @@ pub(crate) fn build<'g>(
     // otherwise be copied over and over as they grow.
     let mut rows: Vec<PlannedRow> = Vec::with_capacity(height);
     let mut entries: Vec<Entry> = Vec::with_capacity(height);
+    // The values of each entry, when the plan writes them (an import) or
+    // compares them (into an existing agreement).
+    let keep_values = with_import || matches!(into, ImportInto::Existing { .. });
+    let mut values: Vec<Values> = Vec::with_capacity(if keep_values { height } else { 0 });
     // Every entry by its key, to find a parent by number and duplicates.
     let mut by_key = Index::with_capacity(height);
     // The key being built for a row, reused.
@@ -278,16 +322,15 @@ pub(crate) fn build<'g>(
     let mut group_count = 0u32;
     let mut sequence: HashMap<Option<usize>, u32> = HashMap::default();
     let sheet = sheet.to_owned();
-    let empty = Cell::Empty;
     let mut deadlines: HashMap<&str, Result<Deadline, RowIssue>> = HashMap::default();
     let mut statuses: HashMap<&str, Result<Option<ClauseStatus>, RowIssue>> = HashMap::default();
 
     for (i, cells) in rows_in {
-        if cells.iter().all(Cell::is_empty) {
+        if cells.is_blank() {
             continue;
         }
         let row_no = i as u32 + 1;
-        let cell = |f: SheetField| col(f).and_then(|c| cells.get(c)).unwrap_or(&empty);
+        let cell = |f: SheetField| col(f).map_or(Cell::Empty, |c| cells.cell(c));
         let mut problems: Vec<Problem> = Vec::new();
         let issue = |problems: &mut Vec<Problem>, field: SheetField, e: RowIssue| {
             problems.push(Problem {
@@ -301,7 +344,7 @@ pub(crate) fn build<'g>(
                 params: named(e.params()),
             });
         };
-        let number = col(SheetField::Number).and_then(|c| cells.get(c)).and_then(values::number);
+        let number = col(SheetField::Number).and_then(|c| values::number(cells.cell(c)));
         let group = values::text(cell(SheetField::Group)).map(Cow::into_owned);
         let short = |problems: &mut Vec<Problem>, field: SheetField, name: &'static str| {
             let v = values::text(cell(field));
@@ -342,7 +385,7 @@ pub(crate) fn build<'g>(
         // Real plans repeat their deadlines ("12 months", one date for a
         // whole action): each text is read once.
         let deadline_read = col(SheetField::Deadline).map(|_| match cell(SheetField::Deadline) {
-            c @ Cell::Text(t) => deadlines.entry(t.as_str()).or_insert_with(|| values::deadline(c)).clone(),
+            c @ Cell::Text(t) => deadlines.entry(t).or_insert_with(|| values::deadline(c)).clone(),
             c => values::deadline(c),
         });
         let deadline = match deadline_read {
@@ -360,7 +403,7 @@ pub(crate) fn build<'g>(
             }
         };
         let status_read = col(SheetField::Status).map(|_| match cell(SheetField::Status) {
-            c @ Cell::Text(t) => statuses.entry(t.as_str()).or_insert_with(|| values::status(c)).clone(),
+            c @ Cell::Text(t) => statuses.entry(t).or_insert_with(|| values::status(c)).clone(),
             c => values::status(c),
         });
         let status = match status_read {
@@ -399,25 +442,28 @@ pub(crate) fn build<'g>(
                 rows.push(planned(row_no, Vec::new(), text.as_deref(), RowAction::Skip, problems));
                 continue;
             };
-            let entry = &mut entries[last];
-            if let Some(t) = &text {
-                entry.text = if entry.text.is_empty() { t.clone() } else { Cow::Owned(format!("{}\n{t}", entry.text)) };
+            entries[last].remarks |= remarks.is_some();
+            if let Some(entry) = values.get_mut(last) {
+                if let Some(t) = &text {
+                    entry.text =
+                        if entry.text.is_empty() { t.clone() } else { Cow::Owned(format!("{}\n{t}", entry.text)) };
+                }
+                if let Some(r) = remarks {
+                    entry.remarks = Some(match entry.remarks.take() {
+                        Some(old) => Cow::Owned(format!("{old}\n{r}")),
+                        None => r,
+                    });
+                }
+                entry.our_lead = entry.our_lead.take().or(our_lead);
+                entry.partner_lead = entry.partner_lead.take().or(partner_lead);
+                entry.indicator = entry.indicator.take().or(indicator);
+                if entry.deadline.is_none_or(|d| d == Deadline::None) {
+                    entry.deadline = deadline.or(entry.deadline);
+                }
+                entry.status = entry.status.or(status);
+                entry.percent = entry.percent.or(percent);
             }
-            if let Some(r) = remarks {
-                entry.remarks = Some(match entry.remarks.take() {
-                    Some(old) => Cow::Owned(format!("{old}\n{r}")),
-                    None => r,
-                });
-            }
-            entry.our_lead = entry.our_lead.take().or(our_lead);
-            entry.partner_lead = entry.partner_lead.take().or(partner_lead);
-            entry.indicator = entry.indicator.take().or(indicator);
-            if entry.deadline.is_none_or(|d| d == Deadline::None) {
-                entry.deadline = deadline.or(entry.deadline);
-            }
-            entry.status = entry.status.or(status);
-            entry.percent = entry.percent.or(percent);
-            let path = path_of(&entries, last);
+            let path = path_of(&entries, &keys, last);
             rows.push(planned(row_no, path, text.as_deref(), RowAction::Continuation, problems));
             continue;
         }
@@ -433,12 +479,12 @@ pub(crate) fn build<'g>(
         // Its parent: the group's row or title, or what its number says.
         let mut parent = Parent::Top;
         if let Some(g) = &group {
-            let g_number = values::number(&Cell::Text(g.clone()));
+            let g_number = values::number(Cell::Text(g));
             let named = g_number
                 .as_ref()
                 .and_then(|n| by_segments.get(&entries, &keys, &n.segments, |e| e.segments))
                 .map(Parent::Entry)
-                .or_else(|| existing.by_key.get(&key_of([&*fold_number(g)])).map(|c| Parent::Existing(c.id.clone())));
+                .or_else(|| existing.get(&key_of([&*fold_number(g)])).map(Parent::Existing));
             parent = match named {
                 Some(p) => p,
                 None => {
@@ -468,14 +514,14 @@ pub(crate) fn build<'g>(
                             while invented
                                 && by_key
                                     .get(&entries, &keys, &key, |e| e.key)
-                                    .is_some_and(|i| entries[i].group_of.as_deref() != Some(g))
+                                    .is_some_and(|i| entries[i].group_of.map(|t| keys.text(t)) != Some(g.as_str()))
                             {
                                 group_count += 1;
                                 own = in_digits(group_count.to_string());
                                 key = key_of([&*fold_number(&own)]);
                             }
                             let idx = match by_key.get(&entries, &keys, &key, |e| e.key) {
-                                Some(idx) if entries[idx].group_of.as_deref() == Some(g) => idx,
+                                Some(idx) if entries[idx].group_of.map(|t| keys.text(t)) == Some(g.as_str()) => idx,
                                 // The number the group's clause would take is
                                 // another clause's: the import would refuse
                                 // it, so the plan does.
@@ -494,26 +540,23 @@ pub(crate) fn build<'g>(
                                     continue;
                                 }
                                 None => {
-                                    let existing_id = existing.by_key.get(&key).map(|c| c.id.clone());
+                                    let existing_id = existing.get(&key);
                                     entries.push(Entry {
                                         plan_row: rows.len(),
                                         parent: Parent::Top,
-                                        number: own.clone(),
+                                        number: keys.put(own.as_bytes()),
                                         key: keys.put(&key),
                                         segments: Span { start: 0, end: 0 },
-                                        text: Cow::Owned(g.clone()),
-                                        our_lead: None,
-                                        partner_lead: None,
-                                        deadline: None,
-                                        status: None,
-                                        percent: None,
-                                        indicator: None,
-                                        themes: None,
-                                        remarks: None,
+                                        remarks: false,
                                         existing: existing_id,
-                                        children: Vec::new(),
-                                        group_of: Some(g.clone()),
+                                        first_child: NONE,
+                                        last_child: NONE,
+                                        next_sibling: NONE,
+                                        group_of: Some(keys.put(g.as_bytes())),
                                     });
+                                    if keep_values {
+                                        values.push(Values { text: Cow::Owned(g.clone()), ..Values::default() });
+                                    }
                                     let idx = entries.len() - 1;
                                     // Its own number is its whole key.
                                     entries[idx].segments = entries[idx].key;
@@ -533,10 +576,10 @@ pub(crate) fn build<'g>(
             match n.style {
                 Style::Dotted => {
                     let prefix = parent_key(&n.segments);
-                    parent =
-                        by_segments.get(&entries, &keys, prefix, |e| e.segments).map(Parent::Entry).unwrap_or_else(
-                            || existing.by_key.get(prefix).map_or(Parent::Top, |c| Parent::Existing(c.id.clone())),
-                        );
+                    parent = by_segments
+                        .get(&entries, &keys, prefix, |e| e.segments)
+                        .map(Parent::Entry)
+                        .unwrap_or_else(|| existing.get(prefix).map_or(Parent::Top, Parent::Existing));
                 }
                 style => {
                     if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
@@ -567,7 +610,7 @@ pub(crate) fn build<'g>(
         match &parent {
             Parent::Top => {}
             Parent::Entry(i) => scratch.extend_from_slice(keys.get(entries[*i].key)),
-            Parent::Existing(id) => scratch.extend_from_slice(existing.key_of.get(id).map_or(&[][..], |k| &k[..])),
+            Parent::Existing(i) => scratch.extend_from_slice(&existing.clauses[*i].key),
         }
         push_part(&mut scratch, &fold_number(&written));
         if let Some(first) = by_key.get(&entries, &keys, &scratch, |e| e.key) {
@@ -580,29 +623,40 @@ pub(crate) fn build<'g>(
             rows.push(planned(row_no, vec![written], text.as_deref(), RowAction::Skip, problems));
             continue;
         }
-        let existing_id = existing.by_key.get(&scratch[..]).map(|c| c.id.clone());
+        let existing_id = existing.get(&scratch);
         entries.push(Entry {
             plan_row: rows.len(),
-            parent: parent.clone(),
-            number: written,
+            parent,
+            number: keys.put(written.as_bytes()),
             key: keys.put(&scratch),
             segments: keys.put(&segments),
-            text: text.clone().unwrap_or_default(),
-            our_lead,
-            partner_lead,
-            deadline,
-            status,
-            percent,
-            indicator,
-            themes,
-            remarks,
+            remarks: remarks.is_some(),
             existing: existing_id,
-            children: Vec::new(),
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
             group_of: None,
         });
+        if keep_values {
+            values.push(Values {
+                text: text.clone().unwrap_or_default(),
+                our_lead,
+                partner_lead,
+                deadline,
+                status,
+                percent,
+                indicator,
+                themes,
+                remarks,
+            });
+        }
         let idx = entries.len() - 1;
         if let Parent::Entry(p) = parent {
-            entries[p].children.push(idx);
+            match entries[p].last_child {
+                NONE => entries[p].first_child = idx as u32,
+                last => entries[last as usize].next_sibling = idx as u32,
+            }
+            entries[p].last_child = idx as u32;
         }
         by_key.insert(&entries, &keys, idx, |e| e.key);
         by_segments.insert(&entries, &keys, idx, |e| e.segments);
@@ -623,10 +677,10 @@ pub(crate) fn build<'g>(
                 let above = &rows[entries[p].plan_row].number;
                 let mut path = Vec::with_capacity(above.len() + 1);
                 path.extend_from_slice(above);
-                path.push(entries[idx].number.clone());
+                path.push(written);
                 path
             }
-            _ => path_of(&entries, idx),
+            _ => path_of(&entries, &keys, idx),
         };
         rows.push(planned(row_no, path, text.as_deref(), RowAction::Create, problems));
     }
@@ -648,14 +702,19 @@ pub(crate) fn build<'g>(
     let mut tops: Vec<usize> = Vec::new();
     let mut group_rows: Vec<PlannedRow> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let note = |latest: Option<&String>| match (&e.remarks, latest) {
-            (Some(r), Some(l)) if r.trim() == l.trim() => None,
-            (Some(r), _) => Some(ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None }),
-            (None, _) => None,
-        };
-        match e.existing.as_ref().and_then(|id| existing.by_key.get(keys.get(e.key)).filter(|c| &c.id == id)) {
+        match e.existing.filter(|&i| existing.get(keys.get(e.key)) == Some(i)).map(|i| &existing.clauses[i]) {
             Some(old) => {
-                let patch = patch_of(e, &old.clause);
+                // An entry updates a clause only in an existing agreement,
+                // whose plan keeps every entry's values.
+                let v = &values[i];
+                let note = |latest: Option<&String>| match (&v.remarks, latest) {
+                    (Some(r), Some(l)) if r.trim() == l.trim() => None,
+                    (Some(r), _) => {
+                        Some(ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None })
+                    }
+                    (None, _) => None,
+                };
+                let patch = patch_of(e, v, &old.clause);
                 let notes: Vec<ImportNote> = note(old.latest_note.as_ref()).into_iter().collect();
                 let action = if patch == ClausePatch::default() && notes.is_empty() {
                     RowAction::Unchanged
@@ -666,10 +725,10 @@ pub(crate) fn build<'g>(
                 if action == RowAction::Update {
                     updates.push(ImportUpdate { clause_id: old.id.clone(), patch, notes });
                 }
-                set_action(&mut plan.rows, &mut group_rows, e, action, || path_of(&entries, i));
+                set_action(&mut plan.rows, &mut group_rows, e, &keys, action, || path_of(&entries, &keys, i));
             }
             None => {
-                plan.notes += u32::from(e.remarks.is_some());
+                plan.notes += u32::from(e.remarks);
                 let top = match &e.parent {
                     Parent::Top | Parent::Existing(_) => true,
                     Parent::Entry(p) => entries[*p].existing.is_some(),
@@ -677,7 +736,9 @@ pub(crate) fn build<'g>(
                 if top {
                     tops.push(i);
                 }
-                set_action(&mut plan.rows, &mut group_rows, e, RowAction::Create, || path_of(&entries, i));
+                set_action(&mut plan.rows, &mut group_rows, e, &keys, RowAction::Create, || {
+                    path_of(&entries, &keys, i)
+                });
             }
         }
     }
@@ -708,7 +769,8 @@ pub(crate) fn build<'g>(
     if !with_import {
         return Ok((plan, Import::default()));
     }
-    let clauses = tops.iter().map(|&i| tree(&entries, i, today)).collect();
+    let whole = Tree { entries: &entries, values: &values, keys: &keys, existing: &existing, today };
+    let clauses = tops.iter().map(|&i| tree(&whole, i)).collect();
     let import = Import {
         partners: Vec::new(),
         agreements: vec![ImportAgreement { target, new_parties: Vec::new(), clauses, updates }],
@@ -721,13 +783,14 @@ pub(crate) fn build<'g>(
 fn set_action(
     rows: &mut [PlannedRow],
     group_rows: &mut Vec<PlannedRow>,
-    e: &Entry<'_>,
+    e: &Entry,
+    keys: &Keys,
     action: RowAction,
     path: impl FnOnce() -> Vec<String>,
 ) {
-    if e.group_of.is_some() {
+    if let Some(title) = e.group_of.map(|t| keys.text(t)) {
         let row = rows.get(e.plan_row).map_or(0, |r| r.row);
-        group_rows.push(planned(row, path(), Some(&e.text), action, Vec::new()));
+        group_rows.push(planned(row, path(), Some(title), action, Vec::new()));
     } else if let Some(r) = rows.get_mut(e.plan_row) {
         r.action = action;
     }
@@ -749,7 +812,7 @@ fn planned(row: u32, number: Vec<String>, text: Option<&str>, action: RowAction,
 }
 
 /// `["3", "3.1"]`: the entry's number after its parents'.
-fn path_of(entries: &[Entry<'_>], i: usize) -> Vec<String> {
+fn path_of(entries: &[Entry], keys: &Keys, i: usize) -> Vec<String> {
     let chain = || {
         std::iter::successors(Some(i), |&at| match entries[at].parent {
             Parent::Entry(p) => Some(p),
@@ -758,15 +821,15 @@ fn path_of(entries: &[Entry<'_>], i: usize) -> Vec<String> {
     };
     let mut parts = vec![String::new(); chain().count()];
     for (slot, at) in parts.iter_mut().rev().zip(chain()) {
-        slot.clone_from(&entries[at].number);
+        slot.push_str(keys.text(entries[at].number));
     }
     parts
 }
 
 /// The mapped fields of a row that differ from the clause.
-fn patch_of(e: &Entry<'_>, old: &crate::model::Clause) -> ClausePatch {
+fn patch_of(entry: &Entry, e: &Values<'_>, old: &crate::model::Clause) -> ClausePatch {
     let mut p = ClausePatch::default();
-    if e.group_of.is_none() && e.text.trim() != old.text.trim() {
+    if entry.group_of.is_none() && e.text.trim() != old.text.trim() {
         p.text = Some(e.text.to_string());
     }
     if e.our_lead.is_some() && e.our_lead.as_deref() != old.our_lead.as_deref() {
@@ -806,13 +869,24 @@ fn owned(t: &Option<Cow<'_, str>>) -> Option<String> {
     t.as_ref().map(|c| c.to_string())
 }
 
+/// What [`tree`] reads.
+#[derive(Clone, Copy)]
+struct Tree<'p, 'g> {
+    entries: &'p [Entry],
+    values: &'p [Values<'g>],
+    keys: &'p Keys,
+    existing: &'p Existing,
+    today: NaiveDate,
+}
+
 /// The new clause an entry becomes, with its new children.
-fn tree(entries: &[Entry<'_>], i: usize, today: NaiveDate) -> ImportClause {
-    let e = &entries[i];
-    let mut clause = NewClause::new(String::new(), e.number.clone(), e.text.to_string());
-    clause.parent_id = match &e.parent {
-        Parent::Existing(id) => Some(id.clone()),
-        Parent::Entry(p) => entries[*p].existing.clone(),
+fn tree(plan: &Tree<'_, '_>, i: usize) -> ImportClause {
+    let Tree { entries, values, keys, existing, today } = *plan;
+    let (entry, e) = (&entries[i], &values[i]);
+    let mut clause = NewClause::new(String::new(), keys.text(entry.number).to_owned(), e.text.to_string());
+    clause.parent_id = match &entry.parent {
+        Parent::Existing(c) => Some(existing.clauses[*c].id.clone()),
+        Parent::Entry(p) => entries[*p].existing.map(|c| existing.clauses[c].id.clone()),
         Parent::Top => None,
     };
     clause.our_lead = owned(&e.our_lead);
@@ -827,8 +901,11 @@ fn tree(entries: &[Entry<'_>], i: usize, today: NaiveDate) -> ImportClause {
         .iter()
         .map(|r| ImportNote { on_date: today, author: None, text: r.to_string(), status_to: None })
         .collect();
-    let children =
-        e.children.iter().filter(|&&c| entries[c].existing.is_none()).map(|&c| tree(entries, c, today)).collect();
+    let link = |c: u32| (c != NONE).then_some(c as usize);
+    let children = std::iter::successors(link(entry.first_child), |&c| link(entries[c].next_sibling))
+        .filter(|&c| entries[c].existing.is_none())
+        .map(|c| tree(plan, c))
+        .collect();
     ImportClause { clause, notes, children }
 }
 

@@ -53,23 +53,25 @@ pub enum TextEncoding {
     Windows1256,
 }
 
-/// One cell as read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+/// One cell as read; `Cell<&str>` is a view of one, which the rules that
+/// read a value take ([`Cell::view`]), so that a cell of a grid and a field
+/// of a streamed record ([`Record`]) are read alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<S = String> {
     Empty,
-    Text(String),
+    Text(S),
     Number(f64),
     /// A date-formatted cell (either of Excel's date systems, resolved).
     Date(NaiveDate),
     Bool(bool),
 }
 
-impl Cell {
+impl<S: AsRef<str>> Cell<S> {
     /// The cell as a person reads it; dates as ISO.
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) => t.as_ref().to_owned(),
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
@@ -80,9 +82,94 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => trim_text(t).is_empty(),
+            Cell::Text(t) => trim_text(t.as_ref()).is_empty(),
             _ => false,
         }
+    }
+
+    /// The cell, its text borrowed.
+    pub fn view(&self) -> Cell<&str> {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Text(t) => Cell::Text(t.as_ref()),
+            Cell::Number(n) => Cell::Number(*n),
+            Cell::Date(d) => Cell::Date(*d),
+            Cell::Bool(b) => Cell::Bool(*b),
+        }
+    }
+}
+
+/// A row as the plan reads it: a grid's row, or a streamed [`Record`].
+pub(crate) trait Row<'g>: Copy {
+    /// Its cell in a column; empty past its last.
+    fn cell(self, column: usize) -> Cell<&'g str>;
+
+    /// Whether every cell is empty.
+    fn is_blank(self) -> bool;
+    /// Its last cell that is not empty.
+    fn last_filled(self) -> Option<usize>;
+}
+
+impl<'g> Row<'g> for &'g [Cell] {
+    fn cell(self, column: usize) -> Cell<&'g str> {
+        self.get(column).map_or(Cell::Empty, Cell::view)
+    }
+
+    fn is_blank(self) -> bool {
+        self.iter().all(Cell::is_empty)
+    }
+
+    fn last_filled(self) -> Option<usize> {
+        self.iter().rposition(|c| !c.is_empty())
+    }
+}
+
+/// A CSV record as a streamed read keeps it: its first [`MAX_COLUMNS`]
+/// fields end to end in one text, and where each ends. Two allocations a
+/// row rather than one a cell, and a row's cells side by side, where the
+/// plan reads them. Whether a field is empty is learnt once, as it is read.
+#[derive(Debug)]
+pub(crate) struct Record {
+    text: Box<str>,
+    /// Where each field ends in `text`, with [`Record::EMPTY`] set for a
+    /// field that is empty or white space.
+    ends: Box<[u32]>,
+}
+
+impl Record {
+    /// A bit no end uses: a record is no longer than [`MAX_FILE_BYTES`].
+    const EMPTY: u32 = 1 << 31;
+
+    pub(crate) fn of(record: &csv::StringRecord) -> Record {
+        const _: () = assert!(MAX_FILE_BYTES < Record::EMPTY as u64);
+        let width = record.len().min(MAX_COLUMNS);
+        let mut ends = Vec::with_capacity(width);
+        let mut end = 0;
+        for (i, field) in record.iter().take(width).enumerate() {
+            end = record.range(i).map_or(end, |r| r.end);
+            let empty = if trim_text(field).is_empty() { Record::EMPTY } else { 0 };
+            ends.push(end as u32 | empty);
+        }
+        Record { text: record.as_slice()[..end].into(), ends: ends.into() }
+    }
+}
+
+impl<'g> Row<'g> for &'g Record {
+    fn cell(self, column: usize) -> Cell<&'g str> {
+        let Some(&end) = self.ends.get(column) else { return Cell::Empty };
+        if end & Record::EMPTY != 0 {
+            return Cell::Empty;
+        }
+        let start = if column == 0 { 0 } else { self.ends[column - 1] & !Record::EMPTY };
+        Cell::Text(&self.text[start as usize..end as usize])
+    }
+
+    fn is_blank(self) -> bool {
+        self.ends.iter().all(|e| e & Record::EMPTY != 0)
+    }
+
+    fn last_filled(self) -> Option<usize> {
+        self.ends.iter().rposition(|e| e & Record::EMPTY == 0)
     }
 }
 
@@ -319,8 +406,8 @@ pub(crate) struct Extent {
 
 impl Extent {
     /// Takes in row `index` (0-based), the rows before it taken in.
-    pub fn add(&mut self, index: usize, row: &[Cell]) {
-        if let Some(last) = row.iter().rposition(|c| !c.is_empty()) {
+    pub fn add<'g>(&mut self, index: usize, row: impl Row<'g>) {
+        if let Some(last) = row.last_filled() {
             self.rows = index + 1;
             self.width = self.width.max(last + 1);
         }
@@ -331,7 +418,7 @@ impl Extent {
 fn trim(rows: &mut Vec<Vec<Cell>>) {
     let mut extent = Extent::default();
     for (i, r) in rows.iter().enumerate() {
-        extent.add(i, r);
+        extent.add(i, r.as_slice());
     }
     rows.truncate(extent.rows);
     for r in rows.iter_mut() {
@@ -431,7 +518,8 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<Vec<Cell>>, SheetError> {
 /// read; at most [`MAX_ROWS`] of them and [`MAX_COLUMNS`] cells each.
 pub(crate) fn csv_each(file: &str, text: &str, each: impl FnMut(Vec<Cell>)) -> Result<(), SheetError> {
     let reader = csv_reader(delimiter(text.as_bytes()), text.as_bytes());
-    each_record(file, reader, each).map_err(|e| match e {
+    let mut each = each;
+    each_record(file, reader, |record| each(cells_of(record))).map_err(|e| match e {
         RecordError::Sheet(e) => e,
         RecordError::NotUtf8(reason) => SheetError::Corrupt { file: file.to_owned(), reason },
     })
@@ -448,15 +536,15 @@ pub(crate) enum Streamed {
     ReadWhole,
 }
 
-/// [`csv_each`] straight from the file, without its whole text in memory
-/// first, for a UTF-8 file (said to be, or found to be: a record that is
+/// [`csv_each`] straight from the file, each record as a [`Record`],
+/// without the file's whole text in memory first, for a UTF-8 file (said to be, or found to be: a record that is
 /// not UTF-8 ends the stream with [`Streamed::ReadWhole`], as [`read`]
 /// would then decode the whole file as Windows-1256). The file is checked
 /// as [`read`] checks it, from its size and its first bytes.
 pub(crate) fn csv_stream(
     path: &Path,
     encoding: Option<TextEncoding>,
-    each: impl FnMut(Vec<Cell>),
+    mut each: impl FnMut(Record),
 ) -> Result<Streamed, SheetError> {
     use std::io::Read as _;
     if encoding.is_some_and(|e| e != TextEncoding::Utf8) {
@@ -484,7 +572,7 @@ pub(crate) fn csv_stream(
     }
     let delimiter = delimiter(body);
     let reader = csv_reader(delimiter, std::io::Cursor::new(body).chain(input));
-    match each_record(&file, reader, each) {
+    match each_record(&file, reader, |record| each(Record::of(record))) {
         Ok(()) => Ok(Streamed::Read),
         Err(RecordError::NotUtf8(_)) if encoding.is_none() => Ok(Streamed::ReadWhole),
         Err(RecordError::NotUtf8(_)) => Err(SheetError::Encoding { file, encoding: encoding_word(TextEncoding::Utf8) }),
@@ -522,15 +610,15 @@ enum RecordError {
     NotUtf8(String),
 }
 
-/// Hands each record to `each` as a row of cells: at most [`MAX_ROWS`] of
-/// them and [`MAX_COLUMNS`] cells each.
+/// Hands each record to `each`, at most [`MAX_ROWS`] of them, to be kept
+/// as the caller keeps a row (of which no more than [`MAX_COLUMNS`] cells).
 fn each_record<R: std::io::Read>(
     file: &str,
     mut reader: csv::Reader<R>,
-    mut each: impl FnMut(Vec<Cell>),
+    mut each: impl FnMut(&csv::StringRecord),
 ) -> Result<(), RecordError> {
     // One record read into again and again (the csv crate checks it is
-    // UTF-8 once); each cell is copied out of it once.
+    // UTF-8 once); each row is copied out of it once.
     let mut record = csv::StringRecord::new();
     let mut count = 0;
     loop {
@@ -551,12 +639,17 @@ fn each_record<R: std::io::Read>(
             return Err(RecordError::Sheet(SheetError::TooManyRows { file: file.to_owned(), max: MAX_ROWS as i64 }));
         }
         count += 1;
-        let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
-        for field in record.iter().take(MAX_COLUMNS) {
-            row.push(if trim_text(field).is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
-        }
-        each(row);
+        each(&record);
     }
+}
+
+/// A record as a grid's row.
+fn cells_of(record: &csv::StringRecord) -> Vec<Cell> {
+    let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
+    for field in record.iter().take(MAX_COLUMNS) {
+        row.push(if trim_text(field).is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) });
+    }
+    row
 }
 
 /// The letters of a 0-based column: A, B, …, Z, AA.
@@ -589,6 +682,34 @@ pub fn column_index(letters: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A streamed record reads as the grid row the whole read makes of it:
+    /// cell by cell, its blankness and its last filled cell.
+    #[test]
+    fn a_record_reads_as_its_grid_row() {
+        let wide: Vec<String> =
+            (0..MAX_COLUMNS + 3).map(|i| if i % 7 == 0 { format!("c{i}") } else { String::new() }).collect();
+        let records: Vec<Vec<String>> = vec![
+            vec![],
+            vec!["".into()],
+            vec![" ".into(), "\t".into(), "".into()],
+            vec!["1.2".into(), " Action ".into(), "".into(), "۱۴۰۴/۰۳/۱۵".into(), "  ".into()],
+            vec!["".into(), "".into(), "x".into()],
+            vec!["اقدام".into(), "\u{a0}".into()],
+            wide,
+        ];
+        for fields in records {
+            let record = csv::StringRecord::from(fields.clone());
+            let (kept, grid) = (Record::of(&record), cells_of(&record));
+            let row = grid.as_slice();
+            assert_eq!(kept.ends.len(), row.len(), "{fields:?}");
+            for c in 0..row.len() + 2 {
+                assert_eq!(kept.cell(c), row.cell(c), "{fields:?} column {c}");
+            }
+            assert_eq!(kept.is_blank(), row.is_blank(), "{fields:?}");
+            assert_eq!(kept.last_filled(), row.last_filled(), "{fields:?}");
+        }
+    }
 
     #[test]
     fn column_letters_round_trip() {
