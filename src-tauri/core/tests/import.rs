@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use clausebook_core::Store;
 use clausebook_core::deadline::Deadline;
 use clausebook_core::model::{ClauseStatus, NewPartner};
+use clausebook_core::sheet::plan::RowAction;
 use clausebook_core::sheet::{self, FieldColumn, ImportInto, ImportRequest, SheetChoice, SheetError, TextEncoding};
 use clausebook_core::store::clauses::ClauseRow;
 use clausebook_core::vocab::{AgreementKind, Calendar, SheetField};
@@ -422,7 +423,39 @@ fn a_group_whose_number_another_clause_has_is_a_problem_on_its_row() {
     let numbers: Vec<String> = plan.rows.iter().map(|r| r.number.join(" › ")).collect();
     assert_eq!(numbers, ["1", "2", "3", "3 › 1", "3 › 2"]);
     assert_eq!(plan.blocking, 0);
+    let agreement = sheet::import(&mut s, &req, today()).unwrap().agreement_id;
+
+    // Into that agreement, a group's number in turn passes over its
+    // clauses too: the items do not land under clause 1, "One"…
+    let csv = "No.,Action,Group\n1,Item one,Transport\n2,Item two,Transport\n";
+    let path = write(dir.path(), "more.csv", csv.as_bytes());
+    let into = ImportInto::Existing { agreement_id: agreement.clone() };
+    let req = request(&s, &path, into.clone());
+    let plan = sheet::plan(&s, &req, today()).unwrap();
+    let rows: Vec<(String, RowAction)> = plan.rows.iter().map(|r| (r.number.join(" › "), r.action)).collect();
+    assert_eq!(
+        rows,
+        [
+            ("4".to_owned(), RowAction::Create),
+            ("4 › 1".to_owned(), RowAction::Create),
+            ("4 › 2".to_owned(), RowAction::Create)
+        ]
+    );
     sheet::import(&mut s, &req, today()).unwrap();
+    // …and a group imported before is found again by its title: the same
+    // sheet once more changes nothing.
+    for file in ["turn.csv", "more.csv"] {
+        let req = request(&s, &dir.path().join(file), into.clone());
+        let plan = sheet::plan(&s, &req, today()).unwrap();
+        assert_eq!((plan.created, plan.updated, plan.blocking), (0, 0, 0), "{file}: {:?}", plan.rows);
+    }
+    let clauses = s.clause_rows(&agreement, today()).unwrap();
+    let top: Vec<(&str, &str)> = clauses
+        .iter()
+        .filter(|r| r.clause.parent_id.is_none())
+        .map(|r| (r.clause.number.as_str(), r.clause.text.as_str()))
+        .collect();
+    assert_eq!(top, [("1", "One"), ("2", "Two"), ("3", "Health"), ("4", "Transport")]);
 }
 
 /// `sheet::plan` plans a CSV file as it reads it, on two threads; the plan

@@ -510,11 +510,16 @@ pub(crate) fn build<'g, R: Row<'g>>(
                             let mut own = in_digits(from_items.unwrap_or_else(|| group_count.to_string()));
                             let mut key = key_of([&*fold_number(&own)]);
                             // A number in turn passes over the numbers rows
-                            // above already have.
+                            // above already have, and those of the target's
+                            // clauses but a clause of the group's own title
+                            // (the group imported before, found again).
                             while invented
-                                && by_key
+                                && (by_key
                                     .get(&entries, &keys, &key, |e| e.key)
                                     .is_some_and(|i| entries[i].group_of.map(|t| keys.text(t)) != Some(g.as_str()))
+                                    || existing
+                                        .get(&key)
+                                        .is_some_and(|c| trim_text(&existing.clauses[c].clause.text) != g.as_str()))
                             {
                                 group_count += 1;
                                 own = in_digits(group_count.to_string());
