@@ -844,18 +844,9 @@ impl World {
 }
 
 proptest! {
-    // 24 cases in `make test`, the same ones every run (a fixed seed): a
-    // case that fails only now and then would fail CI at random. For a
-    // search, PROPTEST_CASES=500 and PROPTEST_RNG_SEED=<any number>; a case
-    // a search finds becomes a test of its own, as the one below.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
-        rng_seed: match ProptestConfig::default().rng_seed {
-            proptest::test_runner::RngSeed::Random => proptest::test_runner::RngSeed::Fixed(20_261_207),
-            seed => seed,
-        },
-        ..ProptestConfig::default()
-    })]
+    // 24 cases, the same every run (see `proptest_config`); a case a
+    // search finds becomes a test of its own, as the one below.
+    #![proptest_config(common::proptest_config(24))]
 
     #[test]
     fn three_registers_that_exchange_in_any_order_end_alike(ops in proptest::collection::vec(op(), 1..28)) {

@@ -289,7 +289,7 @@ fn patch_strategy() -> impl Strategy<Value = ClausePatch> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(48))]
 
     /// Applying a meeting's outcomes in any grouping and order ends with the
     /// same clauses as applying them all at once: a field two outcomes set

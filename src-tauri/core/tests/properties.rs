@@ -13,7 +13,7 @@ use common::{agreement, date, partner, today};
 use proptest::prelude::*;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(common::proptest_config(48))]
 
     /// Whatever moves are asked for, the clauses stay a forest: every
     /// ancestor chain ends, and refused moves are refused as cycles. Every

@@ -67,3 +67,19 @@ pub fn outcome(item: &str, kind: clausebook_core::vocab::OutcomeKind) -> clauseb
         new_clause: None,
     }
 }
+
+/// The property tests' settings: `cases` cases, the same ones every run (a
+/// fixed seed), so that a case that fails only now and then cannot fail CI
+/// at random. For a search, PROPTEST_CASES=500 and PROPTEST_RNG_SEED=<any
+/// number>; a case a search finds becomes a test of its own.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, RngSeed};
+    Config {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(cases),
+        rng_seed: match Config::default().rng_seed {
+            RngSeed::Random => RngSeed::Fixed(20_261_207),
+            seed => seed,
+        },
+        ..Config::default()
+    }
+}
