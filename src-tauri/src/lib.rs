@@ -198,8 +198,20 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::Builder::new().args([desktop::AUTOSTART_ARG]).app_name("Clausebook").build());
-    if let Err(e) = build(builder).run(tauri::generate_context!()) {
-        eprintln!("clausebook: {e}");
-        std::process::exit(1);
-    }
+    let app = match build(builder).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("clausebook: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        // The backup of the register as it was before an import is made
+        // beside the import; the app ends only once it is in place.
+        if let tauri::RunEvent::Exit = event
+            && let Some(state) = app.try_state::<AppState>()
+        {
+            state.finish_backups();
+        }
+    });
 }

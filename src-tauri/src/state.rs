@@ -114,6 +114,20 @@ impl AppState {
         }
     }
 
+    /// Waits for the backups still being made beside imports (see
+    /// `Store::backup_beside`). The app calls it as it ends; a failure is
+    /// reported on stderr, as the daily backup's is.
+    pub fn finish_backups(&self) {
+        let mut slot = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Slot::Open(store) = &mut *slot {
+            for made in store.finish_backups() {
+                if let Err(e) = made {
+                    eprintln!("clausebook: the backup before an import failed: {e}");
+                }
+            }
+        }
+    }
+
     pub fn path(&self) -> &PathBuf {
         &self.path
     }

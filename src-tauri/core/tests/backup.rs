@@ -274,16 +274,18 @@ fn a_register_that_cannot_be_opened_is_set_aside_for_a_backup() {
     assert_eq!(std::fs::read(&restored.previous).unwrap(), b"overwritten by mistake", "kept, not deleted");
 }
 
-#[test]
-fn an_import_backs_the_register_up_first_when_backups_are_on() {
+/// An import of one new agreement of `rows` clauses from a CSV file, as the
+/// window's wizard makes it.
+fn import_plan(store: &mut Store, dir: &Path, rows: usize) -> Result<(), clausebook_core::sheet::SheetError> {
     use clausebook_core::sheet::{self, ImportInto, ImportRequest, SheetChoice};
-    let dir = tempfile::tempdir().unwrap();
-    let (mut store, _) = demo_register(dir.path());
-    store.enable_auto_backups();
-    let csv = dir.path().join("plan.csv");
-    std::fs::write(&csv, "No.,Action\n1,Exchange of experts\n").unwrap();
+    let csv = dir.join("plan.csv");
+    let mut text = String::from("No.,Action\n");
+    for n in 1..=rows {
+        text.push_str(&format!("{n},Exchange of experts, round {n}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
     let partner = store.partners().unwrap()[0].id.clone();
-    let preview = sheet::preview(&store, &csv, &SheetChoice::default()).unwrap();
+    let preview = sheet::preview(store, &csv, &SheetChoice::default()).unwrap();
     let request = ImportRequest {
         path: csv.display().to_string(),
         choice: SheetChoice::default(),
@@ -297,9 +299,107 @@ fn an_import_backs_the_register_up_first_when_backups_are_on() {
         },
         drop_unreadable: false,
     };
-    sheet::import(&mut store, &request, chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()).unwrap();
+    sheet::import(store, &request, chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()).map(|_| ())
+}
+
+/// The clauses a register file holds, counted on a connection of its own.
+fn clauses_in(file: &Path) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    conn.query_row("SELECT count(*) FROM clauses", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn an_import_backs_the_register_up_first_when_backups_are_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    store.enable_auto_backups();
+    let before = clauses_in(&path);
+    import_plan(&mut store, dir.path(), 3).unwrap();
+    let made: Vec<_> = store.finish_backups().into_iter().map(Result::unwrap).collect();
+    assert_eq!(made.len(), 1);
     let reasons: Vec<BackupReason> = store.backups().unwrap().iter().map(|m| m.reason).collect();
     assert_eq!(reasons, vec![BackupReason::BeforeImport]);
+    // The register as it was before the import, and the import in the register.
+    assert_eq!(clauses_in(Path::new(&made[0].path)), before);
+    assert_eq!(clauses_in(&path), before + 3);
+}
+
+#[test]
+fn the_backup_before_an_import_holds_the_moment_before_it_even_when_it_ends_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    store.enable_auto_backups();
+    let before = clauses_in(&path);
+    // Another backup holds the folder (the daily one, copying a large
+    // register): the import's backup waits for it, the import does not.
+    let folder = store.backup_dir().unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    import_plan(&mut store, dir.path(), 5).unwrap();
+    assert_eq!(clauses_in(&path), before + 5, "the import is done while its backup waits");
+    assert_eq!(store.backups_under_way(), 1);
+    assert!(store.backups().unwrap().is_empty());
+    // More writes while the backup still waits do not reach it.
+    store
+        .create_partner(clausebook_core::model::NewPartner { name: "Later partner".into(), ..Default::default() })
+        .unwrap();
+    drop(lock);
+    let made = store.finish_backups().pop().unwrap().unwrap();
+    assert_eq!(made.manifest.reason, BackupReason::BeforeImport);
+    assert_eq!(clauses_in(Path::new(&made.path)), before);
+    assert_eq!(made.manifest.counts.clauses as i64, before);
+    let kept = store.backups().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].sha256, made.manifest.sha256);
+}
+
+#[test]
+fn an_import_whose_backup_folder_cannot_be_written_is_refused_before_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    store.enable_auto_backups();
+    // A file where the backup folder should be.
+    std::fs::write(store.backup_dir().unwrap(), b"not a folder").unwrap();
+    let before = clauses_in(&path);
+    let err = import_plan(&mut store, dir.path(), 3).unwrap_err();
+    assert_eq!(err.code(), "backup_first", "{err}");
+    assert_eq!(clauses_in(&path), before);
+    assert!(store.finish_backups().is_empty());
+}
+
+#[test]
+fn backups_made_at_once_into_one_folder_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = demo_register(dir.path());
+    drop(store);
+    let folder = dir.path().join("stick");
+    // Four connections at once, as the app's daily backup, an import's and
+    // the command line's may be: each gets its own complete, checked file.
+    let made: Vec<_> = std::thread::scope(|s| {
+        let jobs: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    let store = Store::open(&path).unwrap();
+                    store.backup_into(&folder, BackupReason::Manual, false)
+                })
+            })
+            .collect();
+        jobs.into_iter().map(|j| j.join().unwrap().unwrap()).collect()
+    });
+    let mut names: Vec<_> = made.iter().map(|m| m.manifest.file.clone()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for m in &made {
+        assert_eq!(sha(Path::new(&m.path)), m.manifest.sha256);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

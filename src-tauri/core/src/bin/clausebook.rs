@@ -1204,7 +1204,28 @@ fn deadline_arg(s: Option<&str>) -> Result<Option<Deadline>, Failure> {
 fn run(cli: Cli) -> Out {
     let db = cli.db.unwrap_or_else(default_db);
     let cx = &mut Ctx::new(db, cli.json, cli.today.as_deref())?;
-    match cli.command {
+    let out = command(cx, cli.command);
+    // An import's backup of the register as it was before it is made beside
+    // the import: its answer is printed first, then the process waits for
+    // the backup.
+    if let Some(store) = cx.store.as_mut() {
+        for made in store.finish_backups() {
+            match made {
+                Ok(made) if !cx.json => say!("kept a backup of the register as it was before: {}", made.path),
+                Ok(_) => {}
+                Err(e) => eprintln!(
+                    "clausebook: warning: the backup of the register as it was before the import failed: {e}. \
+                     The import is in the register; `clausebook undo-import` takes it back."
+                ),
+            }
+        }
+    }
+    out
+}
+
+/// Runs one subcommand.
+fn command(cx: &mut Ctx, command: Command) -> Out {
+    match command {
         Command::Init => init(cx),
         Command::Demo { if_empty } => demo(cx, if_empty),
         Command::Partners => partners(cx),

@@ -14,6 +14,20 @@
 //! share; the setting `backup_mirror`) receives a copy of each backup when it
 //! is present, rotated the same way.
 //!
+//! One backup at a time per folder: each holds the folder's lock file
+//! (`.lock`) while it names, writes, renames and rotates, so the app's daily
+//! backup, an import's and the command line's never take the same name or
+//! remove each other's unfinished file.
+//!
+//! The backup before an import is made beside it ([`Store::backup_beside`]):
+//! a read-only connection of its own fixes the register as it is before the
+//! import, and a thread copies that moment while the import goes on. An
+//! officer does not wait for the copy of a large register (a million clauses
+//! or many scanned attachments: 8–25 s) before the import is done; the
+//! import is one transaction, undoable from its history, and the backup of
+//! the moment before it is finished before the app or the command line ends
+//! ([`Store::finish_backups`]).
+//!
 //! A restore checks the chosen file as it would check a backup, backs the
 //! current register up first, then copies the file's pages into the open
 //! connection in one step: one write transaction, so a crash leaves either
@@ -217,6 +231,24 @@ pub struct Restored {
 
 type BResult<T> = std::result::Result<T, BackupError>;
 
+/// A backup being made on a thread of its own, of the register as it was
+/// when the backup began ([`Store::backup_beside`]).
+#[derive(Debug)]
+pub struct BackupUnderWay {
+    thread: std::thread::JoinHandle<BResult<BackupMade>>,
+    folder: PathBuf,
+}
+
+impl BackupUnderWay {
+    /// Waits until the backup is written, checked and in place.
+    pub fn finish(self) -> BResult<BackupMade> {
+        let folder = self.folder;
+        self.thread.join().unwrap_or_else(|_| {
+            Err(BackupError::Write { path: folder, reason: "the backup's thread stopped unexpectedly".into() })
+        })
+    }
+}
+
 impl Store {
     /// Makes every large change (an import) back the register up first.
     /// The command line and the app turn this on; tests and benches that
@@ -232,6 +264,56 @@ impl Store {
             self.backup(reason).map_err(|e| StoreError::BackupFirst { reason: e.to_string() })?;
         }
         Ok(())
+    }
+
+    /// Before a large change that can be undone from its history (an
+    /// import): a backup of the register as it is now, made on a thread of
+    /// its own while the change goes on, when automatic backups are on and
+    /// the register holds something to lose.
+    ///
+    /// The moment is fixed before this returns: a read-only connection opens
+    /// a read transaction, and the backup copies what that transaction sees
+    /// (in WAL mode a reader keeps its snapshot while another connection
+    /// commits). A folder that cannot be written to refuses the change here,
+    /// before anything is written; a failure later (the disk filling up
+    /// during the copy) is reported by [`Store::finish_backups`].
+    pub(crate) fn backup_beside(&mut self, reason: BackupReason) -> Result<()> {
+        let Some(register) = self.path.clone().filter(|_| self.auto_backups) else { return Ok(()) };
+        let first = |reason: String| StoreError::BackupFirst { reason };
+        let dir = backup_dir_of(&register);
+        std::fs::create_dir_all(&dir).and_then(|()| open_lock(&dir)).map_err(|e| first(e.to_string()))?;
+        let conn = Connection::open_with_flags(&register, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| first(e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| first(e.to_string()))?;
+        // The first read fixes the moment the backup copies.
+        conn.execute_batch("BEGIN").map_err(|e| first(e.to_string()))?;
+        if super::is_empty(&conn).map_err(|e| first(e.to_string()))? {
+            return Ok(());
+        }
+        let mirror = self.backup_mirror()?;
+        let at = Utc::now();
+        let folder = dir.clone();
+        let thread = std::thread::Builder::new()
+            .name("backup".into())
+            .spawn(move || {
+                let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
+                backup_connection(&conn, &dir, reason, how, Some(at))
+            })
+            .map_err(|e| first(e.to_string()))?;
+        self.backups_under_way.push(BackupUnderWay { thread, folder });
+        Ok(())
+    }
+
+    /// Waits for the backups still being made beside earlier changes
+    /// ([`Store::backup_beside`]) and says how each went, oldest first.
+    /// Dropping the store waits for them too, without saying.
+    pub fn finish_backups(&mut self) -> Vec<BResult<BackupMade>> {
+        self.backups_under_way.drain(..).map(BackupUnderWay::finish).collect()
+    }
+
+    /// Whether a backup is still being made beside an earlier change.
+    pub fn backups_under_way(&self) -> usize {
+        self.backups_under_way.iter().filter(|b| !b.thread.is_finished()).count()
     }
 
     /// The folder automatic backups go to: `backups/` beside the register.
@@ -261,7 +343,7 @@ impl Store {
         protect: Option<&Path>,
     ) -> BResult<BackupMade> {
         let mirror = if rotate { self.backup_mirror()? } else { None };
-        backup_connection(&self.conn, dir, reason, Rotation { rotate, protect, mirror: mirror.as_deref() })
+        backup_connection(&self.conn, dir, reason, Rotation { rotate, protect, mirror: mirror.as_deref() }, None)
     }
 
     /// Makes the daily backup when the newest backup in the folder is older
@@ -402,13 +484,30 @@ struct Rotation<'a> {
     mirror: Option<&'a str>,
 }
 
+/// Opens (creating it) the lock file of the backup folder `dir`.
+fn open_lock(dir: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock"))
+}
+
 /// Backs the database of `src` up into `dir`: one backup step into a
 /// `.partial` file, out of WAL mode, checked, counted, hashed, renamed, its
-/// manifest written last; then the folder rotated and the copy made.
-fn backup_connection(src: &Connection, dir: &Path, reason: BackupReason, how: Rotation<'_>) -> BResult<BackupMade> {
+/// manifest written last; then the folder rotated and the copy made. All of
+/// it holds the folder's lock. `at` is when the moment copied was fixed, if
+/// before now (a backup beside a change, which may have waited for the lock).
+fn backup_connection(
+    src: &Connection,
+    dir: &Path,
+    reason: BackupReason,
+    how: Rotation<'_>,
+    at: Option<DateTime<Utc>>,
+) -> BResult<BackupMade> {
     let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
     std::fs::create_dir_all(dir).map_err(write_err)?;
-    let now = Utc::now();
+    // Released when the file closes, at the end of this function (or when
+    // the process dies).
+    let lock = open_lock(dir).map_err(write_err)?;
+    lock.lock().map_err(write_err)?;
+    let now = at.unwrap_or_else(Utc::now);
     let mut name = format!("clausebook-{}-{}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
     // Two backups in one second (a restore right after an import) get
     // distinct names.
@@ -541,7 +640,7 @@ pub fn daily_backup_of(register: &Path) -> BResult<Option<BackupMade>> {
         .map_err(read_err)?;
     let mirror = mirror.filter(|m| !m.trim().is_empty());
     let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
-    backup_connection(&conn, &dir, BackupReason::Daily, how).map(Some)
+    backup_connection(&conn, &dir, BackupReason::Daily, how, None).map(Some)
 }
 
 /// What a check of a backup (or a file about to be restored) found.

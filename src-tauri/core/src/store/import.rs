@@ -212,7 +212,9 @@ impl Store {
 
     fn import_remembering(&mut self, import: Import, remember: Option<(&str, &str)>) -> Result<Imported, ImportError> {
         let mut place = Place::default();
-        self.backup_before(crate::vocab::BackupReason::BeforeImport).map_err(|e| Place::default().error(e))?;
+        // The register as it is now is backed up beside the import, which does
+        // not wait for the copy (see `backup`'s module doc).
+        self.backup_beside(crate::vocab::BackupReason::BeforeImport).map_err(|e| Place::default().error(e))?;
         let written = self.write(|tx| {
             let Import { partners: new_partners, agreements: targets } = import;
             let mut out = Imported {

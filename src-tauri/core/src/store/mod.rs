@@ -490,6 +490,16 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Whether an import backs the register up first ([`Store::enable_auto_backups`]).
     auto_backups: bool,
+    /// Backups still being made beside an import ([`Store::backup_beside`]).
+    backups_under_way: Vec<backup::BackupUnderWay>,
+}
+
+impl Drop for Store {
+    /// Waits for the backups still being made beside earlier imports: the
+    /// register as it was before each import is kept before the store goes.
+    fn drop(&mut self) {
+        self.finish_backups();
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -574,7 +584,7 @@ impl Store {
         // A write uses some twenty statements (an import more); the default
         // cache of 16 would prepare some of them again for every write.
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store { conn, path, auto_backups: false };
+        let mut store = Store { conn, path, auto_backups: false, backups_under_way: Vec::new() };
         if version > 0 && version < SCHEMA_VERSION as i64 && store.path.is_some() {
             // The register as the older version left it, before the upgrade.
             store.backup(crate::vocab::BackupReason::BeforeMigration).map_err(|e| {
