@@ -12,7 +12,7 @@
 // of the failure is saved as fail-<step>.png, and the session is closed.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -864,6 +864,25 @@ describe('Clausebook, end to end', () => {
     await waitText(wizard, 'Tick the box above to import without those values');
     await shot('10e-import-check.png');
     await (await shown(`${wizard}//label[normalize-space(.)="Import these rows without the values that could not be read"]/input`)).click();
+    // The backup of the register as it was before the import is made beside the import. Another
+    // backup holding the backup folder (here `flock`, as the daily backup of a large register
+    // would) keeps it waiting: the import does not wait for it.
+    const backups = path.join(path.dirname(DB), 'backups');
+    fs.mkdirSync(backups, { recursive: true });
+    const folderLock = path.join(backups, '.lock');
+    // A process group of its own: `sleep` inherits the lock, and both go at the end.
+    const holder = spawn('flock', [folderLock, 'sleep', '300'], { stdio: 'ignore', detached: true });
+    await browser.waitUntil(
+      async () => {
+        try {
+          execFileSync('flock', ['-n', folderLock, 'true']);
+          return false;
+        } catch {
+          return true; // held
+        }
+      },
+      { timeout: WAIT, timeoutMsg: 'flock did not take the backup folder' },
+    );
     await wizardNext('Import');
 
     // The new agreement opens with its clauses as a tree.
@@ -894,6 +913,31 @@ describe('Clausebook, end to end', () => {
     await shown(`//main//table//a[normalize-space(.)=${lit(AGREEMENT)}]`);
     assert.equal(await browser.$(`//main//table//a[normalize-space(.)=${lit(PLAN_CSV.title)}]`).isExisting(), false, 'the imported agreement is gone');
     await clearToasts();
+
+    // Settings says the backup is under way, and lists it once the folder is free.
+    await (await link('Settings', sidebar)).click();
+    const card = backupsCard();
+    const underWay = `${card}//p[contains(@class,"under-way")]`;
+    await waitText(underWay, 'Backing up the register as it was before the import.');
+    await scrollTo(card);
+    await shot('10g-backup-under-way.png');
+    // The same in Persian, right to left.
+    await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
+    const cardFa = backupsCard('نسخه‌های پشتیبان');
+    await waitText(`${cardFa}//p[contains(@class,"under-way")]`, 'در حال پشتیبان‌گیری از دفتر، همان‌گونه که پیش از ورود داده بود.');
+    assert.equal(await browser.execute(() => document.documentElement.dir), 'rtl');
+    await scrollTo(cardFa);
+    await shot('10h-backup-under-way-fa.png');
+    await (await shown(`${sidebar}//button[@aria-label="تغییر زبان رابط به انگلیسی"]`)).click();
+    await waitText(underWay, 'Backing up the register as it was before the import.');
+    process.kill(-holder.pid);
+    await browser.$(underWay).waitForExist({ reverse: true, timeout: WAIT, timeoutMsg: 'the backup stayed under way' });
+    await waitText(`${card}//table//tbody/tr[1]`, 'Before an import');
+    // The register as it was before the import: without the plan's three clauses and its note.
+    await waitText(`${card}//table//tbody/tr[1]`, '1 agreement · 3 clauses · 1 note');
+    const [kept] = manifests(backups);
+    assert.equal(kept.reason, 'before_import');
+    assert.deepEqual(kept.counts, { partners: 1, agreements: 1, clauses: 3, notes: 1 });
   });
 
   step('11. export the agreement as an Excel workbook through the save dialog, and read it back', async () => {

@@ -292,6 +292,11 @@ export type BackupOverview = {
 	mirror_present: boolean,
 	/**  The backups in the folder, newest first. */
 	backups: ListedBackup[],
+	/**
+	 *  Backups of the register as it was before an import, still being made
+	 *  beside it ([`Store::backup_beside`]); they join the list when done.
+	 */
+	under_way: number,
 };
 
 /**  Why a backup was made. */

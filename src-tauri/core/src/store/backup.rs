@@ -205,6 +205,9 @@ pub struct BackupOverview {
     pub mirror_present: bool,
     /// The backups in the folder, newest first.
     pub backups: Vec<ListedBackup>,
+    /// Backups of the register as it was before an import, still being made
+    /// beside it ([`Store::backup_beside`]); they join the list when done.
+    pub under_way: u32,
 }
 
 /// A backup in its folder: where it is, and its manifest.
@@ -374,6 +377,7 @@ impl Store {
                 .into_iter()
                 .map(|manifest| ListedBackup { path: dir.join(&manifest.file).display().to_string(), manifest })
                 .collect(),
+            under_way: self.backups_under_way() as u32,
         })
     }
 
