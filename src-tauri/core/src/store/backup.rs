@@ -314,7 +314,7 @@ impl Store {
         self.backups_under_way.drain(..).map(BackupUnderWay::finish).collect()
     }
 
-    /// Whether a backup is still being made beside an earlier change.
+    /// How many backups are still being made beside earlier changes.
     pub fn backups_under_way(&self) -> usize {
         self.backups_under_way.iter().filter(|b| !b.thread.is_finished()).count()
     }
