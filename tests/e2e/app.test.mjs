@@ -920,14 +920,14 @@ describe('Clausebook, end to end', () => {
     const underWay = `${card}//p[contains(@class,"under-way")]`;
     await waitText(underWay, 'Backing up the register as it was before the import.');
     await scrollTo(card);
-    await shot('10g-backup-under-way.png');
+    await shot('10f2-backup-under-way.png');
     // The same in Persian, right to left.
     await (await shown(`${sidebar}//button[@aria-label="Switch the interface to Persian"]`)).click();
     const cardFa = backupsCard('نسخه‌های پشتیبان');
     await waitText(`${cardFa}//p[contains(@class,"under-way")]`, 'در حال پشتیبان‌گیری از دفتر، همان‌گونه که پیش از ورود داده بود.');
     assert.equal(await browser.execute(() => document.documentElement.dir), 'rtl');
     await scrollTo(cardFa);
-    await shot('10h-backup-under-way-fa.png');
+    await shot('10f3-backup-under-way-fa.png');
     await (await shown(`${sidebar}//button[@aria-label="تغییر زبان رابط به انگلیسی"]`)).click();
     await waitText(underWay, 'Backing up the register as it was before the import.');
     process.kill(-holder.pid);
