@@ -872,6 +872,16 @@ describe('Clausebook, end to end', () => {
     const folderLock = path.join(backups, '.lock');
     // A process group of its own: `sleep` inherits the lock, and both go at the end.
     const holder = spawn('flock', [folderLock, 'sleep', '300'], { stdio: 'ignore', detached: true });
+    holder.unref();
+    const release = () => {
+      try {
+        process.kill(-holder.pid);
+      } catch {
+        // already gone
+      }
+    };
+    // Released below; if a check fails first, when the test ends.
+    process.once('exit', release);
     await browser.waitUntil(
       async () => {
         try {
@@ -930,7 +940,7 @@ describe('Clausebook, end to end', () => {
     await shot('10f3-backup-under-way-fa.png');
     await (await shown(`${sidebar}//button[@aria-label="تغییر زبان رابط به انگلیسی"]`)).click();
     await waitText(underWay, 'Backing up the register as it was before the import.');
-    process.kill(-holder.pid);
+    release();
     await browser.$(underWay).waitForExist({ reverse: true, timeout: WAIT, timeoutMsg: 'the backup stayed under way' });
     await waitText(`${card}//table//tbody/tr[1]`, 'Before an import');
     // The register as it was before the import: without the plan's three clauses and its note.

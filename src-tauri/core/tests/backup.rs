@@ -341,6 +341,7 @@ fn the_backup_before_an_import_holds_the_moment_before_it_even_when_it_ends_afte
     assert_eq!(store.backups_under_way(), 1);
     assert!(store.backups().unwrap().is_empty());
     // More writes while the backup still waits do not reach it.
+    let partners = store.partners().unwrap().len();
     store
         .create_partner(clausebook_core::model::NewPartner { name: "Later partner".into(), ..Default::default() })
         .unwrap();
@@ -349,9 +350,41 @@ fn the_backup_before_an_import_holds_the_moment_before_it_even_when_it_ends_afte
     assert_eq!(made.manifest.reason, BackupReason::BeforeImport);
     assert_eq!(clauses_in(Path::new(&made.path)), before);
     assert_eq!(made.manifest.counts.clauses as i64, before);
+    assert_eq!(made.manifest.counts.partners as usize, partners);
     let kept = store.backups().unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].sha256, made.manifest.sha256);
+}
+
+#[test]
+fn a_backup_beside_an_import_that_fails_is_kept_for_settings_and_the_import_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    store.enable_auto_backups();
+    let before = clauses_in(&path);
+    let folder = store.backup_dir().unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    import_plan(&mut store, dir.path(), 2).unwrap();
+    // While the backup waits, its folder goes and a file takes its place.
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, b"not a folder").unwrap();
+    drop(lock);
+    let waited = std::time::Instant::now();
+    while store.backups_under_way() > 0 {
+        assert!(waited.elapsed().as_secs() < 60, "the backup never ended");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let overview = store.backup_overview().unwrap();
+    assert_eq!(overview.under_way, 0);
+    assert_eq!(overview.failed.len(), 1, "{:?}", overview.failed);
+    let failed = &overview.failed[0];
+    assert_eq!(failed.reason, BackupReason::BeforeImport);
+    assert_eq!(failed.code, "backup_write", "{}", failed.message);
+    assert!(failed.params.contains_key("path"));
+    assert_eq!(clauses_in(&path), before + 2, "the import stays");
+    assert!(store.finish_backups().is_empty(), "taken in by the overview");
 }
 
 #[test]
@@ -452,6 +485,56 @@ fn the_command_line_backs_up_lists_and_restores() {
         "{stderr}"
     );
     assert_eq!(sha(&other), before);
+}
+
+#[test]
+fn the_command_line_answers_an_import_before_its_backup_and_fails_if_the_backup_does() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("register.sqlite3");
+    let cli = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_clausebook"));
+        cmd.arg("--db").arg(&db).args(args);
+        cmd
+    };
+    assert!(cli(&["demo"]).status().unwrap().success());
+    let partners: serde_json::Value =
+        serde_json::from_slice(&cli(&["--json", "partners"]).output().unwrap().stdout).unwrap();
+    let partner = partners[0]["id"].as_str().unwrap().to_owned();
+    let csv = dir.path().join("plan.csv");
+    std::fs::write(&csv, "No.,Action\n1,Exchange of experts\n2,Joint survey\n").unwrap();
+    let before = clauses_in(&db);
+    // The backup folder is held, as another backup would hold it.
+    let folder = dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = cli(&["--json", "import", csv.to_str().unwrap(), "--partner", &partner, "--title", "Plan"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The answer comes while the backup still waits.
+    let mut stdout = child.stdout.take().unwrap();
+    let answer: serde_json::Value =
+        serde_json::Deserializer::from_reader(&mut stdout).into_iter().next().unwrap().unwrap();
+    assert_eq!(answer["created"].as_u64(), Some(2), "{answer}");
+    assert_eq!(clauses_in(&db), before + 2);
+    assert!(child.try_wait().unwrap().is_none(), "the command line waits for the backup");
+    // Then the folder goes: the backup fails, and so does the command.
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, b"not a folder").unwrap();
+    drop(lock);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the backup of the register as it was before the import failed"), "{stderr}");
+    assert!(stderr.contains("undo-import"), "{stderr}");
+    assert!(rest.contains("backup_write"), "{rest}");
+    assert_eq!(clauses_in(&db), before + 2, "the import stays");
 }
 
 #[test]

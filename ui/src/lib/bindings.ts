@@ -297,6 +297,12 @@ export type BackupOverview = {
 	 *  beside it ([`Store::backup_beside`]); they join the list when done.
 	 */
 	under_way: number,
+	/**
+	 *  Backups made beside an import that failed since the register was
+	 *  opened, oldest first: the import is in the register, without the
+	 *  backup of the moment before it.
+	 */
+	failed: FailedBackup[],
 };
 
 /**  Why a backup was made. */
@@ -609,6 +615,19 @@ export type ExportedFile = {
 	/**  The events of a calendar file (0 for the other formats). */
 	events: number,
 	bytes: number,
+};
+
+/**
+ *  A backup made beside a change that failed, with its error as front ends
+ *  receive errors (`code`, `message`, `params`).
+ */
+export type FailedBackup = {
+	reason: BackupReason,
+	/**  When the moment it was to hold was fixed, UTC (RFC 3339). */
+	at: string,
+	code: string,
+	message: string,
+	params: { [key in string]: ErrorParam },
 };
 
 /**  One field's change in an audit entry. */

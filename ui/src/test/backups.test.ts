@@ -6,7 +6,8 @@
  * register as restored), restore a file from elsewhere, and the second
  * folder, refused when relative, in the reader's language.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -35,7 +36,7 @@ vi.mock('../lib/files', () => ({
 
 import App from '../App.svelte';
 import { app } from '../lib/app.svelte';
-import type { Agreement, BackupManifest, BackupOverview, Settings } from '../lib/bindings';
+import type { Agreement, BackupManifest, BackupOverview, Partner, Preview, Settings } from '../lib/bindings';
 import { localMoment } from '../lib/dates';
 import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
@@ -83,6 +84,54 @@ const rows = (card: HTMLElement) => [...card.querySelectorAll<HTMLElement>('tbod
 const cells = (row: HTMLElement) => [...row.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
 
 describe('Settings → Backups', () => {
+  it('says a backup of the register as it was before an import is under way, then that it failed; the import stays', async () => {
+    await resetCore({ demo: true });
+    const backups = (await overview()).folder;
+    mkdirSync(backups, { recursive: true });
+    // Another backup holds the folder (here flock(1)): the import's own waits.
+    const lockFile = join(backups, '.lock');
+    const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
+    holder.unref();
+    const release = () => {
+      try {
+        process.kill(-holder.pid!);
+      } catch {
+        // already gone
+      }
+    };
+    let card: HTMLElement;
+    try {
+      await waitFor(() => expect(() => execFileSync('flock', ['-n', lockFile, 'true'])).toThrow(), SLOW);
+      const csv = join(folder, 'plan.csv');
+      writeFileSync(csv, 'No.,Action\n1,Exchange of experts\n2,Joint survey\n');
+      const [partner] = await ask<Partner[]>('partners');
+      const choice = { sheet: null, header_row: null, encoding: null };
+      const preview = await ask<Preview>('import_preview', { path: csv, choice });
+      const into = { into: 'new', partner_id: partner.id, title: 'Plan', kind: 'action_plan', signed_on: null, calendar: 'gregorian' };
+      await ask('import_sheet', { request: { path: csv, choice, mapping: preview.mapping, into, drop_unreadable: false } });
+      expect((await agreements()).map((a) => a.title)).toContain('Plan');
+
+      render(App);
+      card = await backupsCard();
+      expect(await within(card).findByText(/^Backing up the register as it was before the import\./)).toBeTruthy();
+      expect(within(card).getByText('No backups yet.')).toBeTruthy();
+      // The folder goes while the backup waits: the backup fails.
+      rmSync(backups, { recursive: true, force: true });
+      writeFileSync(backups, 'not a folder');
+    } finally {
+      release();
+    }
+    const failed = await within(card).findByText(/^The backup of the register as it was before the import of .+ could not be made\./, undefined, SLOW);
+    expect(failed.closest('[role="alert"]')).toBeTruthy();
+    await waitFor(() => expect(card.querySelector('.under-way')).toBeNull(), SLOW);
+    const [f] = (await overview()).failed;
+    expect(f.reason).toBe('before_import');
+    expect(f.code).toBe('backup_write');
+    // The import stays.
+    expect((await agreements()).map((a) => a.title)).toContain('Plan');
+    rmSync(backups, { force: true });
+  });
+
   it('backs up now: a row with the right counts, reason, time and size', async () => {
     await resetCore({ demo: true });
     render(App);

@@ -1207,20 +1207,30 @@ fn run(cli: Cli) -> Out {
     let out = command(cx, cli.command);
     // An import's backup of the register as it was before it is made beside
     // the import: its answer is printed first, then the process waits for
-    // the backup.
+    // the backup. A backup that failed fails the command (the import stays).
+    let mut failed = None;
     if let Some(store) = cx.store.as_mut() {
+        if store.backups_under_way() > 0 {
+            eprintln!("clausebook: finishing the backup of the register as it was before the import…");
+        }
         for made in store.finish_backups() {
             match made {
                 Ok(made) if !cx.json => say!("kept a backup of the register as it was before: {}", made.path),
                 Ok(_) => {}
-                Err(e) => eprintln!(
-                    "clausebook: warning: the backup of the register as it was before the import failed: {e}. \
-                     The import is in the register; `clausebook undo-import` takes it back."
-                ),
+                Err(e) => {
+                    eprintln!(
+                        "clausebook: the backup of the register as it was before the import failed. \
+                         The import is in the register; `clausebook undo-import` takes it back."
+                    );
+                    failed.get_or_insert(Failure::from(e));
+                }
             }
         }
     }
-    out
+    match (out, failed) {
+        (Ok(()), Some(f)) => Err(f),
+        (out, _) => out,
+    }
 }
 
 /// Runs one subcommand.

@@ -208,6 +208,23 @@ pub struct BackupOverview {
     /// Backups of the register as it was before an import, still being made
     /// beside it ([`Store::backup_beside`]); they join the list when done.
     pub under_way: u32,
+    /// Backups made beside an import that failed since the register was
+    /// opened, oldest first: the import is in the register, without the
+    /// backup of the moment before it.
+    pub failed: Vec<FailedBackup>,
+}
+
+/// A backup made beside a change that failed, with its error as front ends
+/// receive errors (`code`, `message`, `params`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FailedBackup {
+    pub reason: BackupReason,
+    /// When the moment it was to hold was fixed, UTC (RFC 3339).
+    pub at: String,
+    pub code: String,
+    pub message: String,
+    pub params: std::collections::BTreeMap<String, crate::detail::ErrorParam>,
 }
 
 /// A backup in its folder: where it is, and its manifest.
@@ -240,6 +257,8 @@ type BResult<T> = std::result::Result<T, BackupError>;
 pub struct BackupUnderWay {
     thread: std::thread::JoinHandle<BResult<BackupMade>>,
     folder: PathBuf,
+    reason: BackupReason,
+    at: DateTime<Utc>,
 }
 
 impl BackupUnderWay {
@@ -282,34 +301,62 @@ impl Store {
     /// during the copy) is reported by [`Store::finish_backups`].
     pub(crate) fn backup_beside(&mut self, reason: BackupReason) -> Result<()> {
         let Some(register) = self.path.clone().filter(|_| self.auto_backups) else { return Ok(()) };
-        let first = |reason: String| StoreError::BackupFirst { reason };
+        self.settle_backups();
         let dir = backup_dir_of(&register);
-        std::fs::create_dir_all(&dir).and_then(|()| open_lock(&dir)).map_err(|e| first(e.to_string()))?;
-        let conn = Connection::open_with_flags(&register, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| first(e.to_string()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| first(e.to_string()))?;
+        let first = |e: &dyn std::fmt::Display| StoreError::BackupFirst { reason: format!("{}: {e}", dir.display()) };
+        let conn = Connection::open_with_flags(&register, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| first(&e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| first(&e))?;
         // The first read fixes the moment the backup copies.
-        conn.execute_batch("BEGIN").map_err(|e| first(e.to_string()))?;
-        if super::is_empty(&conn).map_err(|e| first(e.to_string()))? {
+        conn.execute_batch("BEGIN").map_err(|e| first(&e))?;
+        if super::is_empty(&conn).map_err(|e| first(&e))? {
             return Ok(());
         }
+        // A folder where no file can be made refuses the change now.
+        let probe = dir.join(format!(".probe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| open_lock(&dir))
+            .and_then(|_| std::fs::write(&probe, b""))
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|e| first(&e))?;
         let mirror = self.backup_mirror()?;
         let at = Utc::now();
         let folder = dir.clone();
+        let into = dir.clone();
         let thread = std::thread::Builder::new()
             .name("backup".into())
             .spawn(move || {
                 let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
-                backup_connection(&conn, &dir, reason, how, Some(at))
+                backup_connection(&conn, &into, reason, how, Some(at))
             })
-            .map_err(|e| first(e.to_string()))?;
-        self.backups_under_way.push(BackupUnderWay { thread, folder });
+            .map_err(|e| first(&e))?;
+        self.backups_under_way.push(BackupUnderWay { thread, folder, reason, at });
         Ok(())
+    }
+
+    /// Takes in the backups made beside earlier changes that have ended:
+    /// a failed one is kept for [`Store::backup_overview`] to show.
+    fn settle_backups(&mut self) {
+        let (ended, going): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.backups_under_way).into_iter().partition(|b| b.thread.is_finished());
+        self.backups_under_way = going;
+        for b in ended {
+            let (reason, at) = (b.reason, b.at);
+            if let Err(e) = b.finish() {
+                self.failed_backups.push(FailedBackup {
+                    reason,
+                    at: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    code: e.code().to_owned(),
+                    message: e.to_string(),
+                    params: crate::detail::named(e.params()),
+                });
+            }
+        }
     }
 
     /// Waits for the backups still being made beside earlier changes
     /// ([`Store::backup_beside`]) and says how each went, oldest first.
-    /// Dropping the store waits for them too, without saying.
+    /// Dropping the store waits for them too, without saying. (Ones that
+    /// ended before and failed are in [`BackupOverview::failed`].)
     pub fn finish_backups(&mut self) -> Vec<BResult<BackupMade>> {
         self.backups_under_way.drain(..).map(BackupUnderWay::finish).collect()
     }
@@ -366,7 +413,8 @@ impl Store {
     }
 
     /// Where backups go and what is there, for Settings.
-    pub fn backup_overview(&self) -> BResult<BackupOverview> {
+    pub fn backup_overview(&mut self) -> BResult<BackupOverview> {
+        self.settle_backups();
         let dir = self.backup_dir().ok_or(BackupError::NoFolder)?;
         let mirror = self.backup_mirror()?;
         Ok(BackupOverview {
@@ -378,6 +426,7 @@ impl Store {
                 .map(|manifest| ListedBackup { path: dir.join(&manifest.file).display().to_string(), manifest })
                 .collect(),
             under_way: self.backups_under_way() as u32,
+            failed: self.failed_backups.clone(),
         })
     }
 
@@ -529,6 +578,12 @@ fn backup_connection(
             let backup = Backup::new(src, &mut dst).map_err(|e| sqlite_write(dir, e))?;
             // One step: a consistent copy of one moment of the register.
             backup.step(-1).map_err(|e| sqlite_write(dir, e))?;
+        }
+        // A backup beside a change read in a transaction of its own: ended
+        // now, so the register's log can be checkpointed past that moment
+        // while the copy is checked and hashed.
+        if at.is_some() && !src.is_autocommit() {
+            src.execute_batch("COMMIT").map_err(|e| sqlite_write(dir, e))?;
         }
         // A backup is one self-contained file, not a WAL database.
         dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))

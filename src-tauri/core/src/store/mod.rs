@@ -492,6 +492,8 @@ pub struct Store {
     auto_backups: bool,
     /// Backups still being made beside an import ([`Store::backup_beside`]).
     backups_under_way: Vec<backup::BackupUnderWay>,
+    /// Those of them that ended in failure, for Settings to show.
+    failed_backups: Vec<backup::FailedBackup>,
 }
 
 impl Drop for Store {
@@ -584,7 +586,8 @@ impl Store {
         // A write uses some twenty statements (an import more); the default
         // cache of 16 would prepare some of them again for every write.
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store { conn, path, auto_backups: false, backups_under_way: Vec::new() };
+        let mut store =
+            Store { conn, path, auto_backups: false, backups_under_way: Vec::new(), failed_backups: Vec::new() };
         if version > 0 && version < SCHEMA_VERSION as i64 && store.path.is_some() {
             // The register as the older version left it, before the upgrade.
             store.backup(crate::vocab::BackupReason::BeforeMigration).map_err(|e| {
