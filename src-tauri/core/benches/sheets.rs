@@ -233,6 +233,7 @@ fn answered(cli: &Path, db: &Path, args: &[&str]) -> (f64, f64, u64, String) {
         .arg(db)
         .args(args)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("GNU time runs (make bench installs it)");
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
@@ -244,9 +245,12 @@ fn answered(cli: &Path, db: &Path, args: &[&str]) -> (f64, f64, u64, String) {
     let to_answer = t.elapsed().as_secs_f64();
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
+    // What it says while it finishes the backup, kept out of the figures.
+    let mut said = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut said).unwrap();
     let status = child.wait().unwrap();
     let to_end = t.elapsed().as_secs_f64();
-    assert!(status.success(), "{answer} {rest}");
+    assert!(status.success(), "{answer} {rest} {said}");
     let kib = std::fs::read_to_string(stats.path()).unwrap().trim().lines().last().unwrap().parse().unwrap_or(0);
     (to_answer, to_end, kib, answer.to_string())
 }
