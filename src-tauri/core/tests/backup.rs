@@ -164,7 +164,21 @@ fn a_backup_goes_to_the_second_folder_when_it_is_there() {
     store.set_backup_mirror(Some(absent.to_str().unwrap())).unwrap();
     assert_eq!(store.backup(BackupReason::Manual).unwrap().mirrored_to, None, "an absent folder is passed over");
     store.set_backup_mirror(Some(stick.path().to_str().unwrap())).unwrap();
+    // What copies and backups cut short by a crash left, here and there, goes.
+    let folder = store.backup_dir().unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let leftovers = [
+        folder.join("clausebook-20261201-090000-daily.sqlite3.partial"),
+        folder.join("clausebook-20261201-090000-daily.sqlite3.partial-journal"),
+        stick.path().join("clausebook-20261201-090000-daily.sqlite3.partial"),
+    ];
+    for f in &leftovers {
+        std::fs::write(f, b"cut short").unwrap();
+    }
     let made = store.backup(BackupReason::Manual).unwrap();
+    for f in &leftovers {
+        assert!(!f.exists(), "{} is still there", f.display());
+    }
     let copy = PathBuf::from(made.mirrored_to.expect("copied to the stick"));
     assert_eq!(sha(&copy), made.manifest.sha256);
     assert!(stick.path().join(format!("{}.json", made.manifest.file)).is_file());

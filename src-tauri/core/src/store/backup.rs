@@ -621,7 +621,9 @@ fn backup_connection(
             && mirror != dir
         {
             // A copy that fails (the stick is full) leaves the main backup
-            // standing; the next backup tries again.
+            // standing; the next backup tries again, first removing what a
+            // copy cut short left there.
+            remove_partials(&mirror);
             if copy_backup(dir, &mirror, &manifest).is_ok() {
                 rotate_dir(&mirror, now, None);
                 mirrored_to = Some(mirror.join(&manifest.file).display().to_string());
@@ -818,13 +820,14 @@ fn copy_backup(from: &Path, to: &Path, m: &BackupManifest) -> std::io::Result<()
     write_manifest(to, m)
 }
 
-/// Removes what a crash mid-backup left behind.
+/// Removes what a crash mid-backup left behind: unfinished copies and the
+/// journal SQLite kept beside one while writing it.
 fn remove_partials(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with("clausebook-") && name.ends_with(".partial") {
+            if name.starts_with("clausebook-") && (name.ends_with(".partial") || name.contains(".partial-")) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
