@@ -27,19 +27,7 @@ fn ui() -> Ui {
 impl Ui {
     /// Invokes `cmd` as the UI would: `Ok(data)` or `Err({code, message})`.
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON response"))
+        invoke(&self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -52,6 +40,23 @@ impl Ui {
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{cmd}: an error says what to fix: {err}");
         err["code"].as_str().unwrap_or_else(|| panic!("{cmd}: error without a code: {err}")).to_owned()
     }
+}
+
+/// Invokes `cmd` on `window` as the UI would: `Ok(data)` or `Err({code, message})`.
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("JSON response"))
 }
 
 #[test]
@@ -319,4 +324,33 @@ fn attachments_are_kept_opened_from_the_cache_and_refused_clearly() {
     assert!(ui.ok("attachments", json!({"ownerId": id})).as_array().unwrap().is_empty());
     ui.ok("restore", json!({"deletionId": deletion}));
     assert_eq!(ui.ok("attachments", json!({"ownerId": id})).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn back_up_now_does_not_hold_the_window_while_it_waits_or_copies() {
+    let ui = ui();
+    ui.ok("load_demo", json!({}));
+    let folder = std::path::PathBuf::from(ui.ok("backups", json!({}))["folder"].as_str().unwrap());
+    std::fs::create_dir_all(&folder).unwrap();
+    // Another backup holds the folder (a large register's daily one).
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    std::thread::scope(|s| {
+        let window = ui.window.clone();
+        let backing_up = s.spawn(move || invoke(&window, "backup_now", json!({})));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!backing_up.is_finished(), "the backup waits for the folder");
+        // Meanwhile the window's other commands are answered.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let window = ui.window.clone();
+        s.spawn(move || tx.send(invoke(&window, "partners", json!({})).map(|v| v.as_array().map_or(0, Vec::len))));
+        let partners = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("partners answered while backing up");
+        assert_eq!(partners, Ok(7));
+        assert!(!backing_up.is_finished());
+        drop(lock);
+        let made = backing_up.join().unwrap().unwrap();
+        assert_eq!(made["manifest"]["reason"], "manual");
+        assert_eq!(made["manifest"]["counts"]["agreements"], 6);
+    });
+    assert_eq!(ui.ok("backups", json!({}))["backups"].as_array().unwrap().len(), 1);
 }

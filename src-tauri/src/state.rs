@@ -11,7 +11,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use clausebook_core::store::backup::{Restored, daily_backup_of, restore_in_place};
+use clausebook_core::store::backup::{BackupMade, Restored, backup_of, daily_backup_of, restore_in_place};
+use clausebook_core::vocab::BackupReason;
 use clausebook_core::{Store, StoreError};
 
 use crate::error::{AppError, CmdResult};
@@ -96,6 +97,17 @@ impl AppState {
             Ok(result) => result,
             Err(e) => Err(AppError::new("ipc", format!("the register's worker stopped: {e}"))),
         }
+    }
+
+    /// "Back up now": through a connection of its own, so the window's other
+    /// commands go on while a large register is copied (or while another
+    /// backup holds the folder).
+    pub async fn backup_now(&self) -> CmdResult<BackupMade> {
+        if let Slot::Unopened(why) = &*self.store.lock().unwrap_or_else(|p| p.into_inner()) {
+            return Err(why.clone());
+        }
+        let path = self.path.clone();
+        off_thread(move || backup_of(&path, BackupReason::Manual)).await
     }
 
     /// The daily backup, when the newest is more than a day old. A failure

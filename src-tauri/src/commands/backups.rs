@@ -2,7 +2,6 @@
 //! also puts a register in place of one that could not be opened).
 
 use clausebook_core::store::backup::{BackupMade, BackupOverview, Restored};
-use clausebook_core::vocab::BackupReason;
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -17,7 +16,7 @@ pub async fn backups(state: State<'_, AppState>) -> CmdResult<BackupOverview> {
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(state: State<'_, AppState>) -> CmdResult<BackupMade> {
-    state.run(|s| s.backup(BackupReason::Manual)).await
+    state.backup_now().await
 }
 
 #[tauri::command]

@@ -684,15 +684,34 @@ fn daily_due(dir: &Path) -> bool {
 /// window) never waits for it, and the app may go on writing meanwhile (the
 /// backup step reads one consistent moment of the WAL register).
 pub fn daily_backup_of(register: &Path) -> BResult<Option<BackupMade>> {
-    let dir = backup_dir_of(register);
-    if !daily_due(&dir) {
+    if !daily_due(&backup_dir_of(register)) {
         return Ok(None);
     }
+    // A new, empty register has nothing to keep yet.
+    backup_through_own_connection(register, BackupReason::Daily, true)
+}
+
+/// A backup of the register at `register` into its backup folder, rotated
+/// and copied to the second folder, through a read-only connection of its
+/// own: "Back up now" in the app, which would otherwise hold the register
+/// (and every command of the window) while a large register is copied, or
+/// while another backup holds the folder.
+pub fn backup_of(register: &Path, reason: BackupReason) -> BResult<BackupMade> {
+    backup_through_own_connection(register, reason, false)?.ok_or(BackupError::NoFolder)
+}
+
+/// A backup through a read-only connection of its own; with `skip_empty`,
+/// none of a register that holds nothing.
+fn backup_through_own_connection(
+    register: &Path,
+    reason: BackupReason,
+    skip_empty: bool,
+) -> BResult<Option<BackupMade>> {
+    let dir = backup_dir_of(register);
     let read_err = |e: rusqlite::Error| BackupError::Read { file: register.to_owned(), reason: e.to_string() };
     let conn = Connection::open_with_flags(register, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(read_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(read_err)?;
-    // A new, empty register has nothing to keep yet.
-    if super::is_empty(&conn).map_err(read_err)? {
+    if skip_empty && super::is_empty(&conn).map_err(read_err)? {
         return Ok(None);
     }
     let mirror: Option<String> = conn
@@ -701,7 +720,7 @@ pub fn daily_backup_of(register: &Path) -> BResult<Option<BackupMade>> {
         .map_err(read_err)?;
     let mirror = mirror.filter(|m| !m.trim().is_empty());
     let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
-    backup_connection(&conn, &dir, BackupReason::Daily, how, None).map(Some)
+    backup_connection(&conn, &dir, reason, how, None).map(Some)
 }
 
 /// What a check of a backup (or a file about to be restored) found.
