@@ -333,8 +333,7 @@ fn back_up_now_does_not_hold_the_window_while_it_waits_or_copies() {
     let folder = std::path::PathBuf::from(ui.ok("backups", json!({}))["folder"].as_str().unwrap());
     std::fs::create_dir_all(&folder).unwrap();
     // Another backup holds the folder (a large register's daily one).
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
-    lock.lock().unwrap();
+    let lock = clausebook_core::store::backup::hold_folder(&folder).unwrap();
     std::thread::scope(|s| {
         let window = ui.window.clone();
         let backing_up = s.spawn(move || invoke(&window, "backup_now", json!({})));

@@ -101,6 +101,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("LIMITS", clausebook_core::model::LIMITS)
         .constant("EXCHANGE_EXTENSION", clausebook_core::exchange::EXTENSION)
         .constant("REMINDER_LEAD_DAYS", clausebook_core::store::reminders::lead_days())
+        .constant("BACKUP_FOLDER_LOCK", clausebook_core::store::backup::FOLDER_LOCK)
 }
 
 /// The TypeScript bindings as they should be committed.

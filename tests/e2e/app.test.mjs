@@ -71,6 +71,8 @@ const PLAN_CSV = {
 };
 /** The Persian plan the core's import tests read: title row above the header, a merged group column, two unreadable values. */
 const PLAN_FA = path.join(ROOT, 'src-tauri/core/tests/fixtures/plan-fa.xls');
+/** The lock file one backup at a time holds in the backup folder, as the core names it (the generated bindings). */
+const BACKUP_FOLDER_LOCK = fs.readFileSync(path.join(ROOT, 'ui/src/lib/bindings.ts'), 'utf8').match(/export const BACKUP_FOLDER_LOCK = "([^"]+)"/)[1];
 const PLAN_FA_TITLE = 'برنامه اقدام همکاری آموزشی ۱۴۰۵';
 
 let browser = null;
@@ -869,7 +871,7 @@ describe('Clausebook, end to end', () => {
     // would) keeps it waiting: the import does not wait for it.
     const backups = path.join(path.dirname(DB), 'backups');
     fs.mkdirSync(backups, { recursive: true });
-    const folderLock = path.join(backups, '.lock');
+    const folderLock = path.join(backups, BACKUP_FOLDER_LOCK);
     // A process group of its own: `sleep` inherits the lock, and both go at the end.
     const holder = spawn('flock', [folderLock, 'sleep', '300'], { stdio: 'ignore', detached: true });
     holder.unref();

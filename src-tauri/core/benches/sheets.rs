@@ -196,23 +196,27 @@ fn timed(cli: &Path, db: &Path, args: &[&str]) -> (f64, u64, String) {
     timed_cmd(Command::new(cli).arg("--db").arg(db).args(args))
 }
 
+/// GNU time, writing the peak memory (max RSS, KiB) of what it runs to `stats`.
+fn gnu_time(stats: &Path) -> Command {
+    let mut time = Command::new("/usr/bin/time");
+    time.arg("-f").arg("%M").arg("-o").arg(stats);
+    time
+}
+
+/// The peak memory GNU time wrote to `stats`.
+fn peak_kib(stats: &Path) -> u64 {
+    std::fs::read_to_string(stats).unwrap().trim().lines().last().unwrap().parse().unwrap_or(0)
+}
+
 fn timed_cmd(cmd: &mut Command) -> (f64, u64, String) {
     let stats = tempfile::NamedTempFile::new().unwrap();
     let program = cmd.get_program().to_owned();
     let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
     let t = Instant::now();
-    let out = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(stats.path())
-        .arg(program)
-        .args(args)
-        .output()
-        .expect("GNU time runs (make bench installs it)");
+    let out = gnu_time(stats.path()).arg(program).args(args).output().expect("GNU time runs (make bench installs it)");
     let seconds = t.elapsed().as_secs_f64();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let kib = std::fs::read_to_string(stats.path()).unwrap().trim().lines().last().unwrap().parse().unwrap_or(0);
+    let kib = peak_kib(stats.path());
     (seconds, kib, String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -223,11 +227,7 @@ fn answered(cli: &Path, db: &Path, args: &[&str]) -> (f64, f64, u64, String) {
     use std::io::Read;
     let stats = tempfile::NamedTempFile::new().unwrap();
     let t = Instant::now();
-    let mut child = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(stats.path())
+    let mut child = gnu_time(stats.path())
         .arg(cli)
         .arg("--db")
         .arg(db)
@@ -251,7 +251,7 @@ fn answered(cli: &Path, db: &Path, args: &[&str]) -> (f64, f64, u64, String) {
     let status = child.wait().unwrap();
     let to_end = t.elapsed().as_secs_f64();
     assert!(status.success(), "{answer} {rest} {said}");
-    let kib = std::fs::read_to_string(stats.path()).unwrap().trim().lines().last().unwrap().parse().unwrap_or(0);
+    let kib = peak_kib(stats.path());
     (to_answer, to_end, kib, answer.to_string())
 }
 

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clausebook_core::store::backup::{BackupError, daily_backup_of, restore_in_place};
+use clausebook_core::store::backup::{BackupError, daily_backup_of, hold_folder, restore_in_place};
 use clausebook_core::vocab::BackupReason;
 use clausebook_core::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -338,19 +338,33 @@ fn an_import_backs_the_register_up_first_when_backups_are_on() {
     assert_eq!(clauses_in(&path), before + 3);
 }
 
+/// A demo register with automatic backups, its clause count, its backup
+/// folder held (as another backup, the daily one of a large register, would
+/// hold it) and the lock, after an import of `rows` clauses made meanwhile.
+struct HeldImport {
+    store: Store,
+    path: PathBuf,
+    before: i64,
+    folder: PathBuf,
+    lock: std::fs::File,
+}
+
+fn import_while_the_folder_is_held(dir: &Path, rows: usize) -> HeldImport {
+    let (mut store, path) = demo_register(dir);
+    store.enable_auto_backups();
+    let before = clauses_in(&path);
+    let folder = store.backup_dir().unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let lock = hold_folder(&folder).unwrap();
+    import_plan(&mut store, dir, rows).unwrap();
+    HeldImport { store, path, before, folder, lock }
+}
+
 #[test]
 fn the_backup_before_an_import_holds_the_moment_before_it_even_when_it_ends_after() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, path) = demo_register(dir.path());
-    store.enable_auto_backups();
-    let before = clauses_in(&path);
-    // Another backup holds the folder (the daily one, copying a large
-    // register): the import's backup waits for it, the import does not.
-    let folder = store.backup_dir().unwrap();
-    std::fs::create_dir_all(&folder).unwrap();
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
-    lock.lock().unwrap();
-    import_plan(&mut store, dir.path(), 5).unwrap();
+    // The import's backup waits for the folder; the import does not.
+    let HeldImport { mut store, path, before, lock, .. } = import_while_the_folder_is_held(dir.path(), 5);
     assert_eq!(clauses_in(&path), before + 5, "the import is done while its backup waits");
     assert_eq!(store.backups_under_way(), 1);
     assert!(store.backups().unwrap().is_empty());
@@ -373,14 +387,7 @@ fn the_backup_before_an_import_holds_the_moment_before_it_even_when_it_ends_afte
 #[test]
 fn a_backup_beside_an_import_that_fails_is_kept_for_settings_and_the_import_stays() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, path) = demo_register(dir.path());
-    store.enable_auto_backups();
-    let before = clauses_in(&path);
-    let folder = store.backup_dir().unwrap();
-    std::fs::create_dir_all(&folder).unwrap();
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
-    lock.lock().unwrap();
-    import_plan(&mut store, dir.path(), 2).unwrap();
+    let HeldImport { mut store, path, before, folder, lock } = import_while_the_folder_is_held(dir.path(), 2);
     // While the backup waits, its folder goes and a file takes its place.
     std::fs::remove_dir_all(&folder).unwrap();
     std::fs::write(&folder, b"not a folder").unwrap();
@@ -521,8 +528,7 @@ fn the_command_line_answers_an_import_before_its_backup_and_fails_if_the_backup_
     // The backup folder is held, as another backup would hold it.
     let folder = dir.path().join("backups");
     std::fs::create_dir_all(&folder).unwrap();
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).unwrap();
-    lock.lock().unwrap();
+    let lock = hold_folder(&folder).unwrap();
     let mut child = cli(&["--json", "import", csv.to_str().unwrap(), "--partner", &partner, "--title", "Plan"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

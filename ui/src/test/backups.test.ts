@@ -36,7 +36,7 @@ vi.mock('../lib/files', () => ({
 
 import App from '../App.svelte';
 import { app } from '../lib/app.svelte';
-import type { Agreement, BackupManifest, BackupOverview, Partner, Preview, Settings } from '../lib/bindings';
+import { BACKUP_FOLDER_LOCK, type Agreement, type BackupManifest, type BackupOverview, type Partner, type Preview, type Settings } from '../lib/bindings';
 import { localMoment } from '../lib/dates';
 import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
@@ -89,7 +89,7 @@ describe('Settings → Backups', () => {
     const backups = (await overview()).folder;
     mkdirSync(backups, { recursive: true });
     // Another backup holds the folder (here flock(1)): the import's own waits.
-    const lockFile = join(backups, '.lock');
+    const lockFile = join(backups, BACKUP_FOLDER_LOCK);
     const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
     holder.unref();
     const release = () => {

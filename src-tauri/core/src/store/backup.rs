@@ -537,9 +537,21 @@ struct Rotation<'a> {
     mirror: Option<&'a str>,
 }
 
+/// The lock file in a backup folder that one backup at a time holds.
+pub const FOLDER_LOCK: &str = ".lock";
+
 /// Opens (creating it) the lock file of the backup folder `dir`.
 fn open_lock(dir: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock"))
+    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(FOLDER_LOCK))
+}
+
+/// Takes the backup folder `dir` (it must exist), waiting for a backup that
+/// holds it; the folder is free again when the file is dropped (or the
+/// process dies). Every backup holds it from naming its file to rotating.
+pub fn hold_folder(dir: &Path) -> std::io::Result<std::fs::File> {
+    let lock = open_lock(dir)?;
+    lock.lock()?;
+    Ok(lock)
 }
 
 /// Backs the database of `src` up into `dir`: one backup step into a
@@ -558,8 +570,7 @@ fn backup_connection(
     std::fs::create_dir_all(dir).map_err(write_err)?;
     // Released when the file closes, at the end of this function (or when
     // the process dies).
-    let lock = open_lock(dir).map_err(write_err)?;
-    lock.lock().map_err(write_err)?;
+    let _held = hold_folder(dir).map_err(write_err)?;
     let now = at.unwrap_or_else(Utc::now);
     let mut name = format!("clausebook-{}-{}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
     // Two backups in one second (a restore right after an import) get
