@@ -46,7 +46,8 @@ fn parties(conn: &Connection, agreement_id: &str) -> Result<Vec<Party>> {
 
 pub(crate) fn get(conn: &Connection, id: &str) -> Result<Agreement> {
     let id = resolve_id(conn, "agreements", "agreement", id)?;
-    let mut a = conn.query_row(&format!("SELECT {COLUMNS} FROM agreements WHERE id = ?1"), [&id], from_row)?;
+    let mut a =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM agreements WHERE id = ?1"))?.query_row([&id], from_row)?;
     a.parties = parties(conn, &a.id)?;
     Ok(a)
 }

@@ -87,7 +87,8 @@ pub(crate) fn get(conn: &Connection, id: &str) -> Result<Clause> {
 /// A clause by its full id, deleted or not (a meeting's agenda keeps
 /// naming a clause deleted since).
 pub(crate) fn get_any(conn: &Connection, id: &str) -> Result<Clause> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM clauses c WHERE c.id = ?1"), [id], from_row)
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM clauses c WHERE c.id = ?1"))?
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound { entity: "clause", id: id.to_owned() })
 }

@@ -679,6 +679,8 @@ impl Store {
                         let (old, new) = clauses::update_noting(tx, clause_id, &patch, Some(&source))?;
                         changed = patch_changes(&old, &patch);
                         applied.updated += 1;
+                        // The note below then need not read the clause again.
+                        seen.inserted(&new);
                         new.id
                     }
                     (None, Some(new)) => {
@@ -693,6 +695,7 @@ impl Store {
                         )?;
                         applied.created += 1;
                         changed = new_clause_changes(new);
+                        seen.inserted(&clause);
                         clause.id
                     }
                     _ => continue,
@@ -720,15 +723,15 @@ impl Store {
                     notes::NoteAudit::Own(None),
                 )?;
                 applied.notes += 1;
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE outcomes SET applied_at = ?2, created_clause_id = ?3, applied_changes = ?4 WHERE id = ?1",
-                    params![
-                        o.id,
-                        tx.now,
-                        (o.kind == OutcomeKind::NewClause).then_some(&clause_id),
-                        serde_json::to_string(&changed).expect("changes serialise")
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    o.id,
+                    tx.now,
+                    (o.kind == OutcomeKind::NewClause).then_some(&clause_id),
+                    serde_json::to_string(&changed).expect("changes serialise")
+                ])?;
                 applied.clause_ids.push(clause_id);
             }
             let mut c = Changes::default();
@@ -756,8 +759,9 @@ fn resolve_id_plain(conn: &Connection, table: &str, entity: &'static str, id: &s
 /// A clause that must still be live, or the error naming it as deleted.
 fn live_clause(conn: &Connection, clause_id: &str) -> Result<crate::model::Clause> {
     let clause = clauses::get_any(conn, clause_id)?;
-    let deleted: bool =
-        conn.query_row("SELECT deleted_at IS NOT NULL FROM clauses WHERE id = ?1", [&clause.id], |r| r.get(0))?;
+    let deleted: bool = conn
+        .prepare_cached("SELECT deleted_at IS NOT NULL FROM clauses WHERE id = ?1")?
+        .query_row([&clause.id], |r| r.get(0))?;
     if deleted {
         return Err(MeetingError::ClauseDeleted { number: clause.number }.into());
     }
