@@ -97,7 +97,10 @@ fn show_tray<R: Runtime>(app: &AppHandle<R>, words: &remind::Tray) -> tauri::Res
         TrayIconBuilder::with_id(TRAY).menu(&menu).tooltip(&words.summary).show_menu_on_left_click(true).on_menu_event(
             |app, event| match event.id().as_ref() {
                 "open" => show_window(app),
-                "quit" => app.exit(0),
+                "quit" => {
+                    let app = app.clone();
+                    tauri::async_runtime::spawn(async move { end_after_backups(&app, || app.exit(0)).await });
+                }
                 _ => {}
             },
         );
@@ -111,8 +114,12 @@ fn show_tray<R: Runtime>(app: &AppHandle<R>, words: &remind::Tray) -> tauri::Res
     Ok(())
 }
 
-/// Brings the main window back: shown, restored and focused.
+/// Brings the main window back: shown, restored and focused. An app that
+/// was ending once its backups were made goes on instead.
 pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        state.keep_running();
+    }
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.show();
         let _ = window.unminimize();
@@ -122,12 +129,32 @@ pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
 
 /// The officer closed the window (its close was held back): with the tray
 /// on, the app goes on running there; otherwise the window closes, and
-/// with it the app.
+/// with it the app, once its backups are made.
 pub async fn on_close<R: Runtime>(window: WebviewWindow<R>) {
     if sync_tray(window.app_handle()).await {
         let _ = window.hide();
     } else {
-        let _ = window.destroy();
+        end_after_backups(window.app_handle(), || {
+            let _ = window.destroy();
+        })
+        .await;
+    }
+}
+
+/// Ends the app with `end`, once no backup is being made: ending at once
+/// would cut off the copy of the register as it was before an import, or
+/// the day's backup (a large register takes half a minute). Meanwhile the
+/// window is hidden, and a second launch or the tray's "Open" brings it
+/// back: then the app goes on, as if it had not been closed.
+pub async fn end_after_backups<R: Runtime>(app: &AppHandle<R>, end: impl FnOnce()) {
+    let state = app.state::<AppState>();
+    state.begin_ending();
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    state.wait_for_backups().await;
+    if state.still_ending() {
+        end();
     }
 }
 

@@ -9,7 +9,9 @@
 //! backup ([`AppState::restore`]).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use clausebook_core::store::backup::{BackupMade, Restored, backup_of, daily_backup_of, restore_in_place};
 use clausebook_core::vocab::BackupReason;
@@ -26,6 +28,28 @@ enum Slot {
 pub struct AppState {
     store: Arc<Mutex<Slot>>,
     path: PathBuf,
+    /// Backups being made through connections of their own (the daily one,
+    /// "Back up now"); those beside imports the store counts itself.
+    own_backups: Arc<AtomicUsize>,
+    /// Set while the app, its window closed, waits for its backups before
+    /// it ends; cleared when the window is brought back.
+    ending: AtomicBool,
+}
+
+/// Counts a backup through its own connection while it is being made.
+struct OwnBackup(Arc<AtomicUsize>);
+
+impl OwnBackup {
+    fn start(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        OwnBackup(Arc::clone(count))
+    }
+}
+
+impl Drop for OwnBackup {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl AppState {
@@ -34,7 +58,7 @@ impl AppState {
     pub fn open(path: PathBuf) -> Result<Self, StoreError> {
         let mut store = Store::open(&path)?;
         store.enable_auto_backups();
-        Ok(AppState { store: Arc::new(Mutex::new(Slot::Open(store))), path })
+        Ok(AppState::with(Slot::Open(store), path))
     }
 
     /// Opens the register at `path`, or keeps why it could not be opened:
@@ -43,7 +67,16 @@ impl AppState {
     pub fn open_or_explain(path: PathBuf) -> Self {
         match Self::open(path.clone()) {
             Ok(state) => state,
-            Err(e) => AppState { store: Arc::new(Mutex::new(Slot::Unopened(AppError::from(e)))), path },
+            Err(e) => AppState::with(Slot::Unopened(AppError::from(e)), path),
+        }
+    }
+
+    fn with(slot: Slot, path: PathBuf) -> Self {
+        AppState {
+            store: Arc::new(Mutex::new(slot)),
+            path,
+            own_backups: Arc::new(AtomicUsize::new(0)),
+            ending: AtomicBool::new(false),
         }
     }
 
@@ -107,6 +140,7 @@ impl AppState {
             return Err(why.clone());
         }
         let path = self.path.clone();
+        let _counted = OwnBackup::start(&self.own_backups);
         off_thread(move || backup_of(&path, BackupReason::Manual)).await
     }
 
@@ -121,6 +155,7 @@ impl AppState {
         // A connection of its own: commands go on while a large register is
         // copied.
         let path = self.path.clone();
+        let _counted = OwnBackup::start(&self.own_backups);
         if let Err(e) = off_thread(move || daily_backup_of(&path)).await {
             eprintln!("clausebook: the daily backup failed: {}", e.message);
         }
@@ -130,18 +165,64 @@ impl AppState {
     /// `Store::backup_beside`). The app calls it as it ends; a failure is
     /// reported on stderr, as the daily backup's is.
     pub fn finish_backups(&self) {
-        let mut slot = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Slot::Open(store) = &mut *slot {
-            for made in store.finish_backups() {
-                if let Err(e) = made {
-                    eprintln!("clausebook: the backup before an import failed: {e}");
-                }
+        finish_backups_of(&self.store);
+    }
+
+    /// Waits until no backup is being made, however it was started (beside
+    /// an import, daily, "Back up now"), then collects those made beside
+    /// imports as [`AppState::finish_backups`] does. Returns whether there
+    /// was one to wait for. The register stays free meanwhile: the window's
+    /// commands go on if it is brought back.
+    pub async fn wait_for_backups(&self) -> bool {
+        let store = Arc::clone(&self.store);
+        let own = Arc::clone(&self.own_backups);
+        tauri::async_runtime::spawn_blocking(move || {
+            let beside = || match &*store.lock().unwrap_or_else(|p| p.into_inner()) {
+                Slot::Open(store) => store.backups_under_way(),
+                Slot::Unopened(_) => 0,
+            };
+            let mut waited = false;
+            while own.load(Ordering::SeqCst) + beside() > 0 {
+                waited = true;
+                std::thread::sleep(Duration::from_millis(200));
             }
-        }
+            finish_backups_of(&store);
+            waited
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Marks the app as ending once its backups are made (see
+    /// `desktop::end_after_backups`).
+    pub fn begin_ending(&self) {
+        self.ending.store(true, Ordering::SeqCst);
+    }
+
+    /// The window was brought back: the app goes on. Returns whether it was
+    /// ending.
+    pub fn keep_running(&self) -> bool {
+        self.ending.swap(false, Ordering::SeqCst)
+    }
+
+    /// Whether the app is still to end (nothing brought its window back).
+    pub fn still_ending(&self) -> bool {
+        self.ending.load(Ordering::SeqCst)
     }
 
     pub fn path(&self) -> &PathBuf {
         &self.path
+    }
+}
+
+fn finish_backups_of(store: &Mutex<Slot>) {
+    let mut slot = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Slot::Open(store) = &mut *slot {
+        for made in store.finish_backups() {
+            if let Err(e) = made {
+                eprintln!("clausebook: the backup before an import failed: {e}");
+            }
+        }
     }
 }
 

@@ -31,7 +31,7 @@ overdue=$("$cli" --json reminders | python3 -c 'import json,sys; print(sum(1 for
 [ "$overdue" -gt 0 ] || fail "the demo has nothing overdue on $CLAUSEBOOK_TODAY"
 /usr/bin/python3 tests/tray/host.py "$work/items" >"$work/host.log" 2>&1 &
 host=$!
-trap 'kill $host 2>/dev/null || true' EXIT
+trap 'kill $host ${holder:-} 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q ready "$work/host.log" && break; sleep 0.1; done
 grep -q ready "$work/host.log" || fail "the test tray did not start: $(cat "$work/host.log")"
 
@@ -66,6 +66,52 @@ for _ in 1 2 3; do wait_for gone 5 && break; close_window || true; done
 wait_for gone 5 || fail "with the tray off, closing the window did not end the app"
 [ ! -s "$work/items" ] || fail "with the tray off, a tray icon was made"
 echo "tray test: tray off: closing the window ended the app"
+
+# Closing the window while a backup is being made: the app ends only once
+# it is made, and a second launch meanwhile brings the window back. The
+# backup folder's lock (its name from the generated bindings) is held, so
+# the day's backup at start waits for it.
+backups="$(dirname "$CLAUSEBOOK_DB")/backups"
+lock="$backups/$(sed -n 's/^export const BACKUP_FOLDER_LOCK = "\(.*\)" as const;$/\1/p' ui/src/lib/bindings.ts)"
+[ "$lock" != "$backups/" ] || fail "BACKUP_FOLDER_LOCK not found in ui/src/lib/bindings.ts"
+hold_folder() {
+  rm -rf "$backups" && mkdir -p "$backups"
+  # The holder becomes `sleep` itself, so that killing it frees the lock.
+  bash -c 'exec 9>"$1"; flock 9; exec sleep 600' _ "$lock" >/dev/null 2>&1 &
+  holder=$!
+  wait_for "! flock -n '$lock' true" 5 || fail "could not hold the backup folder"
+}
+made() { compgen -G "$backups/clausebook-*.sqlite3" >/dev/null; }
+hold_folder
+start_app
+close_window || fail "the window would not take a close request"
+for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
+sleep 2
+! gone || fail "closing the window while a backup was being made ended the app"
+"$app" >"$work/second.log" 2>&1 &
+second=$!
+wait_for visible 15 || fail "a second launch while the app finished its backup did not bring the window back"
+wait_for "! kill -0 $second 2>/dev/null" 15 || fail "the second launch did not end"
+kill "$holder"
+wait_for made 30 || fail "the day's backup was not made once the folder was free"
+sleep 1
+! gone && visible || fail "the app brought back by a second launch ended when its backup was made"
+close_window || fail "the window would not take a close request"
+wait_for gone 15 || fail "with no backup being made, closing the window did not end the app"
+echo "tray test: closing while a backup waited kept the app until a second launch brought the window back"
+
+hold_folder
+start_app
+close_window || fail "the window would not take a close request"
+for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+sleep 2
+! gone || fail "closing the window while a backup was being made ended the app"
+! made || fail "a backup was made while its folder was held"
+kill "$holder"
+wait_for gone 30 || fail "the app did not end once its backup was made"
+made || fail "the app ended without making its backup"
+echo "tray test: closing while a backup waited ended the app once the backup was made"
 
 "$cli" settings --tray on >/dev/null
 for lang in en fa; do
