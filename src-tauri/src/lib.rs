@@ -152,8 +152,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(AppState::open_or_explain(database_path(app)?));
             app.manage(desktop::Autostart::of(app.handle()));
             app.manage(commands::attachments::OpenFolder(app.path().app_cache_dir()?.join("attachments")));
-            let handle = app.handle().clone();
-            tauri::async_runtime::spawn(async move { handle.state::<AppState>().daily_backup().await });
+            tauri::async_runtime::spawn(app.state::<AppState>().daily_backup());
             tauri::async_runtime::spawn(desktop::on_start(app.handle().clone()));
             // Reminders need the notification plugin, which `run` registers
             // (the IPC tests' mock app has none).

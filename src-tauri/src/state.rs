@@ -146,18 +146,24 @@ impl AppState {
 
     /// The daily backup, when the newest is more than a day old. A failure
     /// is reported on stderr and does not stop the app; the next start
-    /// tries again.
-    pub async fn daily_backup(&self) {
-        let opened = matches!(*self.store.lock().unwrap_or_else(|p| p.into_inner()), Slot::Open(_));
-        if !opened {
-            return;
-        }
-        // A connection of its own: commands go on while a large register is
-        // copied.
+    /// tries again. It counts as being made from the moment this is called,
+    /// before the returned work is spawned, so that a close in the app's
+    /// first moments waits for it too.
+    pub fn daily_backup(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let counted = OwnBackup::start(&self.own_backups);
+        let store = Arc::clone(&self.store);
         let path = self.path.clone();
-        let _counted = OwnBackup::start(&self.own_backups);
-        if let Err(e) = off_thread(move || daily_backup_of(&path)).await {
-            eprintln!("clausebook: the daily backup failed: {}", e.message);
+        async move {
+            let _counted = counted;
+            let opened = matches!(*store.lock().unwrap_or_else(|p| p.into_inner()), Slot::Open(_));
+            if !opened {
+                return;
+            }
+            // A connection of its own: commands go on while a large register
+            // is copied.
+            if let Err(e) = off_thread(move || daily_backup_of(&path)).await {
+                eprintln!("clausebook: the daily backup failed: {}", e.message);
+            }
         }
     }
 
@@ -165,14 +171,22 @@ impl AppState {
     /// `Store::backup_beside`). The app calls it as it ends; a failure is
     /// reported on stderr, as the daily backup's is.
     pub fn finish_backups(&self) {
-        finish_backups_of(&self.store);
+        let mut slot = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Slot::Open(store) = &mut *slot {
+            for made in store.finish_backups() {
+                if let Err(e) = made {
+                    eprintln!("clausebook: the backup before an import failed: {e}");
+                }
+            }
+        }
     }
 
     /// Waits until no backup is being made, however it was started (beside
-    /// an import, daily, "Back up now"), then collects those made beside
-    /// imports as [`AppState::finish_backups`] does. Returns whether there
-    /// was one to wait for. The register stays free meanwhile: the window's
-    /// commands go on if it is brought back.
+    /// an import, daily, "Back up now"). Returns whether there was one to
+    /// wait for. The register stays free meanwhile: the window's commands go
+    /// on if it is brought back, and a backup that failed beside an import
+    /// stays for Settings to show (`RunEvent::Exit` collects the rest when
+    /// the app ends).
     pub async fn wait_for_backups(&self) -> bool {
         let store = Arc::clone(&self.store);
         let own = Arc::clone(&self.own_backups);
@@ -186,7 +200,6 @@ impl AppState {
                 waited = true;
                 std::thread::sleep(Duration::from_millis(200));
             }
-            finish_backups_of(&store);
             waited
         })
         .await
@@ -212,17 +225,6 @@ impl AppState {
 
     pub fn path(&self) -> &PathBuf {
         &self.path
-    }
-}
-
-fn finish_backups_of(store: &Mutex<Slot>) {
-    let mut slot = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Slot::Open(store) = &mut *slot {
-        for made in store.finish_backups() {
-            if let Err(e) = made {
-                eprintln!("clausebook: the backup before an import failed: {e}");
-            }
-        }
     }
 }
 

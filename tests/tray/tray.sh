@@ -31,7 +31,7 @@ overdue=$("$cli" --json reminders | python3 -c 'import json,sys; print(sum(1 for
 [ "$overdue" -gt 0 ] || fail "the demo has nothing overdue on $CLAUSEBOOK_TODAY"
 /usr/bin/python3 tests/tray/host.py "$work/items" >"$work/host.log" 2>&1 &
 host=$!
-trap 'kill $host ${holder:-} 2>/dev/null || true' EXIT
+trap 'kill $host ${holder:-} ${pid:-} ${second:-} 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q ready "$work/host.log" && break; sleep 0.1; done
 grep -q ready "$work/host.log" || fail "the test tray did not start: $(cat "$work/host.log")"
 
@@ -95,7 +95,7 @@ wait_for visible 15 || fail "a second launch while the app finished its backup d
 wait_for "! kill -0 $second 2>/dev/null" 15 || fail "the second launch did not end"
 kill "$holder"
 wait_for made 30 || fail "the day's backup was not made once the folder was free"
-sleep 1
+sleep 3
 ! gone && visible || fail "the app brought back by a second launch ended when its backup was made"
 close_window || fail "the window would not take a close request"
 wait_for gone 15 || fail "with no backup being made, closing the window did not end the app"
@@ -105,6 +105,7 @@ hold_folder
 start_app
 close_window || fail "the window would not take a close request"
 for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
 sleep 2
 ! gone || fail "closing the window while a backup was being made ended the app"
 ! made || fail "a backup was made while its folder was held"
