@@ -182,28 +182,23 @@ impl AppState {
     }
 
     /// Waits until no backup is being made, however it was started (beside
-    /// an import, daily, "Back up now"). Returns whether there was one to
-    /// wait for. The register stays free meanwhile: the window's commands go
-    /// on if it is brought back, and a backup that failed beside an import
-    /// stays for Settings to show (`RunEvent::Exit` collects the rest when
-    /// the app ends).
-    pub async fn wait_for_backups(&self) -> bool {
+    /// an import, daily, "Back up now"). The register stays free meanwhile:
+    /// the window's commands go on if it is brought back, and a backup that
+    /// failed beside an import stays for Settings to show (`RunEvent::Exit`
+    /// collects the rest when the app ends).
+    pub async fn wait_for_backups(&self) {
         let store = Arc::clone(&self.store);
         let own = Arc::clone(&self.own_backups);
-        tauri::async_runtime::spawn_blocking(move || {
+        let _ = tauri::async_runtime::spawn_blocking(move || {
             let beside = || match &*store.lock().unwrap_or_else(|p| p.into_inner()) {
                 Slot::Open(store) => store.backups_under_way(),
                 Slot::Unopened(_) => 0,
             };
-            let mut waited = false;
             while own.load(Ordering::SeqCst) + beside() > 0 {
-                waited = true;
                 std::thread::sleep(Duration::from_millis(200));
             }
-            waited
         })
-        .await
-        .unwrap_or(false)
+        .await;
     }
 
     /// Marks the app as ending once its backups are made (see
@@ -212,10 +207,9 @@ impl AppState {
         self.ending.store(true, Ordering::SeqCst);
     }
 
-    /// The window was brought back: the app goes on. Returns whether it was
-    /// ending.
-    pub fn keep_running(&self) -> bool {
-        self.ending.swap(false, Ordering::SeqCst)
+    /// The window was brought back: the app goes on.
+    pub fn keep_running(&self) {
+        self.ending.store(false, Ordering::SeqCst);
     }
 
     /// Whether the app is still to end (nothing brought its window back).

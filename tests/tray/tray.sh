@@ -82,13 +82,18 @@ hold_folder() {
   wait_for "! flock -n '$lock' true" 5 || fail "could not hold the backup folder"
 }
 made() { compgen -G "$backups/clausebook-*.sqlite3" >/dev/null; }
-hold_folder
-start_app
-close_window || fail "the window would not take a close request"
-for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
-wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
-sleep 2
-! gone || fail "closing the window while a backup was being made ended the app"
+# Starts the app with the folder held and closes its window: the window
+# goes, the app stays.
+close_while_folder_held() {
+  hold_folder
+  start_app
+  close_window || fail "the window would not take a close request"
+  for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+  wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
+  sleep 2
+  ! gone || fail "closing the window while a backup was being made ended the app"
+}
+close_while_folder_held
 "$app" >"$work/second.log" 2>&1 &
 second=$!
 wait_for visible 15 || fail "a second launch while the app finished its backup did not bring the window back"
@@ -101,13 +106,7 @@ close_window || fail "the window would not take a close request"
 wait_for gone 15 || fail "with no backup being made, closing the window did not end the app"
 echo "tray test: closing while a backup waited kept the app until a second launch brought the window back"
 
-hold_folder
-start_app
-close_window || fail "the window would not take a close request"
-for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
-wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
-sleep 2
-! gone || fail "closing the window while a backup was being made ended the app"
+close_while_folder_held
 ! made || fail "a backup was made while its folder was held"
 kill "$holder"
 wait_for gone 30 || fail "the app did not end once its backup was made"
