@@ -39,6 +39,11 @@ grep -q ready "$work/host.log" || fail "the test tray did not start: $(cat "$wor
 wait_for() { for _ in $(seq $(($2 * 10))); do eval "$1" && return 0; sleep 0.1; done; return 1; }
 visible() { [ -n "$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null)" ]; }
 close_window() { /usr/bin/python3 tests/tray/close.py $(xdotool search --pid "$pid" 2>/dev/null) >/dev/null; }
+# A close request that reaches the window in its first moments, or right
+# after it came back, can go unanswered (seen on loaded and on cold
+# machines): asks again, as a person would press the button again, until
+# the condition $1 holds or three more requests went unanswered.
+close_again_until() { for _ in 1 2 3; do wait_for "$1" 5 && break; close_window || true; done; }
 start_app() {
   : >"$work/items"
   "$app" >"$work/app.log" 2>&1 &
@@ -59,10 +64,7 @@ export CLAUSEBOOK_TRACE_STARTUP=1
 # With the tray off (the default), closing the window ends the app.
 start_app
 close_window || fail "the window would not take a close request"
-# A close request that reaches the window in its first moments can go
-# unanswered (seen once in ten runs, on a loaded machine); ask again, as a
-# person would press the button again, before judging.
-for _ in 1 2 3; do wait_for gone 5 && break; close_window || true; done
+close_again_until gone
 wait_for gone 5 || fail "with the tray off, closing the window did not end the app"
 [ ! -s "$work/items" ] || fail "with the tray off, a tray icon was made"
 echo "tray test: tray off: closing the window ended the app"
@@ -88,7 +90,7 @@ close_while_folder_held() {
   hold_folder
   start_app
   close_window || fail "the window would not take a close request"
-  for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+  close_again_until "! visible"
   wait_for "! visible" 5 || fail "closing the window while a backup waited left it on screen"
   sleep 2
   ! gone || fail "closing the window while a backup was being made ended the app"
@@ -118,9 +120,7 @@ for lang in en fa; do
   "$cli" settings --language "$lang" >/dev/null
   start_app
   close_window || fail "the window would not take a close request"
-  # As above, a close that reaches the window in its first moments can go
-  # unanswered: ask again before judging (seen once, on a cold machine).
-  for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+  close_again_until "! visible"
   tray_menu >"$work/menu.json"
   sleep 0.5
   ! gone || fail "with the tray on, closing the window ended the app"
@@ -147,10 +147,7 @@ PY
   click "$open"
   wait_for visible 15 || fail "the tray's Open did not bring the window back ($lang)"
   close_window || fail "the window would not take a second close request"
-  # A close request right after the window came back can go unanswered, as
-  # in its first moments after start (above; seen once in a fresh-clone
-  # run): ask again, as a person would press the button again.
-  for _ in 1 2 3; do wait_for "! visible" 5 && break; close_window || true; done
+  close_again_until "! visible"
   wait_for "! visible" 5 || fail "the second close did not go to the tray ($lang)"
   click "$quit"
   wait_for gone 15 || fail "the tray's Quit did not end the app ($lang)"

@@ -74,7 +74,7 @@ fn generate(path: &Path, clauses: usize) -> String {
 
 /// Runs a command under GNU time: (wall seconds, peak RSS MiB). The wall
 /// time is this process's own clock around the run: GNU time prints it in
-/// hundredths of a second, a tenth of the minutes' 80 ms.
+/// hundredths of a second, an eighth of the minutes' 80 ms.
 fn timed(cmd: &mut Command) -> (f64, f64) {
     let start = Instant::now();
     let out = cmd.output().expect("run");
