@@ -258,6 +258,56 @@ fn tajik_uzbek_and_persian_strings_survive_exactly() {
     }
 }
 
+/// The sample inputs beside the template (`assets/reports/sample-*.json`,
+/// what its README shows and Typst's own tools can compile) are the data the
+/// core makes today: a brief over every demo agreement and an agreement with
+/// no clauses yet; the English one also has a section of markup-like text and
+/// a row long enough to break across pages. A field the core adds, drops or
+/// renames fails here. `UPDATE_SAMPLES=1` rewrites them.
+#[test]
+fn the_template_samples_are_the_cores_own_data() {
+    use clausebook_core::model::NewAgreement;
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/reports");
+    for (lang, file) in [(Lang::En, "sample-en.json"), (Lang::Fa, "sample-fa.json")] {
+        let mut s = demo();
+        let tj = s.partners().unwrap().into_iter().find(|p| p.name == "Tajikistan").unwrap();
+        let title = if lang == Lang::En {
+            "Draft protocol on vocational training"
+        } else {
+            "پیش‌نویس پروتکل آموزش فنی و حرفه‌ای"
+        };
+        s.create_agreement(NewAgreement::draft(title, vec![tj.id.clone()])).unwrap();
+        if lang == Lang::En {
+            let a = s
+                .create_agreement(NewAgreement::draft("Test data: text that must print literally", vec![tj.id]))
+                .unwrap();
+            let evil = r#"#panic("x") *bold* $m$ <l> ] [ @ref #set page(fill: red)"#;
+            s.create_clause(NewClause::new(&a.id, "1", evil), today()).unwrap();
+            let long = "A clause long enough that its row may break across pages. ".repeat(30);
+            s.create_clause(NewClause::new(&a.id, "2", long), today()).unwrap();
+        }
+        let spec = BriefSpec {
+            agreements: s.agreements(None).unwrap().into_iter().map(|a| a.id).collect(),
+            title: Some("Meeting with the Ambassador of Tajikistan".into()),
+            ..BriefSpec::default()
+        };
+        let data = report::data::build(&s, &ReportRequest::Brief(spec), &options(lang), today(), now()).unwrap();
+        let generated = serde_json::to_string_pretty(&data).unwrap() + "\n";
+        let path = samples.join(file);
+        if std::env::var_os("UPDATE_SAMPLES").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "assets/reports/{file} is not what the core makes: run `UPDATE_SAMPLES=1 cargo test --test report samples` and commit it"
+        );
+        // And the template reads it.
+        let pdf = report::world::typeset(generated, false).unwrap();
+        assert!(pdf.1 >= 2, "{file}: {} pages", pdf.1);
+    }
+}
+
 #[test]
 fn markup_in_user_text_prints_literally() {
     let mut s = Store::open_in_memory().unwrap();

@@ -239,18 +239,41 @@ pub struct Row {
     pub overdue_days: Option<i32>,
     pub latest_note: Option<Ut>,
     pub latest_note_date: Option<String>,
+    /// Whether the row may break across pages: its clause or note is longer
+    /// than [`BREAKABLE_TEXT_BYTES`], or a lead longer than
+    /// [`BREAKABLE_LEAD_BYTES`], so that it could be taller than a page.
+    /// Every other row is kept whole on one page.
+    pub breakable: bool,
 }
+
+/// A clause or note longer than this, in bytes as printed, may make its row
+/// taller than a page, so the row may break across pages (a 100 KB clause
+/// runs over dozens of pages). Kept whole, a row is laid out faster and
+/// never split from its number.
+pub const BREAKABLE_TEXT_BYTES: usize = 1500;
+/// A lead body longer than this, in bytes, likewise (its column is narrow).
+pub const BREAKABLE_LEAD_BYTES: usize = 300;
 
 fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &str)>, w: &Words) -> Row {
     let due = clause.due_state(today);
+    let text = Ut::new(&clause.text);
+    let our_lead = clause.our_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead));
+    let partner_lead = clause.partner_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead));
+    let latest_note = note.map(|(_, text)| Ut::new(text));
+    // Measured as printed, soft hyphens included.
+    let longer = |u: Option<&Ut>, limit: usize| u.is_some_and(|u| u.s.len() > limit);
+    let breakable = longer(Some(&text), BREAKABLE_TEXT_BYTES)
+        || longer(latest_note.as_ref(), BREAKABLE_TEXT_BYTES)
+        || longer(our_lead.as_ref(), BREAKABLE_LEAD_BYTES)
+        || longer(partner_lead.as_ref(), BREAKABLE_LEAD_BYTES);
     Row {
         clause_id: clause.id.clone(),
         due,
         number: Ut::in_column(&clause.number, Column::Number),
         depth,
-        text: Ut::new(&clause.text),
-        our_lead: clause.our_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead)),
-        partner_lead: clause.partner_lead.as_deref().map(|l| Ut::in_column(l, Column::Lead)),
+        text,
+        our_lead,
+        partner_lead,
         deadline: clause.due_on.map(|d| w.day(d, w.main_is_persian())),
         deadline_other: clause
             .due_on
@@ -262,8 +285,9 @@ fn row(clause: &Clause, depth: u32, today: NaiveDate, note: Option<(NaiveDate, &
             DueState::Overdue { days } => Some(days),
             _ => None,
         },
-        latest_note: note.map(|(_, text)| Ut::new(text)),
+        latest_note,
         latest_note_date: note.map(|(d, _)| w.day(d, w.main_is_persian())),
+        breakable,
     }
 }
 
