@@ -258,6 +258,70 @@ fn tajik_uzbek_and_persian_strings_survive_exactly() {
     }
 }
 
+/// A row may break across pages when its clause or note, as printed, is
+/// longer than [`BREAKABLE_TEXT_BYTES`](report::data::BREAKABLE_TEXT_BYTES)
+/// or a lead longer than
+/// [`BREAKABLE_LEAD_BYTES`](report::data::BREAKABLE_LEAD_BYTES), counted in
+/// bytes (a Persian letter is two); every other row is kept whole. A report
+/// prints a note's first 500 characters, so only a script of three or four
+/// bytes a letter makes a note that long.
+#[test]
+fn rows_long_enough_to_outgrow_a_page_may_break() {
+    use report::data::{BREAKABLE_LEAD_BYTES as LEAD, BREAKABLE_TEXT_BYTES as TEXT};
+    const LATIN: &str = "ab cd ";
+    const PERSIAN: &str = "اب پ ";
+    // Old Persian cuneiform, four bytes a letter.
+    const CUNEIFORM: &str = "\u{103A0}\u{103A1}\u{103A2}\u{103A3} ";
+    /// Bytes of each text (0: no note), the note's words, and the answer.
+    struct Case {
+        clause: usize,
+        leads: (usize, usize),
+        note: (usize, &'static str),
+        breakable: bool,
+    }
+    let case = |clause, leads, note, breakable| Case { clause, leads, note, breakable };
+    let cases = [
+        case(100, (20, 20), (0, LATIN), false),
+        case(TEXT, (LEAD, LEAD), (TEXT, CUNEIFORM), false),
+        case(TEXT + 2, (20, 20), (0, LATIN), true),
+        case(100, (LEAD + 2, 20), (0, LATIN), true),
+        case(100, (20, LEAD + 2), (0, LATIN), true),
+        case(100, (20, 20), (TEXT + 2, CUNEIFORM), true),
+        // Printed as its first 500 characters.
+        case(100, (20, 20), (TEXT + 2, LATIN), false),
+    ];
+    let mut s = Store::open_in_memory().unwrap();
+    let tj = partner(&mut s, "Tajikistan");
+    let a = agreement(&mut s, &[&tj], None, Calendar::Gregorian);
+    // Short words: no run is long enough to get soft hyphens, so the bytes
+    // printed are the bytes typed.
+    let text = |bytes: usize, word: &str| {
+        let t = word.repeat(bytes / word.len()) + &"a".repeat(bytes % word.len());
+        // Stored text is trimmed: end on a letter.
+        if t.ends_with(' ') { t[..t.len() - 1].to_owned() + "a" } else { t }
+    };
+    for (i, Case { clause, leads: (ours, theirs), note: (note, words), .. }) in cases.iter().enumerate() {
+        let mut new = NewClause::new(&a.id, (i + 1).to_string(), text(*clause, LATIN));
+        new.our_lead = Some(text(*ours, PERSIAN));
+        new.partner_lead = Some(text(*theirs, PERSIAN));
+        let c = s.create_clause(new, today()).unwrap().clause;
+        if *note > 0 {
+            let note =
+                NewNote { clause_id: c.id, on_date: today(), author: None, text: text(*note, words), status_to: None };
+            s.add_note(note, today()).unwrap();
+        }
+    }
+    let request = ReportRequest::Agreement { id: a.id.clone() };
+    let data = report::data::build(&s, &request, &options(Lang::En), today(), now()).unwrap();
+    let rows = &data.sections[0].rows;
+    for (row, c) in rows.iter().zip(&cases) {
+        assert_eq!(row.text.s.len(), c.clause, "the clause prints as typed");
+        let (clause, (ours, theirs), note) = (c.clause, c.leads, c.note.0);
+        assert_eq!(row.breakable, c.breakable, "clause {clause}, leads {ours} and {theirs}, note {note} bytes");
+    }
+    assert_eq!(rows.len(), cases.len());
+}
+
 /// The sample inputs beside the template (`assets/reports/sample-*.json`,
 /// what its README shows and Typst's own tools can compile) are the data the
 /// core makes today: a brief over every demo agreement and an agreement with
