@@ -263,8 +263,8 @@ fn tajik_uzbek_and_persian_strings_survive_exactly() {
 /// or a lead longer than
 /// [`BREAKABLE_LEAD_BYTES`](report::data::BREAKABLE_LEAD_BYTES), counted in
 /// bytes (a Persian letter is two); every other row is kept whole. A report
-/// prints a note's first 500 characters, so only a script of three or four
-/// bytes a letter makes a note that long.
+/// prints a note's first 500 characters and "…" when it goes on, so only a
+/// script of three or four bytes a letter makes a note that long.
 #[test]
 fn rows_long_enough_to_outgrow_a_page_may_break() {
     use report::data::{BREAKABLE_LEAD_BYTES as LEAD, BREAKABLE_TEXT_BYTES as TEXT};
@@ -320,6 +320,11 @@ fn rows_long_enough_to_outgrow_a_page_may_break() {
         assert_eq!(row.breakable, c.breakable, "clause {clause}, leads {ours} and {theirs}, note {note} bytes");
     }
     assert_eq!(rows.len(), cases.len());
+    let cut = rows[6].latest_note.as_ref().unwrap();
+    assert_eq!(cut.s.chars().count(), 501, "the note's first 500 characters and an ellipsis");
+    assert!(cut.s.ends_with("ab…"), "{}", &cut.s[cut.s.len() - 10..]);
+    let whole = rows[5].latest_note.as_ref().unwrap();
+    assert!(!whole.s.ends_with('…'), "a note of 446 characters prints whole");
 }
 
 /// The sample inputs beside the template (`assets/reports/sample-*.json`,

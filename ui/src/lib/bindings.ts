@@ -912,7 +912,10 @@ export type NoteAdded = {
 export type NoteBrief = {
 	on_date: string,
 	author: string,
-	/**  The note's first 500 characters. */
+	/**
+	 *  The note's first [`NOTE_BRIEF_CHARS`] characters, and "…" after
+	 *  them when it goes on.
+	 */
 	text: string,
 };
 

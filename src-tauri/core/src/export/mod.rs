@@ -257,8 +257,10 @@ pub fn prepare(
     let mut parts = Vec::with_capacity(agreements.len());
     for agreement in agreements {
         let rows = store.clause_rows(&agreement.id, today)?;
-        // A note of up to 500 characters is in the row already.
-        let long = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(|n| n.text.chars().count() >= 500));
+        // A note the row carries whole is in it already; a longer one is cut
+        // there, with "…" after its first characters (a note that ends so
+        // itself only costs the read of the full texts).
+        let long = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(|n| n.text.ends_with('…')));
         let notes =
             if long && format != SheetFormat::Ics { store.latest_note_texts(&agreement.id)? } else { HashMap::new() };
         let revisions =

@@ -450,8 +450,25 @@ pub(crate) fn insert(
 pub struct NoteBrief {
     pub on_date: chrono::NaiveDate,
     pub author: String,
-    /// The note's first 500 characters.
+    /// The note's first [`NOTE_BRIEF_CHARS`] characters, and "…" after
+    /// them when it goes on.
     pub text: String,
+}
+
+/// How much of a clause's latest note a table or a report shows.
+pub const NOTE_BRIEF_CHARS: usize = 500;
+
+impl NoteBrief {
+    /// The brief of a note from its text's first `NOTE_BRIEF_CHARS + 1`
+    /// characters (so that it knows whether the note goes on).
+    fn cut(on_date: chrono::NaiveDate, author: String, mut text: String) -> NoteBrief {
+        if let Some((at, _)) = text.char_indices().nth(NOTE_BRIEF_CHARS) {
+            text.truncate(at);
+            text.truncate(text.trim_end().len());
+            text.push('…');
+        }
+        NoteBrief { on_date, author, text }
+    }
 }
 
 /// What a parent clause shows of its children.
@@ -584,12 +601,13 @@ impl Store {
         self.read(|conn| {
             let agreement = agreements::get(conn, agreement_id)?;
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS}, n.on_date, n.author, substr(n.text, 1, 500)
+                "SELECT {COLUMNS}, n.on_date, n.author, substr(n.text, 1, {})
                  FROM clauses c
                  LEFT JOIN notes n ON n.rowid = (
                      SELECT rowid FROM notes WHERE clause_id = c.id AND deleted_at IS NULL
                      ORDER BY on_date DESC, created_at DESC LIMIT 1)
-                 WHERE c.agreement_id = ?1 AND c.deleted_at IS NULL"
+                 WHERE c.agreement_id = ?1 AND c.deleted_at IS NULL",
+                NOTE_BRIEF_CHARS + 1
             ))?;
             // Sorted here rather than by `ORDER BY c.position`: SQLite's
             // sorter copied every row's columns into a temporary b-tree, a
@@ -599,7 +617,7 @@ impl Store {
                     let clause = from_row(r)?;
                     let on_date: Option<chrono::NaiveDate> = r.get(19)?;
                     let latest_note = match on_date {
-                        Some(on_date) => Some(NoteBrief { on_date, author: r.get(20)?, text: r.get(21)? }),
+                        Some(on_date) => Some(NoteBrief::cut(on_date, r.get(20)?, r.get(21)?)),
                         None => None,
                     };
                     let due = clause.due_state(today);
