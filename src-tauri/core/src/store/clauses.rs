@@ -461,13 +461,55 @@ pub const NOTE_BRIEF_CHARS: usize = 500;
 impl NoteBrief {
     /// The brief of a note from its text's first `NOTE_BRIEF_CHARS + 1`
     /// characters (so that it knows whether the note goes on).
-    fn cut(on_date: chrono::NaiveDate, author: String, mut text: String) -> NoteBrief {
-        if let Some((at, _)) = text.char_indices().nth(NOTE_BRIEF_CHARS) {
-            text.truncate(at);
-            text.truncate(text.trim_end().len());
-            text.push('…');
+    fn cut(on_date: chrono::NaiveDate, author: String, text: String) -> NoteBrief {
+        NoteBrief { on_date, author, text: brief(text) }
+    }
+}
+
+/// Text of up to [`NOTE_BRIEF_CHARS`] characters kept as it is; longer text
+/// cut there and ended with "…". A word the cut would split is left out,
+/// unless it is a long run without spaces (a link, a hash, a script written
+/// without them), which is cut where the limit falls.
+fn brief(mut text: String) -> String {
+    /// How far back, in bytes, the cut looks for the space before a word.
+    const WORD_BYTES: usize = 60;
+    let Some((at, next)) = text.char_indices().nth(NOTE_BRIEF_CHARS) else { return text };
+    let end = if next.is_whitespace() {
+        at
+    } else {
+        text[..at].rfind(char::is_whitespace).filter(|&space| at - space <= WORD_BYTES).unwrap_or(at)
+    };
+    text.truncate(end);
+    text.truncate(text.trim_end().len());
+    text.push('…');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NOTE_BRIEF_CHARS, brief};
+
+    #[test]
+    fn a_long_note_is_cut_between_words() {
+        let n = NOTE_BRIEF_CHARS;
+        // (text, its brief)
+        let cases: Vec<(String, String)> = vec![
+            ("short".into(), "short".into()),
+            ("a".repeat(n), "a".repeat(n)),
+            // The limit falls on a space: every word kept.
+            (format!("{} tail", "a".repeat(n)), format!("{}…", "a".repeat(n))),
+            // The limit falls inside "words": it is left out.
+            (format!("{} words", "a".repeat(n - 3)), format!("{}…", "a".repeat(n - 3))),
+            (format!("{} واژه‌ها", "ب".repeat(n - 3)), format!("{}…", "ب".repeat(n - 3))),
+            // A run with no space near the limit is cut where it falls.
+            ("x".repeat(n + 1), format!("{}…", "x".repeat(n))),
+            (format!("a {}", "x".repeat(n)), format!("a {}…", "x".repeat(n - 2))),
+        ];
+        for (text, expected) in cases {
+            // The store reads one character past the limit.
+            let read: String = text.chars().take(n + 1).collect();
+            assert_eq!(brief(read), expected, "{}…", &text[..20]);
         }
-        NoteBrief { on_date, author, text }
     }
 }
 
