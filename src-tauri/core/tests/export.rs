@@ -743,6 +743,38 @@ fn round_trip(store: &Store, a: &clausebook_core::model::Agreement, lang: Lang, 
     essence(&fresh.clause_rows(&done.agreement_id, today()).unwrap())
 }
 
+/// An export imported back into its own agreement changes nothing, a
+/// latest note longer than a table shows included: the file holds it whole,
+/// and the plan compares it with the whole note, not the start the clause's
+/// row carries.
+#[test]
+fn an_export_imported_into_its_own_agreement_changes_nothing() {
+    use clausebook_core::sheet::{self, ImportInto, ImportRequest, SheetChoice};
+    let mut store = demo();
+    let a = store.agreements(None).unwrap().remove(0);
+    let first = store.clause_rows(&a.id, today()).unwrap()[0].clause.clone();
+    let text = "A long progress note. ".repeat(60).trim().to_owned();
+    let note = NewNote { clause_id: first.id, on_date: today(), author: None, text, status_to: None };
+    store.add_note(note, today()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, extension) in [(Lang::En, "xlsx"), (Lang::Fa, "csv")] {
+        let path = dir.path().join(format!("plan.{extension}"));
+        export_to(&store, &ExportScope::Agreement(a.id.clone()), lang, &path);
+        let preview = sheet::preview(&store, &path, &SheetChoice::default()).unwrap();
+        let request = ImportRequest {
+            path: path.display().to_string(),
+            choice: SheetChoice { sheet: Some(preview.sheet), header_row: Some(preview.header_row), encoding: None },
+            mapping: preview.mapping,
+            into: ImportInto::Existing { agreement_id: a.id.clone() },
+            drop_unreadable: false,
+        };
+        let plan = sheet::plan(&store, &request, today()).unwrap();
+        let counts = (plan.created, plan.updated, plan.notes, plan.blocking);
+        assert_eq!(counts, (0, 0, 0, 0), "{extension} in {lang:?}: {:?}", plan.rows.iter().take(3).collect::<Vec<_>>());
+        assert!(plan.unchanged > 0);
+    }
+}
+
 #[test]
 fn every_export_of_an_agreement_imports_back_as_it_was() {
     let store = demo();

@@ -262,11 +262,14 @@ fn tajik_uzbek_and_persian_strings_survive_exactly() {
 /// longer than [`BREAKABLE_TEXT_BYTES`](report::data::BREAKABLE_TEXT_BYTES)
 /// or a lead longer than
 /// [`BREAKABLE_LEAD_BYTES`](report::data::BREAKABLE_LEAD_BYTES), counted in
-/// bytes (a Persian letter is two); every other row is kept whole. A report
-/// prints a note's first 500 characters and "…" when it goes on, so only a
-/// script of three or four bytes a letter makes a note that long.
+/// bytes (a Persian letter is two); every other row is kept whole. An
+/// agreement's section prints the brief of a clause's latest note: up to
+/// [`NOTE_BRIEF_CHARS`](clausebook_core::store::clauses::NOTE_BRIEF_CHARS)
+/// characters and "…" when it goes on, so only a script of three or four
+/// bytes a letter makes a note that long there ("…" included).
 #[test]
 fn rows_long_enough_to_outgrow_a_page_may_break() {
+    use clausebook_core::store::clauses::NOTE_BRIEF_CHARS;
     use report::data::{BREAKABLE_LEAD_BYTES as LEAD, BREAKABLE_TEXT_BYTES as TEXT};
     const LATIN: &str = "ab cd ";
     const PERSIAN: &str = "اب پ ";
@@ -287,7 +290,7 @@ fn rows_long_enough_to_outgrow_a_page_may_break() {
         case(100, (LEAD + 2, 20), (0, LATIN), true),
         case(100, (20, LEAD + 2), (0, LATIN), true),
         case(100, (20, 20), (TEXT + 2, CUNEIFORM), true),
-        // Printed as its first 500 characters.
+        // Printed as its brief, cut near NOTE_BRIEF_CHARS characters.
         case(100, (20, 20), (TEXT + 2, LATIN), false),
     ];
     let mut s = Store::open_in_memory().unwrap();
@@ -321,8 +324,10 @@ fn rows_long_enough_to_outgrow_a_page_may_break() {
     }
     assert_eq!(rows.len(), cases.len());
     let cut = rows[6].latest_note.as_ref().unwrap();
-    assert_eq!(cut.s.chars().count(), 501, "the note's first 500 characters and an ellipsis");
-    assert!(cut.s.ends_with("ab…"), "{}", &cut.s[cut.s.len() - 10..]);
+    let kept = cut.s.chars().count() - 1;
+    assert!(kept <= NOTE_BRIEF_CHARS && kept > NOTE_BRIEF_CHARS - 10, "{kept} characters kept");
+    let end: String = cut.s.chars().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
+    assert!(end.ends_with("ab…") || end.ends_with("cd…"), "a whole word, then the ellipsis: {end}");
     let whole = rows[5].latest_note.as_ref().unwrap();
     assert!(!whole.s.ends_with('…'), "a note of 446 characters prints whole");
 }

@@ -913,8 +913,8 @@ export type NoteBrief = {
 	on_date: string,
 	author: string,
 	/**
-	 *  The note's first [`NOTE_BRIEF_CHARS`] characters, and "…" after
-	 *  them when it goes on.
+	 *  The note; when it is longer than [`NOTE_BRIEF_CHARS`] characters,
+	 *  its start up to the last word that fits, then "…".
 	 */
 	text: string,
 };

@@ -283,6 +283,10 @@ pub(crate) fn build<'g, R: Row<'g>>(
         ImportInto::Existing { agreement_id } => {
             let agreement = store.agreement(agreement_id)?;
             let rows = store.clause_rows(&agreement.id, today)?;
+            // A row's remarks are compared with the clause's latest note,
+            // whole: a row carries only the start of a long one.
+            let cut = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(|n| n.text.ends_with('…')));
+            let mut whole = if cut { store.latest_note_texts(&agreement.id)? } else { Default::default() };
             // Each clause's key by its id, for its children's (a parent
             // comes before its children).
             let mut keys: HashMap<String, Key> = HashMap::default();
@@ -295,7 +299,7 @@ pub(crate) fn build<'g, R: Row<'g>>(
                 existing.clauses.push(ExistingClause {
                     id: r.clause.id.clone(),
                     key,
-                    latest_note: r.latest_note.map(|n| n.text),
+                    latest_note: r.latest_note.map(|n| whole.remove(&r.clause.id).unwrap_or(n.text)),
                     clause: r.clause,
                 });
             }

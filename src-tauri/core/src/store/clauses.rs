@@ -450,8 +450,8 @@ pub(crate) fn insert(
 pub struct NoteBrief {
     pub on_date: chrono::NaiveDate,
     pub author: String,
-    /// The note's first [`NOTE_BRIEF_CHARS`] characters, and "…" after
-    /// them when it goes on.
+    /// The note; when it is longer than [`NOTE_BRIEF_CHARS`] characters,
+    /// its start up to the last word that fits, then "…".
     pub text: String,
 }
 
@@ -508,7 +508,8 @@ mod tests {
         for (text, expected) in cases {
             // The store reads one character past the limit.
             let read: String = text.chars().take(n + 1).collect();
-            assert_eq!(brief(read), expected, "{}…", &text[..20]);
+            let start: String = text.chars().take(20).collect();
+            assert_eq!(brief(read), expected, "{start}…");
         }
     }
 }

@@ -14,8 +14,9 @@ type Moment = (String, String);
 impl Store {
     /// The full text of each live clause's latest progress note, by clause
     /// id, for the agreement `agreement_id`. Clauses without notes are
-    /// absent. ([`Store::clause_rows`] carries only the first
-    /// [`NOTE_BRIEF_CHARS`](super::clauses::NOTE_BRIEF_CHARS) characters.)
+    /// absent. ([`Store::clause_rows`] carries only the start of a note
+    /// longer than [`NOTE_BRIEF_CHARS`](super::clauses::NOTE_BRIEF_CHARS)
+    /// characters.)
     pub fn latest_note_texts(&self, agreement_id: &str) -> Result<HashMap<String, String>> {
         self.read(|conn| {
             let agreement = agreements::get(conn, agreement_id)?;
