@@ -34,7 +34,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Agreement;
-use crate::store::clauses::ClauseRow;
+use crate::store::clauses::{ClauseRow, NoteBrief};
 use crate::store::{Store, StoreError};
 use crate::vocab::{DateDisplay, Lang};
 
@@ -257,10 +257,8 @@ pub fn prepare(
     let mut parts = Vec::with_capacity(agreements.len());
     for agreement in agreements {
         let rows = store.clause_rows(&agreement.id, today)?;
-        // A note the row carries whole is in it already; a longer one is cut
-        // there, with "…" after its first characters (a note that ends so
-        // itself only costs the read of the full texts).
-        let long = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(|n| n.text.ends_with('…')));
+        // A note the row carries whole is in it already.
+        let long = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(NoteBrief::is_cut));
         let notes =
             if long && format != SheetFormat::Ics { store.latest_note_texts(&agreement.id)? } else { HashMap::new() };
         let revisions =

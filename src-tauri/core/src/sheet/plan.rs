@@ -285,7 +285,7 @@ pub(crate) fn build<'g, R: Row<'g>>(
             let rows = store.clause_rows(&agreement.id, today)?;
             // A row's remarks are compared with the clause's latest note,
             // whole: a row carries only the start of a long one.
-            let cut = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(|n| n.text.ends_with('…')));
+            let cut = rows.iter().any(|r| r.latest_note.as_ref().is_some_and(crate::store::clauses::NoteBrief::is_cut));
             let mut whole = if cut { store.latest_note_texts(&agreement.id)? } else { Default::default() };
             // Each clause's key by its id, for its children's (a parent
             // comes before its children).

@@ -459,14 +459,17 @@ pub struct NoteBrief {
 pub const NOTE_BRIEF_CHARS: usize = 500;
 
 impl NoteBrief {
-    /// The brief of a note from its text's first `NOTE_BRIEF_CHARS + 1`
-    /// characters (so that it knows whether the note goes on).
-    fn cut(on_date: chrono::NaiveDate, author: String, text: String) -> NoteBrief {
-        NoteBrief { on_date, author, text: brief(text) }
+    /// Whether the note goes on past this brief, so that whoever needs it
+    /// whole must read it ([`Store::latest_note_texts`]). A note that itself
+    /// ends in "…" counts too: that only costs the read.
+    pub fn is_cut(&self) -> bool {
+        self.text.ends_with('…')
     }
 }
 
-/// Text of up to [`NOTE_BRIEF_CHARS`] characters kept as it is; longer text
+/// The brief of a note, from its text's first `NOTE_BRIEF_CHARS + 1`
+/// characters (so that it knows whether the note goes on): text of up to
+/// [`NOTE_BRIEF_CHARS`] characters kept as it is; longer text
 /// cut there and ended with "…". A word the cut would split is left out,
 /// unless it is a long run without spaces (a link, a hash, a script written
 /// without them), which is cut where the limit falls.
@@ -660,7 +663,7 @@ impl Store {
                     let clause = from_row(r)?;
                     let on_date: Option<chrono::NaiveDate> = r.get(19)?;
                     let latest_note = match on_date {
-                        Some(on_date) => Some(NoteBrief::cut(on_date, r.get(20)?, r.get(21)?)),
+                        Some(on_date) => Some(NoteBrief { on_date, author: r.get(20)?, text: brief(r.get(21)?) }),
                         None => None,
                     };
                     let due = clause.due_state(today);
