@@ -472,15 +472,25 @@ impl NoteBrief {
 /// [`NOTE_BRIEF_CHARS`] characters kept as it is; longer text
 /// cut there and ended with "…". A word the cut would split is left out,
 /// unless it is a long run without spaces (a link, a hash, a script written
-/// without them), which is cut where the limit falls.
+/// without them), which is cut where the limit falls, or before it when the
+/// limit falls inside one character as a reader sees it (a letter and its
+/// marks, an emoji of several code points).
 fn brief(mut text: String) -> String {
+    use unicode_segmentation::GraphemeCursor;
     /// How far back, in bytes, the cut looks for the space before a word.
     const WORD_BYTES: usize = 60;
     let Some((at, next)) = text.char_indices().nth(NOTE_BRIEF_CHARS) else { return text };
     let end = if next.is_whitespace() {
         at
+    } else if let Some(space) = text[..at].rfind(char::is_whitespace).filter(|&space| at - space <= WORD_BYTES) {
+        space
     } else {
-        text[..at].rfind(char::is_whitespace).filter(|&space| at - space <= WORD_BYTES).unwrap_or(at)
+        // The whole text read is given, so the cursor needs no more context.
+        let mut cursor = GraphemeCursor::new(at, text.len(), true);
+        match cursor.is_boundary(&text, 0) {
+            Ok(true) => at,
+            _ => cursor.prev_boundary(&text, 0).ok().flatten().unwrap_or(0),
+        }
     };
     text.truncate(end);
     text.truncate(text.trim_end().len());
@@ -507,6 +517,12 @@ mod tests {
             // A run with no space near the limit is cut where it falls.
             ("x".repeat(n + 1), format!("{}…", "x".repeat(n))),
             (format!("a {}", "x".repeat(n)), format!("a {}…", "x".repeat(n - 2))),
+            // …but never inside a letter with its mark, or inside an emoji
+            // sequence: the whole of it is left out.
+            (format!("{}e\u{301}x", "x".repeat(n - 1)), format!("{}…", "x".repeat(n - 1))),
+            (format!("{}\u{1F469}\u{200D}\u{1F4BB}", "x".repeat(n - 2)), format!("{}…", "x".repeat(n - 2))),
+            // A run of marks with nothing to cut between is left out whole.
+            (format!("e{}", "\u{301}".repeat(n)), "…".into()),
         ];
         for (text, expected) in cases {
             // The store reads one character past the limit.
