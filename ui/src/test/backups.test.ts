@@ -41,7 +41,7 @@ import { localMoment } from '../lib/dates';
 import { locale } from '../lib/locale.svelte';
 import { toasts } from '../lib/toasts.svelte';
 import { ui } from '../lib/ui.svelte';
-import { ask, idle, reset as resetCore } from './core';
+import { ask, failOnce, idle, reset as resetCore } from './core';
 import { resetWindowState } from './window';
 
 // Backups and restores of the demo register in a debug build of the core.
@@ -130,6 +130,53 @@ describe('Settings → Backups', () => {
     // The import stays.
     expect((await agreements()).map((a) => a.title)).toContain('Plan');
     rmSync(backups, { force: true });
+  });
+
+  it('keeps looking for a backup under way after one look fails, and drops the error once the list is read', async () => {
+    await resetCore({ demo: true });
+    const backups = (await overview()).folder;
+    mkdirSync(backups, { recursive: true });
+    const lockFile = join(backups, BACKUP_FOLDER_LOCK);
+    const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
+    holder.unref();
+    const release = () => {
+      try {
+        process.kill(-holder.pid!);
+      } catch {
+        // already gone
+      }
+    };
+    let card: HTMLElement;
+    try {
+      await waitFor(() => expect(() => execFileSync('flock', ['-n', lockFile, 'true'])).toThrow(), SLOW);
+      const csv = join(folder, 'plan.csv');
+      writeFileSync(csv, 'No.,Action\n1,Exchange of experts\n');
+      const [partner] = await ask<Partner[]>('partners');
+      const choice = { sheet: null, header_row: null, encoding: null };
+      const preview = await ask<Preview>('import_preview', { path: csv, choice });
+      const into = { into: 'new', partner_id: partner.id, title: 'Plan', kind: 'action_plan', signed_on: null, calendar: 'gregorian' };
+      await ask('import_sheet', { request: { path: csv, choice, mapping: preview.mapping, into, drop_unreadable: false } });
+
+      render(App);
+      card = await backupsCard();
+      expect(await within(card).findByText(/^Backing up the register as it was before the import\./)).toBeTruthy();
+      // The next look fails, with an error of the core's own.
+      const missing = join(folder, 'missing.csv');
+      failOnce.backups = await ask('import_preview', { path: missing, choice }).then(
+        () => expect.unreachable('a missing file is refused'),
+        (e: unknown) => e,
+      );
+      const shown = await within(card).findByText(/missing\.csv/, undefined, SLOW);
+      expect(shown.closest('[role="alert"]')).toBeTruthy();
+      expect(card.querySelector('.under-way')).toBeTruthy();
+    } finally {
+      release();
+    }
+    // The screen looks again: the backup joins the list, and the error goes.
+    await waitFor(() => expect(rows(card)).toHaveLength(1), SLOW);
+    expect(card.querySelector('.under-way')).toBeNull();
+    expect(within(card).queryByText(/missing\.csv/)).toBeNull();
+    expect((await overview()).backups.map((b) => b.manifest.reason)).toEqual(['before_import']);
   });
 
   it('backs up now: a row with the right counts, reason, time and size', async () => {

@@ -34,6 +34,15 @@ export const sent: { cmd: string; args: Record<string, unknown>; ok?: unknown; e
  */
 export const delays: Partial<Record<string, number>> = {};
 
+/**
+ * An error the next call of a command answers with instead of reaching the
+ * core, by command name (a call that fails once, say while the disk is
+ * busy); each is used once, and all are emptied by {@link reset}. Take the
+ * error from the core itself (a call of {@link ask} that fails), so that its
+ * shape is the core's.
+ */
+export const failOnce: Partial<Record<string, unknown>> = {};
+
 /** The app's calls still waiting for the core. */
 const inFlight = new Set<Promise<unknown>>();
 
@@ -61,6 +70,11 @@ export async function invoke<T>(cmd: string, args: Record<string, unknown> = {})
     const delay = delays[cmd];
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     try {
+      if (cmd in failOnce) {
+        const err = failOnce[cmd];
+        delete failOnce[cmd];
+        throw err;
+      }
       call.ok = await request(cmd, args);
       return call.ok as T;
     } catch (e) {
@@ -95,6 +109,7 @@ export async function reset({ demo = false }: { demo?: boolean } = {}): Promise<
   await idle();
   sent.length = 0;
   for (const cmd of Object.keys(delays)) delete delays[cmd];
+  for (const cmd of Object.keys(failOnce)) delete failOnce[cmd];
   const { dir } = (await request('__reset', { demo })) as { dir: string };
   return dir;
 }
