@@ -333,7 +333,8 @@ fn back_up_now_does_not_hold_the_window_while_it_waits_or_copies() {
     let folder = std::path::PathBuf::from(ui.ok("backups", json!({}))["folder"].as_str().unwrap());
     std::fs::create_dir_all(&folder).unwrap();
     // Another backup holds the folder (a large register's daily one).
-    let lock = clausebook_core::store::backup::hold_folder(&folder).unwrap();
+    let lock =
+        clausebook_core::store::backup::hold_folder(&folder, clausebook_core::store::backup::FOLDER_PATIENCE).unwrap();
     std::thread::scope(|s| {
         let window = ui.window.clone();
         let backing_up = s.spawn(move || invoke(&window, "backup_now", json!({})));

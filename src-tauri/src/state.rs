@@ -19,9 +19,10 @@ use clausebook_core::{Store, StoreError};
 
 use crate::error::{AppError, CmdResult};
 
-/// The register, or why it could not be opened.
+/// The register, or why it could not be opened. (Boxed: the slot is made
+/// once and the register is much larger than an error.)
 enum Slot {
-    Open(Store),
+    Open(Box<Store>),
     Unopened(AppError),
 }
 
@@ -58,7 +59,7 @@ impl AppState {
     pub fn open(path: PathBuf) -> Result<Self, StoreError> {
         let mut store = Store::open(&path)?;
         store.enable_auto_backups();
-        Ok(AppState::with(Slot::Open(store), path))
+        Ok(AppState::with(Slot::Open(Box::new(store)), path))
     }
 
     /// Opens the register at `path`, or keeps why it could not be opened:
@@ -120,7 +121,7 @@ impl AppState {
                 Slot::Unopened(_) => {
                     let (mut store, restored) = restore_in_place(&path, &file)?;
                     store.enable_auto_backups();
-                    *slot = Slot::Open(store);
+                    *slot = Slot::Open(Box::new(store));
                     Ok(restored)
                 }
             }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clausebook_core::store::backup::{BackupError, daily_backup_of, hold_folder, restore_in_place};
+use clausebook_core::store::backup::{BackupError, FOLDER_PATIENCE, daily_backup_of, hold_folder, restore_in_place};
 use clausebook_core::vocab::BackupReason;
 use clausebook_core::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -355,7 +355,7 @@ fn import_while_the_folder_is_held(dir: &Path, rows: usize) -> HeldImport {
     let before = clauses_in(&path);
     let folder = store.backup_dir().unwrap();
     std::fs::create_dir_all(&folder).unwrap();
-    let lock = hold_folder(&folder).unwrap();
+    let lock = hold_folder(&folder, FOLDER_PATIENCE).unwrap();
     import_plan(&mut store, dir, rows).unwrap();
     HeldImport { store, path, before, folder, lock }
 }
@@ -406,6 +406,55 @@ fn a_backup_beside_an_import_that_fails_is_kept_for_settings_and_the_import_stay
     assert!(failed.params.contains_key("path"));
     assert_eq!(clauses_in(&path), before + 2, "the import stays");
     assert!(store.finish_backups().is_empty(), "taken in by the overview");
+}
+
+#[test]
+fn a_backup_waits_for_a_held_folder_only_so_long_then_fails_and_writes_nothing() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = demo_register(dir.path());
+    store.enable_auto_backups();
+    let patience = Duration::from_millis(400);
+    store.set_backup_patience(patience);
+    let folder = store.backup_dir().unwrap();
+    std::fs::create_dir_all(&folder).unwrap();
+    let listing = || {
+        let mut names: Vec<String> =
+            std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        names.sort();
+        names
+    };
+    // A program that hangs while holding the folder.
+    let lock = hold_folder(&folder, FOLDER_PATIENCE).unwrap();
+    let files = listing();
+    // A backup by hand: it waits its patience, then says why it stopped.
+    let asked = Instant::now();
+    let err = store.backup(BackupReason::Manual).unwrap_err();
+    assert!(asked.elapsed() >= patience, "gave up after {:?}", asked.elapsed());
+    assert!(asked.elapsed() < patience * 10, "waited {:?}", asked.elapsed());
+    assert_eq!(err.code(), "backup_folder_busy", "{err}");
+    assert!(err.to_string().contains("close any other Clausebook"), "{err}");
+    let minutes = err.params().into_iter().find(|p| p.0 == "minutes").map(|p| p.1);
+    assert!(matches!(minutes, Some(clausebook_core::detail::Param::Number(1))), "{minutes:?}");
+    assert_eq!(listing(), files, "nothing written");
+    // An import's backup beside it gives up too, and Settings is told; the
+    // import stays.
+    let before = clauses_in(&path);
+    import_plan(&mut store, dir.path(), 2).unwrap();
+    let asked = Instant::now();
+    while store.backups_under_way() > 0 {
+        assert!(asked.elapsed() < patience * 10, "the backup never gave up");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let overview = store.backup_overview().unwrap();
+    assert_eq!(overview.failed.len(), 1, "{:?}", overview.failed);
+    assert_eq!(overview.failed[0].code, "backup_folder_busy", "{}", overview.failed[0].message);
+    assert_eq!(clauses_in(&path), before + 2, "the import stays");
+    assert_eq!(listing(), files, "nothing written");
+    // Once the folder is free, backups are made again.
+    drop(lock);
+    let made = store.backup(BackupReason::Manual).unwrap();
+    assert_eq!(made.manifest.counts.clauses as i64, before + 2);
 }
 
 #[test]
@@ -528,7 +577,7 @@ fn the_command_line_answers_an_import_before_its_backup_and_fails_if_the_backup_
     // The backup folder is held, as another backup would hold it.
     let folder = dir.path().join("backups");
     std::fs::create_dir_all(&folder).unwrap();
-    let lock = hold_folder(&folder).unwrap();
+    let lock = hold_folder(&folder, FOLDER_PATIENCE).unwrap();
     let mut child = cli(&["--json", "import", csv.to_str().unwrap(), "--partner", &partner, "--title", "Plan"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

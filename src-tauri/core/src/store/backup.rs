@@ -17,7 +17,10 @@
 //! One backup at a time per folder: each holds the folder's lock file
 //! (`.lock`) while it names, writes, renames and rotates, so the app's daily
 //! backup, an import's and the command line's never take the same name or
-//! remove each other's unfinished file.
+//! remove each other's unfinished file. A backup waits for the folder at
+//! most [`FOLDER_PATIENCE`], then fails with [`BackupError::FolderBusy`]: a
+//! program that hangs while holding it cannot keep a backup, or the app's
+//! close that waits for one, waiting for ever.
 //!
 //! The backup before an import is made beside it ([`Store::backup_beside`]):
 //! a read-only connection of its own fixes the register as it is before the
@@ -35,6 +38,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Utc};
 use rusqlite::backup::Backup;
@@ -85,6 +89,12 @@ pub enum BackupError {
     /// A second backup folder given as a relative path.
     #[error("{path} is not a full folder path: choose the folder, e.g. /media/usb/backups")]
     RelativeFolder { path: PathBuf },
+    /// Another backup (or another program) held the backup folder for longer
+    /// than a backup waits for it ([`FOLDER_PATIENCE`]).
+    #[error(
+        "{path} was kept busy by another backup for over {minutes} minutes: close any other Clausebook using this folder, then back up again"
+    )]
+    FolderBusy { path: PathBuf, minutes: u64 },
     /// The register itself failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -101,6 +111,7 @@ impl BackupError {
             BackupError::Damaged { .. } => "backup_damaged",
             BackupError::Newer { .. } => "backup_newer",
             BackupError::RelativeFolder { .. } => "backup_folder_relative",
+            BackupError::FolderBusy { .. } => "backup_folder_busy",
             BackupError::Store(e) => e.code(),
         }
     }
@@ -115,6 +126,7 @@ impl BackupError {
                 vec![path(file)]
             }
             BackupError::RelativeFolder { path: p } => vec![path(p)],
+            BackupError::FolderBusy { path: p, minutes } => vec![path(p), ("minutes", Param::Number(*minutes as i64))],
             BackupError::Newer { file, found, known } => {
                 vec![path(file), ("found", Param::Number(*found)), ("known", Param::Number(*known as i64))]
             }
@@ -133,6 +145,7 @@ impl BackupError {
             BackupError::Damaged { file: file.clone(), problem: "database disk image is malformed".into() },
             BackupError::Newer { file, found: 99, known: 1 },
             BackupError::RelativeFolder { path: PathBuf::from("backups") },
+            BackupError::FolderBusy { path: PathBuf::from("/media/usb"), minutes: 15 },
         ];
         for e in &all {
             match e {
@@ -143,6 +156,7 @@ impl BackupError {
                 | BackupError::Damaged { .. }
                 | BackupError::Newer { .. }
                 | BackupError::RelativeFolder { .. }
+                | BackupError::FolderBusy { .. }
                 | BackupError::Store(_) => {}
             }
         }
@@ -279,6 +293,12 @@ impl Store {
         self.auto_backups = true;
     }
 
+    /// How long this register's backups wait for their folder while another
+    /// backup holds it ([`FOLDER_PATIENCE`] unless set).
+    pub fn set_backup_patience(&mut self, patience: Duration) {
+        self.backup_patience = patience;
+    }
+
     /// Before a large change: a backup, when automatic backups are on and
     /// the register holds something to lose.
     pub(crate) fn backup_before(&self, reason: BackupReason) -> Result<()> {
@@ -319,13 +339,14 @@ impl Store {
             .and_then(|()| std::fs::remove_file(&probe))
             .map_err(|e| first(&e))?;
         let mirror = self.backup_mirror()?;
+        let patience = self.backup_patience;
         let at = Utc::now();
         let folder = dir.clone();
         let into = dir.clone();
         let thread = std::thread::Builder::new()
             .name("backup".into())
             .spawn(move || {
-                let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
+                let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref(), patience };
                 backup_connection(&conn, &into, reason, how, Some(at))
             })
             .map_err(|e| first(&e))?;
@@ -393,7 +414,8 @@ impl Store {
         protect: Option<&Path>,
     ) -> BResult<BackupMade> {
         let mirror = if rotate { self.backup_mirror()? } else { None };
-        backup_connection(&self.conn, dir, reason, Rotation { rotate, protect, mirror: mirror.as_deref() }, None)
+        let how = Rotation { rotate, protect, mirror: mirror.as_deref(), patience: self.backup_patience };
+        backup_connection(&self.conn, dir, reason, how, None)
     }
 
     /// Makes the daily backup when the newest backup in the folder is older
@@ -528,13 +550,16 @@ impl Store {
     }
 }
 
-/// How a backup treats its folder afterwards.
+/// How a backup treats its folder: how long it waits for it, and what it
+/// does with it afterwards.
 struct Rotation<'a> {
     rotate: bool,
     /// A file rotation must not remove (the one being restored).
     protect: Option<&'a Path>,
     /// The second folder that receives a copy, when rotating.
     mirror: Option<&'a str>,
+    /// How long the backup waits while the folder is held.
+    patience: Duration,
 }
 
 /// The lock file in a backup folder that one backup at a time holds.
@@ -545,14 +570,38 @@ fn open_lock(dir: &Path) -> std::io::Result<std::fs::File> {
     std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(FOLDER_LOCK))
 }
 
+/// How long a backup waits for its folder while another backup holds it.
+/// A backup of the bench's million-clause register (3 GB) takes about half a
+/// minute on a 2-core machine, and its copy to a slow USB stick some
+/// minutes; a backup that waits longer than this is waiting for a program
+/// that hangs.
+pub const FOLDER_PATIENCE: Duration = Duration::from_secs(15 * 60);
+
 /// Takes the backup folder `dir` (it must exist), waiting for a backup that
-/// holds it; the folder is free again when the file is dropped (or the
-/// process dies). Every backup holds it from naming its file to rotating.
-pub fn hold_folder(dir: &Path) -> std::io::Result<std::fs::File> {
-    let lock = open_lock(dir)?;
-    lock.lock()?;
-    Ok(lock)
+/// holds it, at most `patience`; the folder is free again when the file is
+/// dropped (or the process dies). Every backup holds it from naming its
+/// file to rotating.
+pub fn hold_folder(dir: &Path, patience: Duration) -> BResult<std::fs::File> {
+    let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
+    let lock = open_lock(dir).map_err(write_err)?;
+    let until = std::time::Instant::now() + patience;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(lock),
+            Err(std::fs::TryLockError::Error(e)) => return Err(write_err(e)),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() >= until => {
+                return Err(BackupError::FolderBusy {
+                    path: dir.to_owned(),
+                    minutes: patience.as_millis().div_ceil(60_000) as u64,
+                });
+            }
+            Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(FOLDER_LOOK_AGAIN.min(patience)),
+        }
+    }
 }
+
+/// How often a backup waiting for its folder looks again.
+const FOLDER_LOOK_AGAIN: Duration = Duration::from_millis(100);
 
 /// Backs the database of `src` up into `dir`: one backup step into a
 /// `.partial` file, out of WAL mode, checked, counted, hashed, renamed, its
@@ -570,7 +619,7 @@ fn backup_connection(
     std::fs::create_dir_all(dir).map_err(write_err)?;
     // Released when the file closes, at the end of this function (or when
     // the process dies).
-    let _held = hold_folder(dir).map_err(write_err)?;
+    let _held = hold_folder(dir, how.patience)?;
     let now = at.unwrap_or_else(Utc::now);
     let mut name = format!("clausebook-{}-{}", now.format("%Y%m%d-%H%M%S"), reason.as_str());
     // Two backups in one second (a restore right after an import) get
@@ -730,7 +779,7 @@ fn backup_through_own_connection(
         .optional()
         .map_err(read_err)?;
     let mirror = mirror.filter(|m| !m.trim().is_empty());
-    let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref() };
+    let how = Rotation { rotate: true, protect: None, mirror: mirror.as_deref(), patience: FOLDER_PATIENCE };
     backup_connection(&conn, &dir, reason, how, None).map(Some)
 }
 

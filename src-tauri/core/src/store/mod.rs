@@ -490,6 +490,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Whether an import backs the register up first ([`Store::enable_auto_backups`]).
     auto_backups: bool,
+    /// How long a backup waits for its folder ([`Store::set_backup_patience`]).
+    backup_patience: std::time::Duration,
     /// Backups still being made beside an import ([`Store::backup_beside`]).
     backups_under_way: Vec<backup::BackupUnderWay>,
     /// Those of them that ended in failure, for Settings to show.
@@ -586,8 +588,14 @@ impl Store {
         // A write uses some twenty statements (an import more); the default
         // cache of 16 would prepare some of them again for every write.
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store =
-            Store { conn, path, auto_backups: false, backups_under_way: Vec::new(), failed_backups: Vec::new() };
+        let mut store = Store {
+            conn,
+            path,
+            auto_backups: false,
+            backup_patience: backup::FOLDER_PATIENCE,
+            backups_under_way: Vec::new(),
+            failed_backups: Vec::new(),
+        };
         if version > 0 && version < SCHEMA_VERSION as i64 && store.path.is_some() {
             // The register as the older version left it, before the upgrade.
             store.backup(crate::vocab::BackupReason::BeforeMigration).map_err(|e| {
