@@ -4,7 +4,8 @@
 # run). With the tray on, closing the window (WM_DELETE_WINDOW, as a close
 # button sends) leaves the app running with a tray icon whose label and menu
 # count what the core's reminders say is overdue, in English and in Persian;
-# the menu's "Open" brings the window back and "Quit" ends the app. With the
+# the menu's "Open" brings the window back and "Quit" ends the app (once the
+# backup it is making is made). With the
 # tray off, closing the window ends the app and no icon is made. Started with
 # the session (the autostart entry's --autostart) and the tray on, the app
 # goes straight to the tray.
@@ -153,6 +154,24 @@ PY
   wait_for gone 15 || fail "the tray's Quit did not end the app ($lang)"
   echo "tray test: $lang: Open brought the window back, a second close went to the tray, Quit ended the app"
 done
+
+# The tray's Quit while the day's backup waits for its folder: the app ends
+# only once the backup is made, as a close without the tray does. (The
+# register's language is still Persian from the loop above.)
+hold_folder
+start_app
+close_window || fail "the window would not take a close request"
+close_again_until "! visible"
+tray_menu >/dev/null
+click "بستن کامل Clausebook"
+sleep 2
+! gone || fail "the tray's Quit while a backup waited ended the app before the backup was made"
+! visible || fail "the tray's Quit while a backup waited left the window on screen"
+! made || fail "a backup was made while its folder was held"
+kill "$holder"
+wait_for gone 30 || fail "the app did not end once its backup was made, after the tray's Quit"
+made || fail "the app ended without making its backup, after the tray's Quit"
+echo "tray test: the tray's Quit while a backup waited ended the app once the backup was made"
 
 # Started by the session's autostart entry with the tray on: straight to the tray.
 : >"$work/items"
