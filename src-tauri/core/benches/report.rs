@@ -153,23 +153,8 @@ fn main() {
         let agreement = generate(&db, clauses);
         // The same report as an HTML page, for Chromium (built even without it: it is quick).
         let html = html_report(&Store::open(&db).unwrap(), &agreement, dir.path());
-        let mut pages = 0;
-        let (ours, theirs) = take_turns(chromium, &html, dir.path(), |run| {
-            let out = dir.path().join(format!("r{clauses}-{run}.pdf"));
-            let measured = timed(
-                Command::new("/usr/bin/time")
-                    .args(["-f", "CB %e %M"])
-                    .arg(&exe)
-                    .arg("--db")
-                    .arg(&db)
-                    .args(["--today", TODAY, "--json", "report", "agreement", &agreement, "-o"])
-                    .arg(&out),
-            );
-            pages = lopdf_pages(&out);
-            measured
-        });
-        let wall = median(ours.iter().map(|m| m.0).collect());
-        let peak = ours.iter().map(|m| m.1).fold(0.0, f64::max);
+        let Turns { wall, peak, pages, theirs } =
+            take_turns(&exe, &db, &["agreement", &agreement], chromium, &html, dir.path());
         // The time is judged against Chromium's, measured in turn with it
         // (below); the absolute times and memory are printed beside it.
         println!(
@@ -185,31 +170,47 @@ fn main() {
 /// Chromium's times for one page, and whether every run made its PDF.
 type Chromium = (Vec<f64>, bool);
 
-/// Our five runs (`ours`, given the run's number, answers its wall seconds
-/// and peak MiB) and Chromium's three of the same page, taking turns: ours,
-/// Chromium, ours, ours, Chromium, ours, ours, Chromium. A slow spell of the
-/// machine then falls on both rather than on whichever ran during it (one
-/// run of stop 36 measured ours 1.6× slower than the run before, and
-/// Chromium, measured after it, 1.1×). Answers our measurements, and
-/// Chromium's times with whether every run made its PDF (`None` without
-/// Chromium).
-fn take_turns(
-    chromium: Option<&str>,
-    html: &Path,
-    dir: &Path,
-    mut ours: impl FnMut(usize) -> (f64, f64),
-) -> (Vec<(f64, f64)>, Option<Chromium>) {
-    let mut mine = Vec::new();
+/// What [`take_turns`] measured: our median wall seconds, our peak MiB, the
+/// PDF's pages, and Chromium's runs (`None` without Chromium).
+struct Turns {
+    wall: f64,
+    peak: f64,
+    pages: u32,
+    theirs: Option<Chromium>,
+}
+
+/// Five fresh `clausebook report <what…>` processes on `db` and Chromium's
+/// three runs of the same page as `html`, taking turns: ours, Chromium,
+/// ours, ours, Chromium, ours, ours, Chromium. A slow spell of the machine
+/// then falls on both rather than on whichever ran during it (one run of
+/// stop 36 measured ours 1.6× slower than the run before, and Chromium,
+/// measured after it, 1.1×).
+fn take_turns(exe: &Path, db: &Path, what: &[&str], chromium: Option<&str>, html: &Path, dir: &Path) -> Turns {
+    let (mut walls, mut peak, mut pages) = (Vec::new(), 0.0f64, 0);
     let mut theirs = chromium.map(|_| (Vec::new(), true));
     for run in 0..5 {
-        mine.push(ours(run));
+        let out = dir.join(format!("{}-{run}.pdf", what.join("-")));
+        let (wall, run_peak) = timed(
+            Command::new("/usr/bin/time")
+                .args(["-f", "CB %e %M"])
+                .arg(exe)
+                .arg("--db")
+                .arg(db)
+                .args(["--today", TODAY, "--json", "report"])
+                .args(what)
+                .arg("-o")
+                .arg(&out),
+        );
+        walls.push(wall);
+        peak = peak.max(run_peak);
+        pages = lopdf_pages(&out);
         if let (Some(chromium), Some((times, ok)), 0) = (chromium, theirs.as_mut(), run % 2) {
             let (time, made) = chromium_once(chromium, html, dir);
             times.push(time);
             *ok &= made;
         }
     }
-    (mine, theirs)
+    Turns { wall: median(walls), peak, pages, theirs }
 }
 
 /// Prints Chromium's time for an HTML page printed to PDF (the median of
@@ -377,23 +378,7 @@ fn minutes(exe: &Path, dir: &Path, chromium: Option<&str>) {
     html.push_str("</table>");
     let page = dir.join("minutes.html");
     std::fs::write(&page, html).unwrap();
-    let mut pages = 0;
-    let (ours, theirs) = take_turns(chromium, &page, dir, |run| {
-        let out = dir.join(format!("minutes-{run}.pdf"));
-        let measured = timed(
-            Command::new("/usr/bin/time")
-                .args(["-f", "CB %e %M"])
-                .arg(exe)
-                .arg("--db")
-                .arg(&db)
-                .args(["--today", TODAY, "--json", "report", "minutes", &id, "-o"])
-                .arg(&out),
-        );
-        pages = lopdf_pages(&out);
-        measured
-    });
-    let wall = median(ours.iter().map(|m| m.0).collect());
-    let peak = ours.iter().map(|m| m.1).fold(0.0, f64::max);
+    let Turns { wall, peak, pages, theirs } = take_turns(exe, &db, &["minutes", &id], chromium, &page, dir);
     println!("minutes, 100 agenda items ({pages} pages): {wall:>6.3} s   peak {peak:>6.0} MiB");
     chromium_ratio(theirs, wall, 10.0);
 }

@@ -83,32 +83,53 @@ const rows = (card: HTMLElement) => [...card.querySelectorAll<HTMLElement>('tbod
 /** A row's cells as text, whitespace normalised. */
 const cells = (row: HTMLElement) => [...row.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
 
+/** A sheet read as it is: the first sheet, its header row guessed, its encoding detected. */
+const NO_CHOICE = { sheet: null, header_row: null, encoding: null };
+
+/**
+ * Holds the backup folder `backups` as another backup would (here flock(1)),
+ * once the lock is taken; resolves to what frees it.
+ */
+async function holdFolder(backups: string): Promise<() => void> {
+  const lockFile = join(backups, BACKUP_FOLDER_LOCK);
+  const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
+  holder.unref();
+  const release = () => {
+    try {
+      process.kill(-holder.pid!);
+    } catch {
+      // already gone
+    }
+  };
+  try {
+    await waitFor(() => expect(() => execFileSync('flock', ['-n', lockFile, 'true'])).toThrow(), SLOW);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
+}
+
+/** Imports the CSV text `rows` into a new agreement "Plan" of the first partner, through the core. */
+async function importPlan(rows: string): Promise<void> {
+  const csv = join(folder, 'plan.csv');
+  writeFileSync(csv, rows);
+  const [partner] = await ask<Partner[]>('partners');
+  const preview = await ask<Preview>('import_preview', { path: csv, choice: NO_CHOICE });
+  const into = { into: 'new', partner_id: partner.id, title: 'Plan', kind: 'action_plan', signed_on: null, calendar: 'gregorian' };
+  await ask('import_sheet', { request: { path: csv, choice: NO_CHOICE, mapping: preview.mapping, into, drop_unreadable: false } });
+}
+
 describe('Settings → Backups', () => {
   it('says a backup of the register as it was before an import is under way, then that it failed; the import stays', async () => {
     await resetCore({ demo: true });
     const backups = (await overview()).folder;
     mkdirSync(backups, { recursive: true });
     // Another backup holds the folder (here flock(1)): the import's own waits.
-    const lockFile = join(backups, BACKUP_FOLDER_LOCK);
-    const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
-    holder.unref();
-    const release = () => {
-      try {
-        process.kill(-holder.pid!);
-      } catch {
-        // already gone
-      }
-    };
+    const release = await holdFolder(backups);
     let card: HTMLElement;
     try {
-      await waitFor(() => expect(() => execFileSync('flock', ['-n', lockFile, 'true'])).toThrow(), SLOW);
-      const csv = join(folder, 'plan.csv');
-      writeFileSync(csv, 'No.,Action\n1,Exchange of experts\n2,Joint survey\n');
-      const [partner] = await ask<Partner[]>('partners');
-      const choice = { sheet: null, header_row: null, encoding: null };
-      const preview = await ask<Preview>('import_preview', { path: csv, choice });
-      const into = { into: 'new', partner_id: partner.id, title: 'Plan', kind: 'action_plan', signed_on: null, calendar: 'gregorian' };
-      await ask('import_sheet', { request: { path: csv, choice, mapping: preview.mapping, into, drop_unreadable: false } });
+      await importPlan('No.,Action\n1,Exchange of experts\n2,Joint survey\n');
       expect((await agreements()).map((a) => a.title)).toContain('Plan');
 
       render(App);
@@ -136,33 +157,17 @@ describe('Settings → Backups', () => {
     await resetCore({ demo: true });
     const backups = (await overview()).folder;
     mkdirSync(backups, { recursive: true });
-    const lockFile = join(backups, BACKUP_FOLDER_LOCK);
-    const holder = spawn('flock', [lockFile, 'sleep', '120'], { stdio: 'ignore', detached: true });
-    holder.unref();
-    const release = () => {
-      try {
-        process.kill(-holder.pid!);
-      } catch {
-        // already gone
-      }
-    };
+    const release = await holdFolder(backups);
     let card: HTMLElement;
     try {
-      await waitFor(() => expect(() => execFileSync('flock', ['-n', lockFile, 'true'])).toThrow(), SLOW);
-      const csv = join(folder, 'plan.csv');
-      writeFileSync(csv, 'No.,Action\n1,Exchange of experts\n');
-      const [partner] = await ask<Partner[]>('partners');
-      const choice = { sheet: null, header_row: null, encoding: null };
-      const preview = await ask<Preview>('import_preview', { path: csv, choice });
-      const into = { into: 'new', partner_id: partner.id, title: 'Plan', kind: 'action_plan', signed_on: null, calendar: 'gregorian' };
-      await ask('import_sheet', { request: { path: csv, choice, mapping: preview.mapping, into, drop_unreadable: false } });
+      await importPlan('No.,Action\n1,Exchange of experts\n');
 
       render(App);
       card = await backupsCard();
       expect(await within(card).findByText(/^Backing up the register as it was before the import\./)).toBeTruthy();
       // The next look fails, with an error of the core's own.
       const missing = join(folder, 'missing.csv');
-      failOnce.backups = await ask('import_preview', { path: missing, choice }).then(
+      failOnce.backups = await ask('import_preview', { path: missing, choice: NO_CHOICE }).then(
         () => expect.unreachable('a missing file is refused'),
         (e: unknown) => e,
       );

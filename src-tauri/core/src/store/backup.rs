@@ -582,7 +582,7 @@ pub const FOLDER_PATIENCE: Duration = Duration::from_secs(15 * 60);
 /// dropped (or the process dies). Every backup holds it from naming its
 /// file to rotating.
 pub fn hold_folder(dir: &Path, patience: Duration) -> BResult<std::fs::File> {
-    let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
+    let write_err = |e: std::io::Error| io_write(dir, e);
     let lock = open_lock(dir).map_err(write_err)?;
     let until = std::time::Instant::now() + patience;
     loop {
@@ -615,7 +615,7 @@ fn backup_connection(
     how: Rotation<'_>,
     at: Option<DateTime<Utc>>,
 ) -> BResult<BackupMade> {
-    let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
+    let write_err = |e: std::io::Error| io_write(dir, e);
     std::fs::create_dir_all(dir).map_err(write_err)?;
     // Released when the file closes, at the end of this function (or when
     // the process dies).
@@ -702,7 +702,7 @@ pub fn restore_in_place(register: &Path, file: &Path) -> BResult<(Store, Restore
     check(&candidate, file)?;
     drop(candidate);
     let dir = register.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let write_err = |e: std::io::Error| BackupError::Write { path: dir.to_owned(), reason: e.to_string() };
+    let write_err = |e: std::io::Error| io_write(dir, e);
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
     let name = register.file_name().map_or_else(|| "register".into(), |n| n.to_string_lossy().into_owned());
     let aside = dir.join(format!("{name}.unopened-{stamp}"));
@@ -848,6 +848,11 @@ fn open_candidate(file: &Path) -> BResult<Connection> {
 }
 
 fn sqlite_write(dir: &Path, e: rusqlite::Error) -> BackupError {
+    BackupError::Write { path: dir.to_owned(), reason: e.to_string() }
+}
+
+/// A backup that the file system refused in `dir`.
+fn io_write(dir: &Path, e: std::io::Error) -> BackupError {
     BackupError::Write { path: dir.to_owned(), reason: e.to_string() }
 }
 
